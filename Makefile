@@ -1,0 +1,41 @@
+# The portal's commands. `make help` lists them.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export DJANGO_DEBUG ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint messages
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http://127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py loaddata campaign_2014
+	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)
+	bash scripts/install-system-packages.sh
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev  ## ruff, migrations in step with the models, Django's system checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+messages: $(VENV)/.dev  ## Collect new interface strings into the zh_Hans catalogues and compile them
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,150 @@
+"""Admin of campaigns, feature projects and 四定 plans, in Chinese, for city staff.
+
+Lists answer the questions staff ask: "which projects does 晋江市妇联 carry?" (filter or search
+by responsible unit), "which projects does 儿童部 follow?" (filter by liaison department). Every
+change is kept by django-simple-history and shown under 历史.
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    """Campaigns by year, with their source document."""
+
+    list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
+    list_display_links = ["year", "name"]
+    list_select_related = ["issuing_body"]
+    search_fields = ["name", "document_number", "document_title"]
+    autocomplete_fields = ["issuing_body"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "reporting_cadence"]}),
+        (
+            _("Source document"),
+            {"fields": ["document_number", "document_title", "issued_on", "issuing_body", "overview_table_title"]},
+        ),
+    ]
+
+
+class AssignmentInline(admin.TabularInline):
+    """The responsible units of a project, with their deadline and responsible person."""
+
+    model = Assignment
+    fields = ["unit", "deadline", "responsible_person", "responsible_person_position", "responsible_person_phone"]
+    autocomplete_fields = ["unit"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(FeatureProject)
+class FeatureProjectAdmin(SimpleHistoryAdmin):
+    """Feature projects in 序号 order, with units and liaison departments as printed."""
+
+    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
+    list_display_links = ["number", "title"]
+    list_filter = [
+        "campaign",
+        "liaison_departments",
+        ("responsible_units", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["campaign"]
+    search_fields = ["title", "goal", "responsible_units__name", "liaison_departments__name"]
+    autocomplete_fields = ["liaison_departments"]
+    ordering = ["campaign", "number"]
+    fields = ["campaign", "number", "title", "goal", "liaison_departments"]
+    inlines = [AssignmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
+        """Preload units and departments in official order: two queries for the whole list."""
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("liaison_departments", "responsible_units")
+        )
+
+    @admin.display(description=_("responsible units"))
+    def responsible_unit_names(self, obj: FeatureProject) -> str:
+        """The responsible units, separated by 、, in official order."""
+        return "、".join(unit.name for unit in obj.responsible_units.all())
+
+    @admin.display(description=_("liaison departments"))
+    def liaison_department_names(self, obj: FeatureProject) -> str:
+        """The liaison departments, separated by 、, in official order."""
+        return "、".join(department.name for department in obj.liaison_departments.all())
+
+
+class MilestoneInline(admin.TabularInline):
+    """The steps (定步骤) of an assignment."""
+
+    model = Milestone
+    fields = ["order", "title", "due_on"]
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    """The measurable targets of an assignment."""
+
+    model = Indicator
+    fields = ["name", "target_value", "unit_of_measure"]
+    extra = 0
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
+
+    list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
+    list_filter = [
+        "project__campaign",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "project__liaison_departments",
+    ]
+    list_select_related = ["project", "unit"]
+    search_fields = ["project__title", "unit__name", "responsible_person", "target"]
+    autocomplete_fields = ["project", "unit"]
+    ordering = ["project__campaign", "project__number", "unit__display_order"]
+    fieldsets = [
+        (None, {"fields": ["project", "unit"]}),
+        (
+            _("The four fixes"),
+            {
+                "fields": [
+                    "target",
+                    "deadline",
+                    "responsible_person",
+                    "responsible_person_position",
+                    "responsible_person_phone",
+                ]
+            },
+        ),
+    ]
+    inlines = [MilestoneInline, IndicatorInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    """Steps of every plan, to see what falls due when."""
+
+    list_display = ["title", "order", "due_on", "assignment"]
+    list_filter = ["assignment__project__campaign", "due_on"]
+    list_select_related = ["assignment__project", "assignment__unit"]
+    search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
+    autocomplete_fields = ["assignment"]
+    ordering = ["due_on", "assignment__project__number"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    """Measurable targets of every plan."""
+
+    list_display = ["name", "target_value", "unit_of_measure", "assignment"]
+    list_filter = ["assignment__project__campaign"]
+    list_select_related = ["assignment__project", "assignment__unit"]
+    search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
+    autocomplete_fields = ["assignment"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    """Campaigns, their feature projects and every responsible unit's 四定 plan."""
+
+    name = "projects"
+    verbose_name = _("Feature projects")

@@ -1,0 +1,340 @@
+"""Campaigns, feature projects and the 四定 plan of every responsible unit.
+
+The shape follows the 一览表 attached to notice 泉妇〔2013〕81号: a campaign (one round of
+争六好、创特色, e.g. 2014) has numbered feature projects; each project has responsible units and
+liaison departments of the city federation; each (project, responsible unit) pair is an
+``Assignment`` that carries the unit's own 四定 — 定目标 (``target`` and its ``Indicator`` rows),
+定步骤 (``Milestone`` rows), 定时限 (``deadline``) and 定责任 (the responsible person).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Organisation
+
+
+class CampaignManager(models.Manager):
+    """Looks campaigns up by year, their natural key."""
+
+    def get_by_natural_key(self, year: int) -> "Campaign":
+        """Return the campaign of ``year``; raises ``Campaign.DoesNotExist``."""
+        return self.get(year=year)
+
+
+class Campaign(models.Model):
+    """One round of the 争六好、创特色 campaign, set up by a notice of the city federation.
+
+    ``year`` is the year the projects run (2014 for notice 泉妇〔2013〕81号, issued 2013-10-21);
+    ``reporting_cadence`` decides the reporting periods of every assignment.
+    """
+
+    class ReportingCadence(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        HALF_YEARLY = "half_yearly", _("half-yearly")
+
+    name = models.CharField(_("campaign name"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    document_number = models.CharField(
+        _("document number"), max_length=50, help_text=_("For example 泉妇〔2013〕81号.")
+    )
+    document_title = models.CharField(_("document title"), max_length=200, blank=True)
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    issuing_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("issuing body"),
+        on_delete=models.PROTECT,
+        related_name="issued_campaigns",
+    )
+    overview_table_title = models.CharField(
+        _("overview table title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The title printed above the overview table."),
+    )
+    reporting_cadence = models.CharField(
+        _("reporting cadence"),
+        max_length=16,
+        choices=ReportingCadence.choices,
+        default=ReportingCadence.QUARTERLY,
+    )
+
+    history = HistoricalRecords()
+    objects = CampaignManager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="campaign_year_in_range",
+                violation_error_message=_("The year must lie between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    def natural_key(self) -> tuple[int]:
+        """The campaign's year."""
+        return (self.year,)
+
+
+class FeatureProjectManager(models.Manager):
+    """Looks feature projects up by (campaign year, 序号)."""
+
+    def get_by_natural_key(self, year: int, number: int) -> "FeatureProject":
+        """Return project ``number`` of the campaign of ``year``; raises ``DoesNotExist``."""
+        return self.get(campaign__year=year, number=number)
+
+
+class FeatureProject(models.Model):
+    """A feature project (特色项目): one row of a campaign's 一览表.
+
+    ``title`` is the 特色项目内容 and ``goal`` the 创建目标, kept character for character as
+    printed. Responsible units come through ``Assignment``; ``liaison_departments`` are the city
+    federation's 联系部室 that follow the project and review its reports.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("feature project"), max_length=200)
+    goal = models.TextField(_("goal"))
+    liaison_departments = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("liaison departments"),
+        related_name="followed_projects",
+        limit_choices_to={"is_liaison": True},
+    )
+    responsible_units = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("responsible units"),
+        through="Assignment",
+        related_name="carried_projects",
+    )
+
+    history = HistoricalRecords(m2m_fields=[liaison_departments])
+    objects = FeatureProjectManager()
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        verbose_name = _("feature project")
+        verbose_name_plural = _("feature projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"],
+                name="feature_project_number_unique_in_campaign",
+                violation_error_message=_("This number is already used in this campaign."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="feature_project_number_positive",
+                violation_error_message=_("The number must be 1 or more."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self) -> tuple[int, int]:
+        """(campaign year, 序号)."""
+        return self.campaign.natural_key() + (self.number,)
+
+    natural_key.dependencies = ["projects.campaign"]
+
+
+class AssignmentManager(models.Manager):
+    """Looks assignments up by (campaign year, 序号, responsible unit's name)."""
+
+    def get_by_natural_key(self, year: int, number: int, unit_name: str) -> "Assignment":
+        """Return the assignment; raises ``Assignment.DoesNotExist``."""
+        return self.get(project__campaign__year=year, project__number=number, unit__name=unit_name)
+
+
+class Assignment(models.Model):
+    """A responsible unit charged with a feature project, and the unit's own 四定 plan.
+
+    The 四定 of notice 泉妇〔2013〕81号: 定目标 is ``target`` (with measurable ``indicators``),
+    定步骤 the ``milestones``, 定时限 the ``deadline`` (a date in Asia/Shanghai) and 定责任 the
+    responsible person with position and phone. The 2014 table fixes none of them: they start empty
+    and each unit fills them in.
+    """
+
+    project = models.ForeignKey(
+        FeatureProject,
+        verbose_name=_("feature project"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    target = models.TextField(_("target"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_person_position = models.CharField(_("position"), max_length=100, blank=True)
+    responsible_person_phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentManager()
+
+    class Meta:
+        ordering = ["project", "unit__display_order", "unit__name"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "unit"],
+                name="assignment_unit_unique_in_project",
+                violation_error_message=_("This unit is already responsible for this project."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.unit}"
+
+    def natural_key(self) -> tuple[int, int, str]:
+        """(campaign year, 序号, responsible unit's name)."""
+        return self.project.natural_key() + self.unit.natural_key()
+
+    natural_key.dependencies = ["projects.featureproject", "units.organisation"]
+
+    def clean(self) -> None:
+        """Refuse a deadline earlier than a saved step's due date; raises ``ValidationError``."""
+        super().clean()
+        if self.pk is None or self.deadline is None:
+            return
+        late = self.milestones.filter(due_on__gt=self.deadline).order_by("due_on").last()
+        if late is not None:
+            raise ValidationError(
+                {
+                    "deadline": _(
+                        "The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s."
+                    )
+                    % {"deadline": self.deadline, "order": late.order, "due_on": late.due_on}
+                }
+            )
+
+
+class MilestoneManager(models.Manager):
+    """Looks steps up by (campaign year, 序号, unit's name, order)."""
+
+    def get_by_natural_key(self, year: int, number: int, unit_name: str, order: int) -> "Milestone":
+        """Return the step; raises ``Milestone.DoesNotExist``."""
+        return self.get(assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), order=order)
+
+
+class Milestone(models.Model):
+    """One step of an assignment's plan (定步骤), due on a date no later than its deadline."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("step"), max_length=200)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MilestoneManager()
+
+    class Meta:
+        ordering = ["assignment", "order"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "order"],
+                name="milestone_order_unique_in_assignment",
+                violation_error_message=_("This order is already used by another step."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    def natural_key(self) -> tuple[int, int, str, int]:
+        """(campaign year, 序号, unit's name, order)."""
+        return self.assignment.natural_key() + (self.order,)
+
+    natural_key.dependencies = ["projects.assignment"]
+
+    def clean(self) -> None:
+        """Refuse a due date after the assignment's deadline (定时限); raises ``ValidationError``."""
+        super().clean()
+        deadline: datetime.date | None = self.assignment.deadline if self.assignment_id else None
+        if deadline is not None and self.due_on is not None and self.due_on > deadline:
+            raise ValidationError(
+                {
+                    "due_on": _("The due date %(due_on)s is after the deadline %(deadline)s.")
+                    % {"due_on": self.due_on, "deadline": deadline}
+                }
+            )
+
+
+class IndicatorManager(models.Manager):
+    """Looks indicators up by (campaign year, 序号, unit's name, indicator name)."""
+
+    def get_by_natural_key(self, year: int, number: int, unit_name: str, name: str) -> "Indicator":
+        """Return the indicator; raises ``Indicator.DoesNotExist``."""
+        return self.get(assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), name=name)
+
+
+class Indicator(models.Model):
+    """A measurable part of an assignment's target (指标), e.g. "试点" with target value 2 个."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("indicator"), max_length=100)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
+
+    history = HistoricalRecords()
+    objects = IndicatorManager()
+
+    class Meta:
+        ordering = ["assignment", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "name"],
+                name="indicator_name_unique_in_assignment",
+                violation_error_message=_("This assignment already has an indicator of this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__gte=0),
+                name="indicator_target_value_not_negative",
+                violation_error_message=_("The target value cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.target_value}{self.unit_of_measure}"
+
+    def natural_key(self) -> tuple[int, int, str, str]:
+        """(campaign year, 序号, unit's name, indicator name)."""
+        return self.assignment.natural_key() + (self.name,)
+
+    natural_key.dependencies = ["projects.assignment"]

@@ -1,0 +1,106 @@
+"""The organisations of the women's federation system of Quanzhou.
+
+One table holds every body that the campaign names, whatever role it plays: the city federation
+and its departments (部室), the county-level federations, the zones' working committees, city-level
+institutions, collectives such as 市直系统有关妇委会, and the township and village organisations below
+the counties. A body that is both a responsible unit and a liaison (市直机关妇工委 in the 2014
+一览表, notice 泉妇〔2013〕81号) is one row with ``is_liaison`` set.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationQuerySet(models.QuerySet):
+    """Selections of organisations used across the portal."""
+
+    def liaisons(self) -> "OrganisationQuerySet":
+        """Bodies that can follow projects as the city federation's 联系部室."""
+        return self.filter(is_liaison=True)
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    """Looks organisations up by their official name, their natural key."""
+
+    def get_by_natural_key(self, name: str) -> "Organisation":
+        """Return the organisation called ``name``; raises ``Organisation.DoesNotExist``."""
+        return self.get(name=name)
+
+
+class Organisation(models.Model):
+    """A body of the women's federation system: a federation, committee, department or institution.
+
+    The bodies form a tree (``parent``) from 泉州市妇联 down to township and village organisations,
+    so that each level can see the level below ("一级做给一级看"). ``display_order`` is the official
+    order of documents (鲤城区、丰泽区 … 德化县, then the zones, then the city-level bodies); it is
+    editable because that order is a convention, not a law.
+    """
+
+    class Kind(models.TextChoices):
+        CITY_FEDERATION = "city_federation", _("city women's federation")
+        DEPARTMENT = "department", _("department of the city federation")
+        COUNTY_FEDERATION = "county_federation", _("county-level women's federation")
+        WORKING_COMMITTEE = "working_committee", _("women's working committee")
+        CITY_INSTITUTION = "city_institution", _("city-level institution")
+        WOMENS_COMMITTEE = "womens_committee", _("women's committees")
+        TOWNSHIP_FEDERATION = "township_federation", _("township or street women's federation")
+        VILLAGE_ORGANISATION = "village_organisation", _("village or community women's organisation")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_liaison = models.BooleanField(
+        _("liaison department"),
+        default=False,
+        help_text=_("Can follow feature projects as a liaison department of the city federation."),
+    )
+    display_order = models.PositiveIntegerField(
+        _("display order"),
+        default=1000,
+        help_text=_("Smaller numbers come first, as in official documents."),
+    )
+
+    history = HistoricalRecords()
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organisation_not_own_parent",
+                violation_error_message=_("An organisation cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        """The official name, which identifies the body in fixtures and spreadsheets."""
+        return (self.name,)
+
+    def clean(self) -> None:
+        """Refuse a parent that would make the tree a loop; raises ``ValidationError``."""
+        super().clean()
+        seen = set()
+        ancestor = self.parent
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("The parent organisation cannot be this organisation or one below it.")}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
