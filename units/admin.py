@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from quanzhou_women.lib.admin import PortalModelAdmin
 from units.models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(PortalModelAdmin):
     """Organisations in official order; the counts show each body's load in the campaign."""
 
     list_display = [
