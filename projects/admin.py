@@ -5,13 +5,14 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
-from quanzhou_women.lib.admin import PortalModelAdmin
+from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
+from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline
 
 
 @admin.register(Campaign)
@@ -40,7 +41,17 @@ class CampaignAdmin(PortalModelAdmin):
     ]
 
 
-class AssignmentInline(admin.TabularInline):
+class ProjectLiaisonInline(PortalTabularInline):
+    """The city federation's departments that follow the project."""
+
+    model = ProjectLiaison
+    fields = ["department"]
+    autocomplete_fields = ["department"]
+    select_related = ("project", "department")
+    min_num = 1
+
+
+class AssignmentInline(PortalTabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
 
     model = Assignment
@@ -52,19 +63,15 @@ class AssignmentInline(admin.TabularInline):
         "responsible_person_phone",
     ]
     autocomplete_fields = ["unit"]
+    select_related = ("project", "unit")
     show_change_link = True
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
-        """Fetch each row's project and unit with it (they name the row)."""
-        return super().get_queryset(request).select_related("project", "unit")
 
 
 @admin.register(FeatureProject)
 class FeatureProjectAdmin(PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
-    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
+    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names"]
     list_display_links = ["number", "title"]
     list_filter = [
         "campaign",
@@ -73,10 +80,10 @@ class FeatureProjectAdmin(PortalModelAdmin):
     ]
     list_select_related = ["campaign"]
     search_fields = ["title", "goal", "responsible_units__name", "liaison_departments__name"]
-    autocomplete_fields = ["liaison_departments"]
     ordering = ["campaign", "number"]
-    fields = ["campaign", "number", "title", "goal", "liaison_departments"]
-    inlines = [AssignmentInline]
+    fields = ["campaign", "number", "title", "goal"]
+    related_histories = ((ProjectLiaison, "project"), (Assignment, "project"))
+    inlines = [ProjectLiaisonInline, AssignmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
@@ -93,26 +100,34 @@ class FeatureProjectAdmin(PortalModelAdmin):
         return "、".join(department.name for department in obj.liaison_departments.all())
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PortalTabularInline):
     """The steps (定步骤) of an assignment."""
 
     model = Milestone
     fields = ["order", "title", "due_on"]
-    extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(PortalTabularInline):
     """The measurable targets of an assignment."""
 
     model = Indicator
     fields = ["name", "target_value", "unit_of_measure"]
-    extra = 0
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    """The assignment page's form: its steps, edited below on the same page, are each checked
+    against the new deadline, so the deadline is not checked against the steps as saved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.check_saved_steps = False
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(PortalModelAdmin):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
 
+    form = AssignmentAdminForm
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
         "project__campaign",
@@ -139,6 +154,7 @@ class AssignmentAdmin(PortalModelAdmin):
         ),
     ]
     inlines = [MilestoneInline, IndicatorInline]
+    related_histories = ((Milestone, "assignment"), (Indicator, "assignment"))
 
 
 @admin.register(Milestone)
