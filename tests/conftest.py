@@ -30,3 +30,9 @@ def admin_client(client, city_admin):
     """A test client logged in as the city administrator."""
     client.force_login(city_admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings) -> None:
+    """Tests log in many users: hash their passwords cheaply (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
