@@ -9,6 +9,7 @@ liaison departments of the city federation; each (project, responsible unit) pai
 
 import datetime
 
+from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -189,6 +190,8 @@ class Assignment(models.Model):
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_person_position = models.CharField(_("position"), max_length=100, blank=True)
     responsible_person_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Refuses the later of two concurrent saves of the plan, in the portal and the admin.
+    version = IntegerVersionField()
 
     history = HistoricalRecords()
     objects = AssignmentManager()
