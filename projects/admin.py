@@ -5,6 +5,7 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
+from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -12,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from reporting.access import ScopedAdminMixin
+from reporting.services import periods_ensure
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Campaigns by year, with their source document."""
 
     list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
@@ -31,6 +34,11 @@ class CampaignAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
+        """Save, then make the reporting periods of the campaign's cadence."""
+        super().save_model(request, obj, form, change)
+        periods_ensure(campaign=obj)
+
 
 class AssignmentInline(admin.TabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
@@ -43,7 +51,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(SimpleHistoryAdmin):
+class FeatureProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
@@ -96,8 +104,12 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
-    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
+class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
+
+    The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
+    overwriting the earlier one (django-concurrency).
+    """
 
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
@@ -110,7 +122,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project", "unit"]
     ordering = ["project__campaign", "project__number", "unit__display_order"]
     fieldsets = [
-        (None, {"fields": ["project", "unit"]}),
+        (None, {"fields": ["project", "unit", "version"]}),
         (
             _("The four fixes"),
             {
@@ -128,7 +140,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Steps of every plan, to see what falls due when."""
 
     list_display = ["title", "order", "due_on", "assignment"]
@@ -140,7 +152,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Measurable targets of every plan."""
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
