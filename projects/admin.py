@@ -10,15 +10,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from quanzhou_women.lib.admin import PortalModelAdmin
 from reporting.access import ScopedAdminMixin
 from reporting.services import periods_ensure
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Campaigns by year, with their source document."""
 
     list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
@@ -30,7 +30,15 @@ class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "year", "reporting_cadence"]}),
         (
             _("Source document"),
-            {"fields": ["document_number", "document_title", "issued_on", "issuing_body", "overview_table_title"]},
+            {
+                "fields": [
+                    "document_number",
+                    "document_title",
+                    "issued_on",
+                    "issuing_body",
+                    "overview_table_title",
+                ]
+            },
         ),
     ]
 
@@ -44,14 +52,24 @@ class AssignmentInline(admin.TabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
 
     model = Assignment
-    fields = ["unit", "deadline", "responsible_person", "responsible_person_position", "responsible_person_phone"]
+    fields = [
+        "unit",
+        "deadline",
+        "responsible_person",
+        "responsible_person_position",
+        "responsible_person_phone",
+    ]
     autocomplete_fields = ["unit"]
     show_change_link = True
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        """Fetch each row's project and unit with it (they name the row)."""
+        return super().get_queryset(request).select_related("project", "unit")
+
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
@@ -70,11 +88,7 @@ class FeatureProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("liaison_departments", "responsible_units")
-        )
+        return super().get_queryset(request).prefetch_related("liaison_departments", "responsible_units")
 
     @admin.display(description=_("responsible units"))
     def responsible_unit_names(self, obj: FeatureProject) -> str:
@@ -104,7 +118,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
 
     The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
@@ -140,7 +154,7 @@ class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Steps of every plan, to see what falls due when."""
 
     list_display = ["title", "order", "due_on", "assignment"]
@@ -148,11 +162,12 @@ class MilestoneAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["assignment__project", "assignment__unit"]
     search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}
     ordering = ["due_on", "assignment__project__number"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Measurable targets of every plan."""
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
@@ -160,3 +175,4 @@ class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["assignment__project", "assignment__unit"]
     search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}

@@ -10,14 +10,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from quanzhou_women.lib.admin import PortalModelAdmin
 from reporting.access import ScopedAdminMixin
 from units.models import Membership, Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Organisations in official order; the counts show each body's load in the campaign."""
 
     list_display = [
@@ -101,7 +101,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PortalModelAdmin):
     """Who belongs to which organisation with which role (also editable on each user's page)."""
 
     list_display = ["user", "organisation", "role", "is_demo"]
