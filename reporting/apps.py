@@ -20,4 +20,6 @@ class ReportingConfig(AppConfig):
         from reporting.models import ProgressReport
 
         for model in (Assignment, ProgressReport):
-            pre_save.connect(keep_version_on_raw_save, sender=model, dispatch_uid=f"raw-version-{model.__name__}")
+            pre_save.connect(
+                keep_version_on_raw_save, sender=model, dispatch_uid=f"raw-version-{model.__name__}"
+            )

@@ -117,7 +117,7 @@ class ReportingPeriod(models.Model):
     name = models.CharField(_("name"), max_length=50)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("report due date"))
 
     class Meta:
         ordering = ["campaign", "starts_on"]
