@@ -167,6 +167,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect("reporting:assignment", pk=pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
     else:
         form = PlanForm(instance=assignment, initial={"version": assignment.version})
         milestone_formset = MilestoneFormSet(initial=milestones, prefix="steps")
@@ -317,6 +319,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("reporting:report", pk=pk)
                 messages.success(request, _("The report was saved."))
                 return redirect("reporting:report_edit", pk=pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
     context = _report_context(request, report)
     context.update({"form": form, "state_forms": state_forms, "value_forms": value_forms})
     return render(request, "reporting/report_form.html", context)
