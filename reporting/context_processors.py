@@ -9,7 +9,8 @@ from reporting.models import Notification
 
 
 def portal(request: HttpRequest) -> dict:
-    """``portal_role`` (a ``Membership.Role`` or ``None``) and ``unread_notifications`` (a count).
+    """``portal_role`` (a ``Membership.Role`` or ``None``), ``portal_membership`` (with its
+    organisation, or ``None``) and ``unread_notifications`` (a count).
 
     Both are callables, which templates call only when they use them: admin pages pay no query.
     """
@@ -18,6 +19,7 @@ def portal(request: HttpRequest) -> dict:
         return {}
     return {
         "portal_role": cache(lambda: access.role_of(user)),
+        "portal_membership": cache(lambda: access.membership_of(user)),
         "unread_notifications": cache(
             lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         ),

@@ -35,7 +35,13 @@ def test_the_later_of_two_saves_of_a_report_is_refused_and_the_first_stays(world
 
 
 def _report_form(report, progress: str, version: int) -> dict:
-    data = {"version": version, "progress": progress, "percent_complete": 30, "problems": "", "next_steps": ""}
+    data = {
+        "version": version,
+        "progress": progress,
+        "percent_complete": 30,
+        "problems": "",
+        "next_steps": "",
+    }
     for state in report.milestone_states.all():
         data[f"m{state.pk}-state"] = state.state
     for value in report.indicator_values.all():
