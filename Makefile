@@ -24,6 +24,7 @@ run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http:
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_campaign_2014
 	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)

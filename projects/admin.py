@@ -5,7 +5,8 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
-from django import forms
+from concurrency.admin import ConcurrentModelAdmin
+from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline
+from reporting.access import ScopedAdminMixin
+from reporting.services import periods_ensure
 
 
 @admin.register(Campaign)
-class CampaignAdmin(PortalModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Campaigns by year, with their source document."""
 
     list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
@@ -39,6 +42,11 @@ class CampaignAdmin(PortalModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
+        """Save, then make the reporting periods of the campaign's cadence."""
+        super().save_model(request, obj, form, change)
+        periods_ensure(campaign=obj)
 
 
 class ProjectLiaisonInline(PortalTabularInline):
@@ -68,7 +76,7 @@ class AssignmentInline(PortalTabularInline):
 
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(PortalModelAdmin):
+class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names"]
@@ -114,7 +122,7 @@ class IndicatorInline(PortalTabularInline):
     fields = ["name", "target_value", "unit_of_measure"]
 
 
-class AssignmentAdminForm(forms.ModelForm):
+class AssignmentAdminForm(ConcurrentForm):
     """The assignment page's form: its steps, edited below on the same page, are each checked
     against the new deadline, so the deadline is not checked against the steps as saved."""
 
@@ -124,8 +132,12 @@ class AssignmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(PortalModelAdmin):
-    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
+class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
+    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
+
+    The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
+    overwriting the earlier one (django-concurrency).
+    """
 
     form = AssignmentAdminForm
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
@@ -139,7 +151,7 @@ class AssignmentAdmin(PortalModelAdmin):
     autocomplete_fields = ["project", "unit"]
     ordering = ["project__campaign", "project__number", "unit__display_order"]
     fieldsets = [
-        (None, {"fields": ["project", "unit"]}),
+        (None, {"fields": ["project", "unit", "version"]}),
         (
             _("The four fixes"),
             {
@@ -158,7 +170,7 @@ class AssignmentAdmin(PortalModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PortalModelAdmin):
+class MilestoneAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Steps of every plan, to see what falls due when."""
 
     list_display = ["title", "order", "due_on", "assignment"]
@@ -171,7 +183,7 @@ class MilestoneAdmin(PortalModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(PortalModelAdmin):
+class IndicatorAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Measurable targets of every plan."""
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]

@@ -9,6 +9,7 @@ liaison departments of the city federation; each (project, responsible unit) pai
 
 import datetime
 
+from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -253,8 +254,10 @@ class Assignment(models.Model):
     responsible_person_phone = models.CharField(
         _("phone"), max_length=32, blank=True, validators=[validate_phone]
     )
+    # Refuses the later of two concurrent saves of the plan, in the portal and the admin.
+    version = IntegerVersionField()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     objects = AssignmentManager()
 
     class Meta:

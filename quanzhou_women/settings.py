@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "import_export",
+    "concurrency",
     "units",
     "projects",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reporting.context_processors.portal",
             ],
             "libraries": {"history_diff": "quanzhou_women.lib.history_diff"},
         },
@@ -118,7 +121,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # django-import-export: only users with the model's import/export permission may use it.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -128,3 +133,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Messages to staff: the console in development; SMTP once EMAIL_HOST is set.
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# Progress reporting (reporting/): a report is due this many days after its period ends; reminders
+# go out this many days before; evidence files are kept outside the web root, at most this big.
+REPORTING_DUE_DAYS = int(os.environ.get("REPORTING_DUE_DAYS", "10"))
+REPORTING_REMIND_DAYS_BEFORE = int(os.environ.get("REPORTING_REMIND_DAYS_BEFORE", "3"))
+EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "private" / "evidence"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# django-concurrency refuses the later of two saves of a plan or report; rows still at version 0
+# (fresh from a fixture) may be reloaded by loaddata.
+CONCURRENCY_VERSION_FIELD_REQUIRED = False

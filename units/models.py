@@ -7,6 +7,7 @@ the counties. A body that is both a responsible unit and a liaison (市直机关
 一览表, notice 泉妇〔2013〕81号) is one row with ``is_liaison`` set.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -121,3 +122,63 @@ class Organisation(models.Model):
                 )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+
+
+class Membership(models.Model):
+    """A user's place in the campaign: the organisation they belong to and the role they play there.
+
+    Every user of the portal has one membership (a superuser without one counts as a city
+    administrator). The role decides what the user may see and do; the organisation decides which
+    records — the rules live in one place, ``reporting/access.py``:
+
+    - ``city_admin`` (市妇联 office staff): everything, in the admin and the portal;
+    - ``liaison`` (staff of a 联系部室): the projects their department follows; reviews reports and
+      confirms 四定 plans — the organisation must be a liaison body (``is_liaison``);
+    - ``reporter`` (a responsible unit's 填报员): their own organisation's plans and reports only;
+    - ``leader`` (市妇联 leadership): reads everything, changes nothing.
+    """
+
+    class Role(models.TextChoices):
+        CITY_ADMIN = "city_admin", _("city administrator")
+        LIAISON = "liaison", _("liaison department staff")
+        REPORTER = "reporter", _("responsible unit reporter")
+        LEADER = "leader", _("leader (read only)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Created by load_demo for a local set-up.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__display_order", "organisation__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        """Refuse a liaison role in a body that is not a liaison department; raises ``ValidationError``."""
+        super().clean()
+        if self.role == self.Role.LIAISON and self.organisation_id and not self.organisation.is_liaison:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Liaison staff must belong to a liaison department of the city federation."
+                    )
+                }
+            )

@@ -1,0 +1,424 @@
+"""Progress reporting of the 项目化运作 (notice 泉妇〔2013〕81号).
+
+Every responsible unit fixes its 四定 for each of its projects (``Plan`` holds the confirmation
+state of the 四定 kept on ``projects.Assignment``), then reports each reporting period
+(``ReportingPeriod``, from the campaign's cadence) with a ``ProgressReport``: narrative, the state
+of each step, the actual values of the indicators, percent complete, problems, next steps and
+evidence files (``Evidence``). The liaison department reviews: draft → submitted → approved, or
+returned with a reason → resubmitted. Every transition is a ``ReportTransition`` or
+``PlanTransition`` row with who, when and why; ``Notification`` rows are the portal's inbox and
+the record of every reminder sent (so that each is sent once).
+
+Writes go through ``reporting/services.py``; who may see what is decided in ``reporting/access.py``.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+from concurrency.fields import IntegerVersionField
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Assignment, Campaign, Indicator, Milestone
+
+
+class PlanStatus(models.TextChoices):
+    """The confirmation state of a unit's 四定 plan."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+
+
+class Plan(models.Model):
+    """The confirmation state of one assignment's 四定 plan (the plan itself lives on the assignment).
+
+    The responsible unit edits its target, steps, deadline and responsible person while the plan is a
+    draft and submits it; the liaison department confirms it (or returns it with a reason). A
+    confirmed plan is locked for the unit; the city administrator may still change it, and every
+    change is kept by the history of ``Assignment``, ``Milestone`` and ``Indicator``.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="plan"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = [
+            "assignment__project__campaign",
+            "assignment__project__number",
+            "assignment__unit__display_order",
+        ]
+        verbose_name = _("four fixes plan")
+        verbose_name_plural = _("four fixes plans")
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's confirmation: who did what, when and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted for confirmation")
+        CONFIRM = "confirm", _("confirmed")
+        RETURN = "return", _("returned")
+        REOPEN = "reopen", _("reopened for changes")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=PlanStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=PlanStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "at", "pk"]
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan transitions")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.get_action_display()}"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period (报告期) of a campaign: a month, quarter or half-year of its year.
+
+    Periods follow the campaign's ``reporting_cadence``; a report is due ``due_on`` (the period's
+    last day plus ``settings.REPORTING_DUE_DAYS`` days, dates in Asia/Shanghai). Created by
+    ``services.periods_ensure``.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="reporting_periods"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    due_on = models.DateField(_("report due date"))
+
+    class Meta:
+        ordering = ["campaign", "starts_on"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "starts_on"],
+                name="reporting_period_start_unique_in_campaign",
+                violation_error_message=_("The campaign already has a period starting on this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")) & Q(due_on__gte=F("ends_on")),
+                name="reporting_period_dates_in_order",
+                violation_error_message=_("A period must end after it starts and be due after it ends."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year} {self.name}"
+
+
+class ReportStatus(models.TextChoices):
+    """The review state of a progress report."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for revision")
+    APPROVED = "approved", _("approved")
+
+
+class ProgressReport(models.Model):
+    """A responsible unit's progress report (进度报告) on one assignment for one reporting period.
+
+    Holds 工作进展 (``progress``), percent complete (0–100), 存在问题 (``problems``) and 下步打算
+    (``next_steps``); the state of each step and the actual value of each indicator are
+    ``MilestoneProgress`` and ``IndicatorValue`` rows, the 佐证材料 ``Evidence`` rows. ``version``
+    refuses the later of two concurrent saves (django-concurrency).
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    progress = models.TextField(_("work progress"), blank=True)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = IntegerVersionField()
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["assignment__project__campaign", "assignment__project__number", "period__starts_on"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period"],
+                name="progress_report_unique_per_period",
+                violation_error_message=_("This assignment already has a report for this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100),
+                name="progress_report_percent_at_most_100",
+                violation_error_message=_("The percent complete lies between 0 and 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.period.name}"
+
+    @property
+    def submitted_late(self) -> bool:
+        """Whether the (last) submission came after the period's due date (Asia/Shanghai)."""
+        return bool(self.submitted_at and timezone.localdate(self.submitted_at) > self.period.due_on)
+
+
+class MilestoneProgress(models.Model):
+    """The state of one step (定步骤) of the plan at the time of a report."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="milestone_states",
+    )
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("step"), on_delete=models.CASCADE, related_name="progress"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.NOT_STARTED)
+    on_date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it started or was done."))
+
+    class Meta:
+        ordering = ["report", "milestone__order"]
+        verbose_name = _("step progress")
+        verbose_name_plural = _("step progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "milestone"],
+                name="milestone_progress_unique_in_report",
+                violation_error_message=_("This step is already in the report."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.get_state_display()}"
+
+
+class IndicatorValue(models.Model):
+    """The actual value (实际值) of one indicator at the time of a report."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    actual_value = models.DecimalField(
+        _("actual value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["report", "indicator__name"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="indicator_value_unique_in_report",
+                violation_error_message=_("This indicator is already in the report."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_value__gte=0) | Q(actual_value__isnull=True),
+                name="indicator_value_not_negative",
+                violation_error_message=_("The actual value cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}: {self.actual_value}"
+
+
+class EvidenceStorage(FileSystemStorage):
+    """Files under ``settings.EVIDENCE_ROOT`` (read at each use), with no URL: never served as media."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.EVIDENCE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str) -> str:
+        raise ValueError("Evidence files have no public URL: use the download view.")
+
+
+def evidence_storage() -> FileSystemStorage:
+    """The private store of evidence files (see ``EvidenceStorage``)."""
+    return EvidenceStorage()
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """A random ASCII path that keeps the extension; the original name is kept in ``original_name``."""
+    return f"{instance.report.period.campaign.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Evidence(models.Model):
+    """An evidence file (佐证材料) of a report: a photo, PDF, Word or Excel file.
+
+    Its type is checked by content on upload (``reporting/evidence.py``); it is stored under a
+    random name in a private folder and served only by the permission-checking download view,
+    under its original (often Chinese) name.
+    """
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReportTransition(models.Model):
+    """One step of a report's review: who did what, when and why, with the report as it then stood.
+
+    ``snapshot`` holds the report's content at the moment of the transition (see
+    ``services.report_snapshot``), so that a resubmitted report can show what changed since the
+    version that was returned.
+    """
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        RESUBMIT = "resubmit", _("resubmitted")
+        RETURN = "return", _("returned")
+        APPROVE = "approve", _("approved")
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(reason=""),
+                name="report_transition_return_has_reason",
+                violation_error_message=_("A report can only be returned with a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_action_display()}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the portal and sent by e-mail.
+
+    ``key`` names a reminder (e.g. ``overdue:12:3``): a user gets each key at most once, which is
+    how ``manage.py send_reminders`` sends every reminder only once however often cron runs it.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("report submitted")
+        RETURNED = "returned", _("report returned")
+        APPROVED = "approved", _("report approved")
+        PLAN = "plan", _("plan")
+        DUE_SOON = "due_soon", _("report due soon")
+        OVERDUE = "overdue", _("report overdue")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    key = models.CharField(_("reminder key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~Q(key=""),
+                name="notification_reminder_once_per_user",
+                violation_error_message=_("This reminder was already sent to this user."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:50]
