@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages
+.PHONY: help run test lint messages serve backup restore
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,3 +39,13 @@ lint: $(VENV)/.dev  ## ruff, migrations in step with the models, Django's system
 messages: $(VENV)/.dev  ## Collect new interface strings into the zh_Hans catalogues and compile them
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+serve: $(VENV)/.runtime  ## Run the production stack (PostgreSQL, gunicorn, whitenoise) at http://127.0.0.1:8000
+	PY=$(PY) bash scripts/serve.sh
+
+backup: $(VENV)/.runtime  ## Back up the database (pg_dump) and the media files into backups/
+	$(PY) manage.py backup_portal --output-dir $${BACKUP_DIR:-backups}
+
+restore: $(VENV)/.runtime  ## Restore a backup: make restore BACKUP=backups/<name> (replaces all data!)
+	test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<name>"; exit 2; }
+	$(PY) manage.py restore_portal "$(BACKUP)"
