@@ -1,4 +1,4 @@
-"""Login throttling glue for django-axes: the client's address behind nginx, and the backend.
+"""Login throttling glue for django-axes (the client's address behind nginx, the backend) and passwords.
 
 The rule (5 failed logins for one user name from one address lock that pair out for 15 minutes)
 is configured in ``settings.py``; django-axes counts the failures in the database, so every app
@@ -7,7 +7,9 @@ server sees the same count.
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -36,3 +38,19 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum password length, with its message in Chinese.
+
+    Django 5.2 changed this message's wording but not its Chinese catalogue, so users saw English;
+    this keeps the wording Django's catalogue translates (密码长度太短……).
+    """
+
+    def get_error_message(self) -> str:
+        """The refusal for a password shorter than ``min_length`` characters."""
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

@@ -1,9 +1,13 @@
 """Fixtures of the deployment tests: a prepared production database and gunicorn servers."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 
+from projects.models import Assignment, Campaign, FeatureProject
 from tests.deploy import stack
+from units.models import Organisation
 
 requires_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -36,3 +40,21 @@ def app_servers(stack_environment):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def carried_assignment(db) -> Assignment:
+    """惠安县妇联 responsible for project 1 of a 2014 campaign issued by 泉州市妇联."""
+    city = Organisation.objects.create(name="泉州市妇联", kind=Organisation.Kind.CITY_FEDERATION)
+    county = Organisation.objects.create(
+        name="惠安县妇联", kind=Organisation.Kind.COUNTY_FEDERATION, parent=city
+    )
+    campaign = Campaign.objects.create(
+        name="争六好、创特色",
+        year=2014,
+        document_number="泉妇〔2013〕81号",
+        issued_on=datetime.date(2013, 10, 21),
+        issuing_body=city,
+    )
+    project = FeatureProject.objects.create(campaign=campaign, number=1, title="巾帼文明岗", goal="创建")
+    return Assignment.objects.create(project=project, unit=county, responsible_person="王丽")
