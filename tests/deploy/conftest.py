@@ -33,9 +33,9 @@ def app_servers(stack_environment):
     started = []
 
     def start(count: int = 1, **extra):
-        servers = [stack.AppServer({**stack_environment, **extra}).start() for _ in range(count)]
+        servers = [stack.AppServer({**stack_environment, **extra}) for _ in range(count)]
         started.extend(servers)
-        return servers
+        return [server.start() for server in servers]
 
     yield start
     for server in started:

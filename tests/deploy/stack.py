@@ -157,9 +157,9 @@ class AppServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read().decode()}")
             try:
-                requests.get(f"{self.url}/admin/login/", timeout=2)
+                requests.get(f"{self.url}/admin/login/", timeout=5)
                 return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("gunicorn did not answer within 30 seconds.")
