@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.conf import settings
 
+from bench import stack
 from projects.models import Assignment, Campaign, FeatureProject
-from tests.deploy import stack
 from units.models import Organisation
 
 requires_postgresql = pytest.mark.skipif(

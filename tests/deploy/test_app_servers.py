@@ -3,7 +3,7 @@
 import psycopg2
 import requests
 
-from tests.deploy import stack
+from bench import stack
 from tests.deploy.conftest import requires_postgresql
 
 pytestmark = requires_postgresql
@@ -64,3 +64,19 @@ def test_a_saved_change_and_the_session_survive_restarting_the_app_server(app_se
     assert page.status_code == 200 and "/admin/login/" not in page.url, "the session was lost in the restart"
     assert "陈美玲" in page.text
     assert _assignment(stack_environment["DATABASE_URL"], 2, "丰泽区妇联")[1] == "陈美玲"
+
+
+def test_an_import_file_waiting_for_confirmation_on_one_server_is_found_by_another(stack_environment):
+    save = (
+        "from django.conf import settings; from django.utils.module_loading import import_string\n"
+        "storage = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(read_mode='rb')\n"
+        "storage.save('序号,特色项目\\n1,巾帼文明岗'.encode()); print(storage.name)"
+    )
+    name = stack.manage(stack_environment, "shell", "-c", save).strip()
+
+    read = (
+        "from django.conf import settings; from django.utils.module_loading import import_string\n"
+        f"print(import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(name={name!r}).read().decode())"
+    )
+
+    assert stack.manage(stack_environment, "shell", "-c", read).strip() == "序号,特色项目\n1,巾帼文明岗"

@@ -5,7 +5,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.deploy import stack
+from bench import stack
 from tests.deploy.conftest import requires_postgresql
 
 pytestmark = requires_postgresql

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-from tests.deploy import stack
+from bench import stack
 from tests.deploy.conftest import requires_postgresql
 
 pytestmark = [pytest.mark.browser, requires_postgresql]

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from bench.stack import free_port
 from maintenance.services import _storage_files
-from tests.deploy.stack import free_port
 
 BUCKET = "quanzhou-women-media"
 KEYS = {"DJANGO_S3_ACCESS_KEY_ID": "testing", "DJANGO_S3_SECRET_ACCESS_KEY": "testing"}

@@ -1,4 +1,4 @@
-"""The production stack on loopback for the deployment tests: scratch databases and gunicorn servers.
+"""The production stack on loopback for the deployment tests and the load script: databases, gunicorn.
 
 Servers run with debug off, whitenoise and the real settings, over plain HTTP (``DJANGO_HTTPS=0``)
 on the ports 8106–8119. Databases are named after the test run's own (``<name>_<suffix>``), so
@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -132,6 +133,7 @@ class AppServer:
         self.environment = environment
         self.workers = workers
         self.process: subprocess.Popen | None = None
+        self.log = None
         self.port = 0
 
     @property
@@ -139,8 +141,12 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "AppServer":
-        """Start gunicorn on a free port and wait (at most 30 s) until it answers."""
+        """Start gunicorn on a free port and wait (at most 30 s) until it answers.
+
+        Its error log goes to a temporary file, shown if it fails to start.
+        """
         self.port = free_port()
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "quanzhou_women.wsgi"],
             cwd=BASE_DIR,
@@ -150,19 +156,18 @@ class AppServer:
                 "GUNICORN_WORKERS": str(self.workers),
             },
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read().decode()}")
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 requests.get(f"{self.url}/admin/login/", timeout=5)
                 return self
             except requests.RequestException:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not answer within 30 seconds.")
+        self.log.seek(0)
+        raise RuntimeError(f"gunicorn did not start:\n{self.log.read().decode(errors='replace')}")
 
     def stop(self) -> None:
         """Stop gracefully (SIGTERM: in-flight requests finish) and wait for the exit."""
@@ -173,8 +178,9 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process and self.process.stderr:
-            self.process.stderr.close()
+        if self.log:
+            self.log.close()
+            self.log = None
 
 
 def log_in(session: requests.Session, server_url: str, username: str = USERNAME, password: str = PASSWORD):
