@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages serve backup restore
+.PHONY: help run test lint messages serve backup restore load
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,3 +49,6 @@ backup: $(VENV)/.runtime  ## Back up the database (pg_dump) and the media files 
 restore: $(VENV)/.runtime  ## Restore a backup: make restore BACKUP=backups/<name> (replaces all data!)
 	test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<name>"; exit 2; }
 	$(PY) manage.py restore_portal "$(BACKUP)"
+
+load: $(VENV)/.dev  ## Load test: 50 users for 60 s against gunicorn on PostgreSQL (DATABASE_URL); see docs/benchmarks.md
+	$(PY) -m bench.load

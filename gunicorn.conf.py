@@ -16,3 +16,6 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket: systemd and signals (HUP reloads, TERM stops) manage the server, and several
+# gunicorns on one host (the tests, make serve) would otherwise share one socket path.
+control_socket_disable = True
