@@ -1,5 +1,8 @@
 """``manage.py backup_portal`` and ``restore_portal`` (``make backup``, ``make restore``) lose nothing."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg2
@@ -75,7 +78,7 @@ def test_a_backup_restored_into_a_fresh_database_gives_back_every_row_and_file(d
     target = stack.server_environment(
         target_url, tmp_path / "static", DJANGO_MEDIA_ROOT=str(tmp_path / "media-target")
     )
-    stack.manage(target, "restore_portal", str(backup))
+    stack.manage(target, "restore_portal", str(backup), "--no-input")
 
     assert _every_row(target_url) == original
     assert _media(tmp_path / "media-target") == MEDIA_FILES
@@ -101,6 +104,23 @@ def test_restoring_over_a_changed_database_puts_back_the_state_of_the_backup(dat
     )
     assert _every_row(source_url) != original
 
-    stack.manage(source, "restore_portal", str(backup))
+    stack.manage(source, "restore_portal", str(backup), "--no-input")
 
     assert _every_row(source_url) == original
+
+
+def test_a_restore_asks_first_and_changes_nothing_without_yes(tmp_path):
+    environment = stack.server_environment(os.environ["DATABASE_URL"], tmp_path / "static")
+    answer = subprocess.run(
+        [sys.executable, "manage.py", "restore_portal", str(tmp_path / "portal-x")],
+        cwd=stack.BASE_DIR,
+        env=environment,
+        input="no\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert answer.returncode != 0
+    assert "Type 'yes' to go on" in answer.stdout
+    assert "Restore cancelled; nothing was changed." in answer.stderr
