@@ -1,5 +1,9 @@
 """Several gunicorn app servers on one PostgreSQL database: users move between them; restarts lose nothing."""
 
+import signal
+import threading
+import time
+
 import psycopg2
 import requests
 
@@ -83,3 +87,38 @@ def test_an_import_file_waiting_for_confirmation_on_one_server_is_found_by_anoth
         "序号,特色项目",
         "1,巾帼文明岗",
     ]
+
+
+def test_saves_during_a_graceful_reload_are_all_answered_and_all_stored(app_servers, stack_environment):
+    (server,) = app_servers(1)
+    assignment_id, _, _ = _assignment(stack_environment["DATABASE_URL"], 2, "晋江市妇联")
+    browser = requests.Session()
+    stack.log_in(browser, server.url)
+    answers: list[int] = []
+
+    def keep_saving() -> None:
+        for number in range(40):
+            answer = stack.save_assignment(
+                browser, server.url, assignment_id, responsible_person=f"重载-{number}"
+            )
+            answers.append(answer.status_code)
+
+    saver = threading.Thread(target=keep_saving)
+    saver.start()
+    for _ in range(2):
+        time.sleep(1.5)
+        server.process.send_signal(signal.SIGHUP)  # new workers start, old ones finish their request
+    saver.join(timeout=120)
+
+    assert answers == [302] * 40
+    server.log.seek(0)
+    assert server.log.read().decode().count("Handling signal: hup") == 2, "gunicorn did not reload"
+    with psycopg2.connect(stack_environment["DATABASE_URL"]) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT responsible_person FROM projects_historicalassignment "
+            "WHERE id = %s AND responsible_person LIKE '重载-%%' ORDER BY history_id",
+            [assignment_id],
+        )
+        stored = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    assert stored == [f"重载-{number}" for number in range(40)]
