@@ -19,7 +19,11 @@ def _cut_the_database() -> None:
     if connection.vendor == "postgresql":
         database = settings.DATABASES["default"]
         other = psycopg2.connect(
-            dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"]
+            dbname=database["NAME"],
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            host=database["HOST"],
+            port=database["PORT"],
         )
         other.autocommit = True
         with other.cursor() as cursor:
