@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages
+.PHONY: help run test lint messages serve backup restore load
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http://127.0.0.1:8000
+	bash scripts/install-system-packages.sh
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_campaign_2014
 	$(PY) manage.py ensure_local_admin
@@ -28,7 +29,7 @@ run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http:
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)
-	bash scripts/install-system-packages.sh
+	bash scripts/install-system-packages.sh --test
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev  ## ruff, migrations in step with the models, Django's system checks
@@ -40,3 +41,16 @@ lint: $(VENV)/.dev  ## ruff, migrations in step with the models, Django's system
 messages: $(VENV)/.dev  ## Collect new interface strings into the zh_Hans catalogues and compile them
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
+
+serve: $(VENV)/.runtime  ## Run the production stack (PostgreSQL, gunicorn, whitenoise) at http://127.0.0.1:8000
+	PY=$(PY) bash scripts/serve.sh
+
+backup: $(VENV)/.runtime  ## Back up the database (pg_dump) and the media files into backups/
+	$(PY) manage.py backup_portal --output-dir $${BACKUP_DIR:-backups}
+
+restore: $(VENV)/.runtime  ## Restore a backup: make restore BACKUP=backups/<name> (replaces all data!)
+	test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<name>"; exit 2; }
+	$(PY) manage.py restore_portal "$(BACKUP)"
+
+load: $(VENV)/.dev  ## Load test: 50 users for 60 s against gunicorn on PostgreSQL (DATABASE_URL); see docs/benchmarks.md
+	$(PY) -m bench.load

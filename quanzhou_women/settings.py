@@ -8,9 +8,14 @@ Everything that differs between a developer's machine and a server comes from th
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/quanzhou_women``; without it, the SQLite
   file ``db.sqlite3`` beside ``manage.py``.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+
+On a server (debug off) the portal refuses to start unless ``DJANGO_SECRET_KEY``, ``DATABASE_URL``
+and ``DJANGO_ALLOWED_HOSTS`` are set; ``docs/deploy.md`` lists every variable (HTTPS, e-mail,
+shared media storage, proxies) with an example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,15 +39,31 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
+
+def env_required(name: str, debug_default: str) -> str:
+    """Read a setting a server cannot run without; ``debug_default`` serves only in debug mode.
+
+    Raises ``ImproperlyConfigured`` naming the variable when it is unset or empty and debug is off.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=1 on a developer's machine."
+            f"{name} is not set. Set it (see docs/deploy.md), or set DJANGO_DEBUG=1 on a developer's machine."
         )
-    SECRET_KEY = "insecure-local-development-key-never-used-in-production"
+    return debug_default
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+SECRET_KEY = env_required("DJANGO_SECRET_KEY", "insecure-local-development-key-never-used-in-production")
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in env_required("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host.strip()
+]
+# Full origins (``https://portal.example.cn``) of the sites whose forms may post here.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,16 +72,22 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "simple_history",
     "import_export",
     "concurrency",
     "units",
     "projects",
     "reporting",
+    "maintenance",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "quanzhou_women.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "quanzhou_women.urls"
@@ -92,17 +120,31 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_required("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
+# No ATOMIC_REQUESTS: every write is already one transaction where it happens (the services'
+# ``transaction.atomic``, the admin's change and delete views, imports), so a request that fails
+# half-way leaves nothing half-written, and reads hold no transaction open while pages render.
+
+# Shared by every app server through the database: sessions (Django's default database backend)
+# and the cache (``manage.py createcachetable``, run by ``make serve`` and the deploy steps).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "quanzhou_women.security.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -117,7 +159,42 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# Uploaded files (佐证材料). They are stored, never executed and never served by the web server:
+# only views that check the user's permission hand them out, as attachments (see
+# ``quanzhou_women.media.attachment_response`` and docs/deploy.md). Without ``DJANGO_S3_BUCKET``
+# they lie in ``DJANGO_MEDIA_ROOT``; with it, in an S3-compatible bucket that every app server shares.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+if os.environ.get("DJANGO_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_S3_BUCKET"],
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "access_key": env_required("DJANGO_S3_ACCESS_KEY_ID", ""),
+            "secret_key": env_required("DJANGO_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -129,10 +206,91 @@ LOGOUT_REDIRECT_URL = "login"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An import's file waits for its confirmation in the shared cache (the database), not in one app
+# server's temporary folder, so that the confirmation may reach any server.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
-# Messages to staff: the console in development; SMTP once EMAIL_HOST is set.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Messages to staff: the console in development; SMTP once DJANGO_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+if EMAIL_HOST:
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "465"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_required("DJANGO_EMAIL_HOST_PASSWORD", "") if EMAIL_HOST_USER else ""
+    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("", address) for address in env_list("DJANGO_ADMINS")]
+
+# HTTPS. On by default off debug: nginx terminates TLS and tells Django with X-Forwarded-Proto
+# (it must overwrite any such header from the client). ``DJANGO_HTTPS=0`` only for a local
+# production-like run over plain HTTP on loopback (``make serve``, the deployment tests).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS  # allows, but does not make, a submission to the browsers' preload list
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day, in seconds
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Addresses of the proxies (nginx) whose X-Real-IP header names the client, for login throttling.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Content security policy (django-csp): scripts, style sheets, images and fonts from this site
+# only, no inline script, no plugins, no framing. Only ``style="…"`` attributes are allowed inline:
+# the history and export pages of django-simple-history and django-import-export use them, and they
+# can neither run script nor, with img-src and font-src 'self', send data elsewhere. The admin pages
+# pass it in Chromium (tests/deploy/test_csp_browser.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after 5 failed logins for one user name from one address, that
+# pair is locked out for 15 minutes; the lockout page is templates/429.html.
+AUTHENTICATION_BACKENDS = [
+    "quanzhou_women.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_CLIENT_IP_CALLABLE = "quanzhou_women.security.client_ip"
+AXES_VERBOSE = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
 
 # Progress reporting (reporting/): a report is due this many days after its period ends; reminders
 # go out this many days before; evidence files are kept outside the web root, at most this big.

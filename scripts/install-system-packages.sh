@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need, if they are missing: Chromium for the browser
-# tests, CJK fonts so that it draws Chinese, gettext for the translation checks, and libmagic
-# (python-magic) to check the type of evidence files by their content.
+# Installs the Debian packages the portal needs, if they are missing.
+#   always:  libmagic (python-magic checks the type of evidence files by their content)
+#   --test:  Chromium and CJK fonts for the browser tests, gettext for the translation checks,
+#            the PostgreSQL client tools (pg_dump, pg_restore) for the backup tests
 set -euo pipefail
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
-command -v msgfmt >/dev/null || missing+=(gettext)
-[ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
+ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  command -v msgfmt >/dev/null || missing+=(gettext)
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Please install: sudo apt-get install ${missing[*]}" >&2

@@ -1,0 +1,21 @@
+"""gunicorn's settings for the portal; gunicorn reads this file from the working directory.
+
+``GUNICORN_BIND`` (default ``127.0.0.1:8000``) and ``GUNICORN_WORKERS`` (default 2 × CPUs + 1)
+come from the environment. Workers are recycled now and then so that no leak grows for months.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+timeout = 30  # seconds a request may take before its worker is restarted
+graceful_timeout = 30  # seconds in-flight requests get to finish on SIGTERM or a restart
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket: systemd and signals (HUP reloads, TERM stops) manage the server, and several
+# gunicorns on one host (the tests, make serve) would otherwise share one socket path.
+control_socket_disable = True

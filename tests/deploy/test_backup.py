@@ -1,0 +1,126 @@
+"""``manage.py backup_portal`` and ``restore_portal`` (``make backup``, ``make restore``) lose nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from bench import stack
+from tests.deploy.conftest import requires_postgresql
+
+pytestmark = requires_postgresql
+
+MEDIA_FILES = {
+    "evidence/2014/1/惠安县妇联-第一季度.pdf": b"%PDF-1.4 quarterly report\n" + bytes(range(256)) * 40,
+    "evidence/2014/2/photo.jpg": b"\xff\xd8\xff\xe0 a photo",
+    "readme.txt": "佐证材料".encode(),
+}
+
+
+def _every_row(database_url: str) -> dict[str, list[str]]:
+    """Table name → its rows (as sorted reprs), and sequence positions, of every table in ``public``."""
+    content: dict[str, list[str]] = {}
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            content[table] = sorted(repr(row) for row in cursor.fetchall())
+        cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+        content["<sequences>"] = sorted(repr(row) for row in cursor.fetchall())
+    connection.close()
+    return content
+
+
+def _media(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+@pytest.fixture
+def databases():
+    """Two scratch databases, ``<run>_backup_source`` and ``<run>_backup_target``; dropped afterwards."""
+    names = [f"{stack.base_name()}_backup_source", f"{stack.base_name()}_backup_target"]
+    urls = [stack.create_database(name) for name in names]
+    yield urls
+    for name in names:
+        stack.drop_database(name)
+
+
+def test_a_backup_restored_into_a_fresh_database_gives_back_every_row_and_file(databases, tmp_path):
+    source_url, target_url = databases
+    source = stack.server_environment(
+        source_url, tmp_path / "static", DJANGO_MEDIA_ROOT=str(tmp_path / "media-source")
+    )
+    stack.manage(source, "migrate", "--no-input", "--verbosity", "0")
+    stack.manage(source, "createcachetable")
+    stack.manage(source, "loaddata", "campaign_2014", "--verbosity", "0")
+    stack.manage(
+        source,
+        "shell",
+        "-c",
+        "from projects.models import Assignment; a = Assignment.objects.first(); "
+        "a.responsible_person = '黄丽华'; a.save(); "
+        "from django.contrib.auth.models import User; User.objects.create_user('clerk', password='x')",
+    )
+    for name, data in MEDIA_FILES.items():
+        path = tmp_path / "media-source" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    original = _every_row(source_url)
+    assert len(original["projects_assignment"]) == 29 and original["projects_historicalassignment"]
+
+    output = stack.manage(source, "backup_portal", "--output-dir", str(tmp_path / "backups"))
+    (backup,) = (tmp_path / "backups").iterdir()
+    assert str(backup) in output
+
+    target = stack.server_environment(
+        target_url, tmp_path / "static", DJANGO_MEDIA_ROOT=str(tmp_path / "media-target")
+    )
+    stack.manage(target, "restore_portal", str(backup), "--no-input")
+
+    assert _every_row(target_url) == original
+    assert _media(tmp_path / "media-target") == MEDIA_FILES
+
+
+def test_restoring_over_a_changed_database_puts_back_the_state_of_the_backup(databases, tmp_path):
+    source_url, _ = databases
+    source = stack.server_environment(
+        source_url, tmp_path / "static", DJANGO_MEDIA_ROOT=str(tmp_path / "media")
+    )
+    stack.manage(source, "migrate", "--no-input", "--verbosity", "0")
+    stack.manage(source, "loaddata", "campaign_2014", "--verbosity", "0")
+    original = _every_row(source_url)
+    stack.manage(source, "backup_portal", "--output-dir", str(tmp_path / "backups"))
+    (backup,) = (tmp_path / "backups").iterdir()
+
+    stack.manage(
+        source,
+        "shell",
+        "-c",
+        "from projects.models import Assignment; Assignment.objects.update(target='改过'); "
+        "from django.contrib.auth.models import User; User.objects.create_user('late', password='x')",
+    )
+    assert _every_row(source_url) != original
+
+    stack.manage(source, "restore_portal", str(backup), "--no-input")
+
+    assert _every_row(source_url) == original
+
+
+def test_a_restore_asks_first_and_changes_nothing_without_yes(tmp_path):
+    environment = stack.server_environment(os.environ["DATABASE_URL"], tmp_path / "static")
+    answer = subprocess.run(
+        [sys.executable, "manage.py", "restore_portal", str(tmp_path / "portal-x")],
+        cwd=stack.BASE_DIR,
+        env=environment,
+        input="no\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert answer.returncode != 0
+    assert "Type 'yes' to go on" in answer.stdout
+    assert "Restore cancelled; nothing was changed." in answer.stderr
