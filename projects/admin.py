@@ -6,12 +6,18 @@ change is kept by django-simple-history and shown under 历史.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.overview_table import overview_table_filename, write_overview_table
+from projects.resources import AssignmentResource, FeatureProjectResource, IndicatorResource, MilestoneResource
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin
+from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 
 
 @admin.register(Campaign)
@@ -43,8 +49,14 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(SimpleHistoryAdmin):
-    """Feature projects in 序号 order, with units and liaison departments as printed."""
+class FeatureProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    """Feature projects in 序号 order, with units and liaison departments as printed.
+
+    The list has a button for the official 一览表 (``overview_table_view``) besides import and export.
+    """
+
+    resource_classes = [FeatureProjectResource]
+    import_export_change_list_template = "admin/projects/featureproject/change_list.html"
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
     list_display_links = ["number", "title"]
@@ -67,6 +79,29 @@ class FeatureProjectAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .prefetch_related("liaison_departments", "responsible_units")
         )
+
+    def get_urls(self):
+        """Adds ``overview-table/``: the 一览表 download."""
+        view = self.admin_site.admin_view(self.overview_table_view)
+        return [path("overview-table/", view, name="projects_featureproject_overview_table"), *super().get_urls()]
+
+    def overview_table_view(self, request: HttpRequest) -> HttpResponse:
+        """The 一览表 as .xlsx, of the projects the list shows (its filters and the admin's scoping).
+
+        The campaign is the list's campaign filter, else the latest campaign among those projects.
+        Needs the export permission (403); 404 when the user can see no project.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        projects = self.get_export_queryset(request)
+        year = projects.order_by("-campaign__year").values_list("campaign__year", flat=True).first()
+        if year is None:
+            raise Http404(_("No feature project to put in the table."))
+        campaign = Campaign.objects.select_related("issuing_body").get(year=year)
+        data = write_overview_table(campaign, projects.filter(campaign=campaign))
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition(overview_table_filename(campaign))
+        return response
 
     @admin.display(description=_("responsible units"))
     def responsible_unit_names(self, obj: FeatureProject) -> str:
@@ -96,8 +131,10 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
+
+    resource_classes = [AssignmentResource]
 
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
@@ -128,8 +165,10 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     """Steps of every plan, to see what falls due when."""
+
+    resource_classes = [MilestoneResource]
 
     list_display = ["title", "order", "due_on", "assignment"]
     list_filter = ["assignment__project__campaign", "due_on"]
@@ -140,8 +179,10 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     """Measurable targets of every plan."""
+
+    resource_classes = [IndicatorResource]
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
     list_filter = ["assignment__project__campaign"]

@@ -8,6 +8,7 @@ Everything that differs between a developer's machine and a server comes from th
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/quanzhou_women``; without it, the SQLite
   file ``db.sqlite3`` beside ``manage.py``.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+- ``DJANGO_MEDIA_ROOT``: uploaded files, shared by every server process (default: ``media/``).
 """
 
 import os
@@ -115,6 +116,20 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Spreadsheets between an import's preview and its confirmation. On the media volume, which
+    # every server process shares, so the confirm step may reach another process than the preview.
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "import-pending"},
+    },
+}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
@@ -123,6 +138,7 @@ LOGIN_URL = "admin:login"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # Messages to staff: the console in development; SMTP once EMAIL_HOST is set.
 EMAIL_BACKEND = os.environ.get(

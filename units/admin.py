@@ -6,12 +6,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from units.models import Organisation
+from units.resources import DepartmentResource, OrganisationResource
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     """Organisations in official order; the counts show each body's load in the campaign."""
+
+    resource_classes = [OrganisationResource, DepartmentResource]
 
     list_display = [
         "name",

@@ -438,12 +438,15 @@ def excel_text(value: object) -> object:
     """A value made safe for an .xlsx cell.
 
     Strings: CR LF becomes LF; Word's vertical tab (``\\x0b``) and form feed become line breaks;
-    other characters that XML cannot carry are removed. Other values pass unchanged.
+    other characters that XML cannot carry are removed; a lone CR is written as OOXML's escape
+    ``_x000D_`` (XML would read a raw CR as LF), and a literal ``_xHHHH_`` is escaped so that
+    Excel shows it as typed. Other values pass unchanged.
     """
     if not isinstance(value, str):
         return value
     text = re.sub(r"\r\n|[\x0b\x0c]", "\n", value)
-    return _XML_ILLEGAL.sub("", text)
+    text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), _XML_ILLEGAL.sub("", text))
+    return text.replace("\r", "_x000D_")
 
 
 def write_text_cell(sheet, row: int, column: int, value: object):

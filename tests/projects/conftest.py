@@ -1,0 +1,20 @@
+"""Imports in these tests keep their pending uploads in a temporary shared folder."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.spreadsheet_files import pending_imports
+
+
+@pytest.fixture(autouse=True)
+def _pending_imports_in_tmp(pending_imports):
+    return pending_imports
+
+
+@pytest.fixture
+def xls_flat_table() -> bytes:
+    """The flat table (one row: 2014, 7, 晋江市妇联, 2014-12-31, phone 13800000000 as a number) as
+    Excel 97-2003 .xls, saved by LibreOffice from an .xlsx: binary .xls cannot be built in Python
+    without another library."""
+    return (Path(__file__).parent / "files" / "flat_table.xls").read_bytes()
