@@ -110,3 +110,12 @@ FLAT_HEADERS = ["年度", "序号", "特色项目内容", "责任单位", "定�
 def flat_row(number=7, unit="晋江市妇联", target="培育试点2个", deadline="2014-12-31", person="王丽", phone="13800000000"):
     """One row of the flat table for (2014, ``number``, ``unit``)."""
     return [2014, number, "", unit, target, deadline, person, "主席", phone]
+
+
+def export_through_admin(client, model: str, resource_class, resource: int = 0, query: str = ""):
+    """POST the admin's export form with every column of ``resource_class`` ticked; returns the response."""
+    app = "units" if model == "organisation" else "projects"
+    data = {"format": "0", "resource": str(resource)}
+    for field in resource_class().get_export_order():
+        data[f"{resource_class.__name__.lower()}_{field}"] = "on"
+    return client.post(reverse(f"admin:{app}_{model}_export") + query, data)

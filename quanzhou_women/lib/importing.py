@@ -410,7 +410,7 @@ class SpreadsheetResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         instance.row_extras = {}
         for field in self.get_import_fields():
-            if field.attribute is None and field.column_name in row:
+            if field.attribute is None and not field.readonly and field.column_name in row:
                 try:
                     instance.row_extras[field.column_name] = field.clean(row)
                 except ValueError as error:
@@ -443,7 +443,7 @@ class SpreadsheetResource(resources.ModelResource):
         if import_validation_errors or original is None or original.pk is None:
             return False
         for field in self.get_import_fields():
-            if field.column_name not in row:
+            if field.column_name not in row or field.readonly:
                 continue
             if field.attribute is None:
                 new = instance.row_extras.get(field.column_name)
