@@ -15,7 +15,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
 from projects.overview_table import overview_table_filename, write_overview_table
-from projects.resources import AssignmentResource, FeatureProjectResource, IndicatorResource, MilestoneResource
+from projects.resources import (
+    AssignmentResource,
+    FeatureProjectResource,
+    IndicatorResource,
+    MilestoneResource,
+)
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 
@@ -83,7 +88,10 @@ class FeatureProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     def get_urls(self):
         """Adds ``overview-table/``: the 一览表 download."""
         view = self.admin_site.admin_view(self.overview_table_view)
-        return [path("overview-table/", view, name="projects_featureproject_overview_table"), *super().get_urls()]
+        return [
+            path("overview-table/", view, name="projects_featureproject_overview_table"),
+            *super().get_urls(),
+        ]
 
     def overview_table_view(self, request: HttpRequest) -> HttpResponse:
         """The 一览表 as .xlsx, of the projects the list shows (its filters and the admin's scoping).

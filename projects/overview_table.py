@@ -58,7 +58,10 @@ def _characters_per_line(width: float, size: int) -> float:
 
 def row_height(values: list[object], widths: list[float], size: int) -> float:
     """Height in points of a row whose wrapped cells hold ``values`` (openpyxl does not size rows)."""
-    lines = max(line_count(str(value or ""), _characters_per_line(width, size)) for value, width in zip(values, widths, strict=True))
+    lines = max(
+        line_count(str(value or ""), _characters_per_line(width, size))
+        for value, width in zip(values, widths, strict=True)
+    )
     return round(lines * size * LINE_FACTOR + 8, 1)
 
 

@@ -57,7 +57,9 @@ class FeatureProjectResource(SpreadsheetResource):
     number = Field(attribute="number", column_name=NUMBER, widget=IntegerWidget())
     title = Field(attribute="title", column_name=TITLE, widget=TextWidget())
     goal = Field(attribute="goal", column_name=GOAL, widget=TextWidget())
-    responsible_units = Field(column_name=UNITS, widget=NameListWidget(_organisations, what=_("organisation")))
+    responsible_units = Field(
+        column_name=UNITS, widget=NameListWidget(_organisations, what=_("organisation"))
+    )
     liaison_departments = Field(
         column_name=LIAISONS, widget=NameListWidget(_liaisons, what=_("liaison department"))
     )
@@ -164,7 +166,10 @@ class _AssignmentKeyResource(SpreadsheetResource):
         if project is None:
             raise self._row_error(
                 ValidationError(
-                    {NUMBER: _("the %(year)s campaign has no project %(number)s.") % {"year": year, "number": number}}
+                    {
+                        NUMBER: _("the %(year)s campaign has no project %(number)s.")
+                        % {"year": year, "number": number}
+                    }
                 )
             )
         return project, unit
@@ -229,7 +234,9 @@ class AssignmentResource(_AssignmentKeyResource):
     def get_instance(self, instance_loader, row):
         project, unit = self.find_project(row)
         self._new = Assignment(project=project, unit=unit)
-        return Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
+        return (
+            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
+        )
 
     def init_instance(self, row=None):
         return self._new

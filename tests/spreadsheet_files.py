@@ -5,11 +5,12 @@ import io
 from collections.abc import Sequence
 
 import openpyxl
-import pytest
 from django.urls import reverse
 
 
-def xlsx_bytes(rows: Sequence[Sequence[object]], *, merged: Sequence[str] = (), formulas: bool = True) -> bytes:
+def xlsx_bytes(
+    rows: Sequence[Sequence[object]], *, merged: Sequence[str] = (), formulas: bool = True
+) -> bytes:
     """An .xlsx as Excel saves it: values with their own types; strings starting with = become formulas."""
     book = openpyxl.Workbook()
     sheet = book.active
@@ -30,6 +31,7 @@ def csv_bytes(
     delimiter: str = ",",
 ) -> bytes:
     """A CSV as Excel or WPS saves it: "CSV UTF-8" (BOM) by default, or GBK, UTF-16, any line ending."""
+
     def quoted(value: object) -> str:
         text = "" if value is None else str(value)
         if any(char in text for char in (delimiter, '"', "\r", "\n")):
@@ -91,14 +93,16 @@ def row_types(response) -> list[str]:
     return [row.import_type for row in response.context["result"].rows]
 
 
-@pytest.fixture(autouse=False)
-def pending_imports(settings, tmp_path):
-    """Uploads between preview and confirm go to a fresh shared folder; returns that folder."""
+def use_pending_import_folder(settings, tmp_path):
+    """Send uploads between preview and confirm to a fresh shared folder; returns that folder."""
     settings.MEDIA_ROOT = tmp_path
     folder = tmp_path / "import-pending"
     settings.STORAGES = {
         **settings.STORAGES,
-        "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
+        "import_export": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder},
+        },
     }
     return folder
 
@@ -107,7 +111,14 @@ def pending_imports(settings, tmp_path):
 FLAT_HEADERS = ["年度", "序号", "特色项目内容", "责任单位", "定目标", "定时限", "责任人", "职务", "联系电话"]
 
 
-def flat_row(number=7, unit="晋江市妇联", target="培育试点2个", deadline="2014-12-31", person="王丽", phone="13800000000"):
+def flat_row(
+    number=7,
+    unit="晋江市妇联",
+    target="培育试点2个",
+    deadline="2014-12-31",
+    person="王丽",
+    phone="13800000000",
+):
     """One row of the flat table for (2014, ``number``, ``unit``)."""
     return [2014, number, "", unit, target, deadline, person, "主席", phone]
 

@@ -42,8 +42,8 @@ class _ByNameResource(SpreadsheetResource):
                 ValidationError(
                     {
                         "名称": _(
-                            "“%(value)s” differs from the registered “%(name)s” only in full-width characters "
-                            "or spaces; please use the registered name."
+                            "“%(value)s” differs from the registered “%(name)s” only in "
+                            "full-width characters or spaces; please use the registered name."
                         )
                         % {"value": name, "name": near[0]}
                     }
@@ -58,7 +58,9 @@ class OrganisationResource(_ByNameResource):
     name = Field(attribute="name", column_name="名称", widget=TextWidget())
     kind = Field(attribute="kind", column_name="类别", widget=ChoiceWidget(Organisation.Kind))
     parent = Field(
-        attribute="parent", column_name="上级单位", widget=NameWidget(Organisation.objects.all, what=_("organisation"))
+        attribute="parent",
+        column_name="上级单位",
+        widget=NameWidget(Organisation.objects.all, what=_("organisation")),
     )
     is_liaison = Field(attribute="is_liaison", column_name="联系部室", widget=YesNoWidget())
     display_order = Field(attribute="display_order", column_name="排序", widget=IntegerWidget(), default=1000)
@@ -100,7 +102,11 @@ class DepartmentResource(_ByNameResource):
         return queryset.filter(kind=Organisation.Kind.DEPARTMENT)
 
     def init_instance(self, row=None):
-        city = Organisation.objects.filter(kind=Organisation.Kind.CITY_FEDERATION).order_by("display_order").first()
+        city = (
+            Organisation.objects.filter(kind=Organisation.Kind.CITY_FEDERATION)
+            .order_by("display_order")
+            .first()
+        )
         return Organisation(kind=Organisation.Kind.DEPARTMENT, is_liaison=True, parent=city)
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:

@@ -206,7 +206,8 @@ class NameWidget(widgets.Widget):
                 % {"value": name, "names": "、".join(getattr(obj, self.field) for obj in matches)}
             )
         raise CellError(
-            _("“%(value)s” is not a known %(what)s.") % {"value": spreadsheets.display_value(name), "what": self.what}
+            _("“%(value)s” is not a known %(what)s.")
+            % {"value": spreadsheets.display_value(name), "what": self.what}
         )
 
     def clean(self, value, row=None, **kwargs) -> models.Model | None:
@@ -396,7 +397,9 @@ class SpreadsheetResource(resources.ModelResource):
                 raise self._row_error(
                     _("the same %(key)s as row %(first)s; each may appear only once in a file.")
                     % {
-                        "key": "、".join(f"{c}“{spreadsheets.display_value(row.get(c))}”" for c in self.key_columns),
+                        "key": "、".join(
+                            f"{c}“{spreadsheets.display_value(row.get(c))}”" for c in self.key_columns
+                        ),
                         "first": first,
                     }
                 )
@@ -526,9 +529,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         except (OSError, SpreadsheetError):
             messages.error(
                 request,
-                _("The uploaded file is no longer available (it was imported already or has expired). Nothing was written; please upload it again."),
+                _(
+                    "The uploaded file is no longer available (it was imported already or has expired). "
+                    "Nothing was written; please upload it again."
+                ),
             )
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
 
     def process_result(self, result, request):
         """After confirming: on any error nothing was written, and the errors are shown again."""

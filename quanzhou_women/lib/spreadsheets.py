@@ -205,9 +205,10 @@ def _read_xls(data: bytes) -> list[Row]:
 def decode_text(data: bytes) -> str:
     """Decode a text file saved by Excel, WPS or Notepad; raises ``SpreadsheetError``.
 
-    Tried in order: a byte-order mark (UTF-8, UTF-16 LE/BE), UTF-16 without a mark (recognised by
-    its zero bytes), strict UTF-8, strict GB18030 (a superset of GBK and GB2312). Bytes that none of
-    these decode are refused rather than stored as mojibake.
+    Tried in order: a byte-order mark (UTF-8, UTF-16 LE/BE); then strict UTF-8, UTF-16 without a
+    mark (only when the bytes contain zeros, which UTF-8 and GBK text never has) and strict GB18030
+    (a superset of GBK and GB2312). Bytes that none of these decode are refused rather than stored
+    as mojibake.
     """
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8"),
@@ -220,9 +221,11 @@ def decode_text(data: bytes) -> str:
             break
     else:
         sample = data[:4000]
-        if sample.count(0) > len(sample) // 4:
-            zeros_at_odd = sample[1::2].count(0) > sample[0::2].count(0)
-            candidates = ["utf-16-le" if zeros_at_odd else "utf-16-be"]
+        utf16 = "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+        if sample.count(0) > len(sample) // 4:  # mostly Latin text in UTF-16
+            candidates = [utf16]
+        elif 0 in sample:  # Chinese text in UTF-16, or a stray NUL in UTF-8 (reported per cell)
+            candidates = ["utf-8", utf16, "gb18030"]
         else:
             candidates = ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -241,7 +244,10 @@ def decode_text(data: bytes) -> str:
 def _read_text(data: bytes) -> list[Row]:
     if data[:1] == b"<" or data.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
         raise SpreadsheetError(
-            _("This is a web page or XML file, not a spreadsheet; please open it in Excel and save it as .xlsx.")
+            _(
+                "This is a web page or XML file, not a spreadsheet; "
+                "please open it in Excel and save it as .xlsx."
+            )
         )
     text = decode_text(data)
     first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
@@ -280,7 +286,7 @@ def normalise_label(value: object) -> str:
 def display_value(value: object) -> str:
     """A cell value as quoted in an error message: control characters made visible, long text cut."""
     text = str(value)
-    text = _CONTROL.sub(lambda m: "<U+%04X>" % ord(m.group(0)), text)
+    text = _CONTROL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -317,7 +323,10 @@ def clean_text(value: object) -> str:
     text = normalise_line_breaks(str(value)).replace("\x07", "").strip()
     if _CONTROL.search(text):
         raise CellError(
-            _("“%(value)s” contains an invisible control character; please delete it and type the text again.")
+            _(
+                "“%(value)s” contains an invisible control character; "
+                "please delete it and type the text again."
+            )
             % {"value": display_value(text)}
         )
     return text

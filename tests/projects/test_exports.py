@@ -24,7 +24,9 @@ def overview_sheet(client):
     return response, openpyxl.load_workbook(io.BytesIO(response.content))
 
 
-def test_overview_table_has_the_attachment_line_title_and_header_of_the_printed_table(admin_client, campaign_2014):
+def test_overview_table_has_the_attachment_line_title_and_header_of_the_printed_table(
+    admin_client, campaign_2014
+):
     _response, book = overview_sheet(admin_client)
     sheet = book.active
 
@@ -46,7 +48,9 @@ def test_overview_table_has_one_row_per_project_with_units_one_per_line(admin_cl
     assert sheet.max_row == 13
 
 
-def test_overview_table_prints_on_a4_landscape_one_page_wide_with_the_header_repeated(admin_client, campaign_2014):
+def test_overview_table_prints_on_a4_landscape_one_page_wide_with_the_header_repeated(
+    admin_client, campaign_2014
+):
     _response, book = overview_sheet(admin_client)
     sheet = book.active
 
@@ -58,7 +62,9 @@ def test_overview_table_prints_on_a4_landscape_one_page_wide_with_the_header_rep
     assert sheet.freeze_panes == "A4"
 
 
-def test_overview_table_uses_official_fonts_wrapped_text_thin_borders_and_fitted_rows(admin_client, campaign_2014):
+def test_overview_table_uses_official_fonts_wrapped_text_thin_borders_and_fitted_rows(
+    admin_client, campaign_2014
+):
     _response, book = overview_sheet(admin_client)
     sheet = book.active
 
@@ -70,7 +76,12 @@ def test_overview_table_uses_official_fonts_wrapped_text_thin_borders_and_fitted
         for column in range(1, 6):
             cell = sheet.cell(row, column)
             assert cell.alignment.wrap_text
-            assert {cell.border.left.style, cell.border.right.style, cell.border.top.style, cell.border.bottom.style} == {"thin"}
+            assert {
+                cell.border.left.style,
+                cell.border.right.style,
+                cell.border.top.style,
+                cell.border.bottom.style,
+            } == {"thin"}
     assert [sheet.column_dimensions[c].width for c in "ABCDE"] == WIDTHS
     heights = {row: sheet.row_dimensions[row].height for row in range(4, 14)}
     assert heights[9 + 3] > heights[8 + 3]  # project 9's long goal takes more lines than project 8's
@@ -89,13 +100,20 @@ def test_overview_table_download_has_its_chinese_name_for_every_browser(admin_cl
     response, _book = overview_sheet(admin_client)
 
     encoded = quote(TITLE + ".xlsx", safe="")
-    assert response["Content-Disposition"] == f"attachment; filename=\"{encoded}\"; filename*=UTF-8''{encoded}"
+    assert (
+        response["Content-Disposition"] == f"attachment; filename=\"{encoded}\"; filename*=UTF-8''{encoded}"
+    )
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def test_overview_table_follows_the_campaign_filter_of_the_list(admin_client, campaign_2014):
     campaign = Campaign.objects.get(year=2014)
-    other = Campaign.objects.create(name="争六好、创特色", year=2015, document_number="泉妇〔2014〕1号", issuing_body=campaign.issuing_body)
+    other = Campaign.objects.create(
+        name="争六好、创特色",
+        year=2015,
+        document_number="泉妇〔2014〕1号",
+        issuing_body=campaign.issuing_body,
+    )
     FeatureProject.objects.create(campaign=other, number=1, title="新项目", goal="新目标")
 
     latest = admin_client.get(reverse("admin:projects_featureproject_overview_table"))
@@ -103,7 +121,10 @@ def test_overview_table_follows_the_campaign_filter_of_the_list(admin_client, ca
         reverse("admin:projects_featureproject_overview_table") + f"?campaign__id__exact={campaign.pk}"
     )
 
-    assert openpyxl.load_workbook(io.BytesIO(latest.content)).active["A2"].value == "2015年泉州市妇联系统特色工作一览表"
+    assert (
+        openpyxl.load_workbook(io.BytesIO(latest.content)).active["A2"].value
+        == "2015年泉州市妇联系统特色工作一览表"
+    )
     assert openpyxl.load_workbook(io.BytesIO(chosen.content)).active.max_row == 13
 
 
@@ -145,7 +166,9 @@ def test_overview_table_is_built_in_four_queries(campaign_2014, django_assert_nu
         "=1+1",
     ],
 )
-def test_formula_like_text_is_exported_as_a_text_cell_with_its_characters_unchanged(admin_client, campaign_2014, text):
+def test_formula_like_text_is_exported_as_a_text_cell_with_its_characters_unchanged(
+    admin_client, campaign_2014, text
+):
     FeatureProject.objects.filter(number=7).update(goal=text, title=text[:50])
     _response, book = overview_sheet(admin_client)
     cell = book.active["C10"]
@@ -159,7 +182,9 @@ def test_formula_like_text_is_exported_as_a_text_cell_with_its_characters_unchan
 def test_formula_like_text_in_the_flat_export_is_text_too(admin_client, campaign_2014):
     from projects.models import Assignment
 
-    Assignment.objects.filter(project__number=7).update(target="=SUM(A1:A3)", responsible_person_phone="+86 13800000000")
+    Assignment.objects.filter(project__number=7).update(
+        target="=SUM(A1:A3)", responsible_person_phone="+86 13800000000"
+    )
     response = export_through_admin(admin_client, "assignment", AssignmentResource)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = {(cell.value, cell.data_type) for row in sheet.iter_rows() for cell in row}
@@ -176,7 +201,9 @@ def test_control_characters_pasted_from_word_never_break_an_export(admin_client,
 
     assert book.active["C10"].value == "第一段\n第二段结束"
     assert flat.status_code == 200
-    assert "第一段\n第二段结束" in [c.value for c in openpyxl.load_workbook(io.BytesIO(flat.content)).active["D"]]
+    assert "第一段\n第二段结束" in [
+        c.value for c in openpyxl.load_workbook(io.BytesIO(flat.content)).active["D"]
+    ]
 
 
 def test_flat_table_download_has_a_chinese_name(admin_client, campaign_2014):
@@ -185,4 +212,14 @@ def test_flat_table_download_has_a_chinese_name(admin_client, campaign_2014):
     assert response.status_code == 200
     assert "filename*=UTF-8''%E5%9B%9B%E5%AE%9A-" in response["Content-Disposition"]  # 四定-<date>.xlsx
     headers = [c.value for c in openpyxl.load_workbook(io.BytesIO(response.content)).active[1]]
-    assert headers == ["年度", "序号", "特色项目内容", "责任单位", "定目标", "定时限", "责任人", "职务", "联系电话"]
+    assert headers == [
+        "年度",
+        "序号",
+        "特色项目内容",
+        "责任单位",
+        "定目标",
+        "定时限",
+        "责任人",
+        "职务",
+        "联系电话",
+    ]

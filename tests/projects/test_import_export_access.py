@@ -44,7 +44,9 @@ def test_organisation_import_needs_the_change_permission_too(viewer_client, camp
     assert viewer_client.get(reverse("admin:units_organisation_import")).status_code == 403
 
 
-def test_staff_with_only_view_permission_can_export_and_download_the_overview_table(viewer_client, campaign_2014):
+def test_staff_with_only_view_permission_can_export_and_download_the_overview_table(
+    viewer_client, campaign_2014
+):
     overview = viewer_client.get(reverse("admin:projects_featureproject_overview_table"))
     flat = export_through_admin(viewer_client, "assignment", AssignmentResource)
 
@@ -83,7 +85,9 @@ def test_exports_follow_the_admins_queryset_so_its_scoping_applies(admin_client,
     original_projects = FeatureProjectAdmin.get_queryset
     original_assignments = AssignmentAdmin.get_queryset
     monkeypatch.setattr(
-        FeatureProjectAdmin, "get_queryset", lambda self, request: original_projects(self, request).filter(number__in=[2, 7])
+        FeatureProjectAdmin,
+        "get_queryset",
+        lambda self, request: original_projects(self, request).filter(number__in=[2, 7]),
     )
     monkeypatch.setattr(
         AssignmentAdmin,
@@ -106,6 +110,8 @@ def test_exports_follow_the_admins_queryset_so_its_scoping_applies(admin_client,
 def test_exports_follow_the_lists_search_and_filters(admin_client, campaign_2014):
     flat = export_through_admin(admin_client, "assignment", AssignmentResource, query="?q=石狮市妇联")
 
-    rows = list(openpyxl.load_workbook(io.BytesIO(flat.content)).active.iter_rows(min_row=2, values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(flat.content)).active.iter_rows(min_row=2, values_only=True)
+    )
     assert {row[3] for row in rows} == {"石狮市妇联"}
     assert [row[1] for row in rows] == [8, 9]

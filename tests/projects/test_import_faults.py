@@ -62,7 +62,9 @@ def refused(client, model: str, data: bytes, filename: str = "upload.xlsx") -> l
 )
 def test_flat_table_csv_is_read_in_every_encoding_excel_and_wps_save(admin_client, campaign_2014, encoding):
     delimiter = "\t" if encoding == "utf-16" else ","
-    data = csv_bytes([FLAT_HEADERS, flat_row(target="“试点”（两个）；培育示范点")], encoding=encoding, delimiter=delimiter)
+    data = csv_bytes(
+        [FLAT_HEADERS, flat_row(target="“试点”（两个）；培育示范点")], encoding=encoding, delimiter=delimiter
+    )
 
     import_through_admin(admin_client, "assignment", data, "四定.csv")
 
@@ -90,7 +92,17 @@ def test_text_in_no_known_encoding_is_refused_not_stored_as_mojibake(admin_clien
 
 
 def test_header_variants_with_spaces_full_width_marks_and_line_breaks_match(admin_client, campaign_2014):
-    headers = [" 年 度", "*序号", "特色项目内容", "责任单位\n", "定　目　标", "定时限（日期）", "责任人", "职务", "联系电话"]
+    headers = [
+        " 年 度",
+        "*序号",
+        "特色项目内容",
+        "责任单位\n",
+        "定　目　标",
+        "定时限（日期）",
+        "责任人",
+        "职务",
+        "联系电话",
+    ]
     headers[5] = "定时限"
     headers[4] = "定　目　标"  # ideographic spaces
     data = xlsx_bytes([headers, flat_row(target="新目标")])
@@ -100,7 +112,9 @@ def test_header_variants_with_spaces_full_width_marks_and_line_breaks_match(admi
     assert assignment().target == "新目标"
 
 
-def test_a_file_without_the_portals_headers_is_refused_naming_the_expected_columns(admin_client, campaign_2014):
+def test_a_file_without_the_portals_headers_is_refused_naming_the_expected_columns(
+    admin_client, campaign_2014
+):
     errors = refused(admin_client, "assignment", xlsx_bytes([["项目名称", "截止时间"], ["甲", "2014-12-31"]]))
 
     assert any("年度" in error and "定时限" in error for error in errors), errors
@@ -199,13 +213,17 @@ def test_phone_numbers_stored_as_numbers_come_back_as_exact_text(admin_client, c
 
 
 def test_a_landline_with_its_leading_zero_and_dash_is_kept(admin_client, campaign_2014):
-    import_through_admin(admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone="0595-22180001")]), "a.csv")
+    import_through_admin(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone="0595-22180001")]), "a.csv"
+    )
 
     assert assignment().responsible_person_phone == "0595-22180001"
 
 
 def test_a_phone_number_excel_turned_into_scientific_notation_is_refused(admin_client, campaign_2014):
-    errors = refused(admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone="1.38E+10")]), "a.csv")
+    errors = refused(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone="1.38E+10")]), "a.csv"
+    )
 
     assert any("联系电话" in e and "1.38E+10" in e for e in errors), errors
 
@@ -239,7 +257,9 @@ def project_row(number=2, units="丰泽区妇联\n泉港区妇联\n晋江市妇�
     ids=["dun-hao", "mixed", "blanks-and-trailing"],
 )
 def test_unit_lists_split_on_every_separator_with_blanks_ignored(admin_client, campaign_2014, units):
-    preview = post_preview(admin_client, "featureproject", xlsx_bytes([PROJECT_HEADERS, project_row(units=units)]))
+    preview = post_preview(
+        admin_client, "featureproject", xlsx_bytes([PROJECT_HEADERS, project_row(units=units)])
+    )
 
     assert errors_of(preview) == []
     assert row_types(preview) == ["skip"]
@@ -257,7 +277,10 @@ def test_an_unknown_unit_is_reported_by_name_and_nothing_changes(admin_client, c
 
 def test_a_name_differing_only_in_full_width_characters_or_spaces_is_recognised(admin_client, campaign_2014):
     Organisation.objects.create(name="市直机关妇工委(筹)", kind="working_committee")
-    rows = [PROJECT_HEADERS, project_row(number=10, units="市直系统有关妇委会", departments="市直机关妇工委 ")]
+    rows = [
+        PROJECT_HEADERS,
+        project_row(number=10, units="市直系统有关妇委会", departments="市直机关妇工委 "),
+    ]
     rows.append(project_row(number=8, units="石狮市妇联　", departments="权益部"))
 
     preview = post_preview(admin_client, "featureproject", xlsx_bytes(rows))
@@ -289,9 +312,14 @@ def test_a_unit_that_is_not_a_liaison_body_cannot_be_liaison_department(admin_cl
 
 
 @pytest.mark.parametrize("line_ending", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr-only"])
-def test_any_line_ending_is_accepted_and_breaks_inside_cells_are_kept(admin_client, campaign_2014, line_ending):
+def test_any_line_ending_is_accepted_and_breaks_inside_cells_are_kept(
+    admin_client, campaign_2014, line_ending
+):
     target = "第一步：摸底排查\n第二步：召开推进会"
-    data = csv_bytes([FLAT_HEADERS, flat_row(target=target), flat_row(number=1, unit="惠安县妇联")], line_ending=line_ending)
+    data = csv_bytes(
+        [FLAT_HEADERS, flat_row(target=target), flat_row(number=1, unit="惠安县妇联")],
+        line_ending=line_ending,
+    )
 
     import_through_admin(admin_client, "assignment", data, "四定.csv")
 
@@ -313,7 +341,7 @@ def test_other_control_characters_and_nul_are_refused_visibly(admin_client, camp
 
     errors = refused(admin_client, "assignment", data, "四定.csv")
 
-    code = "<U+%04X>" % ord(character)
+    code = f"<U+{ord(character):04X}>"
     assert any("第 2 行" in e and "责任人" in e and code in e for e in errors), errors
 
 
@@ -325,7 +353,7 @@ def test_the_same_project_and_unit_twice_in_one_file_is_refused_naming_both_rows
 
     errors = refused(admin_client, "assignment", xlsx_bytes(rows))
 
-    assert any("第 4 行" in e and "第 2 行" in e or "row 2" in e for e in errors), errors
+    assert any(("第 4 行" in e and "第 2 行" in e) or "row 2" in e for e in errors), errors
 
 
 def test_a_formula_cell_is_refused_quoting_the_formula(admin_client, campaign_2014):
@@ -338,10 +366,14 @@ def test_a_formula_cell_is_refused_quoting_the_formula(admin_client, campaign_20
 
 
 def test_an_xlsx_named_csv_and_a_csv_named_xlsx_are_both_read(admin_client, campaign_2014):
-    import_through_admin(admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(target="甲")]), "四定.csv")
+    import_through_admin(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(target="甲")]), "四定.csv"
+    )
     assert assignment().target == "甲"
 
-    import_through_admin(admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(target="乙")]), "四定.xlsx")
+    import_through_admin(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(target="乙")]), "四定.xlsx"
+    )
     assert assignment().target == "乙"
 
 
@@ -370,7 +402,9 @@ def test_a_picture_named_xlsx_is_refused_with_a_message(admin_client, campaign_2
 
 
 def test_a_wps_file_declaring_a_wrong_sheet_size_is_read_in_full(admin_client, campaign_2014):
-    data = xlsx_bytes([FLAT_HEADERS, flat_row(target="甲"), flat_row(number=1, unit="惠安县妇联", target="乙")])
+    data = xlsx_bytes(
+        [FLAT_HEADERS, flat_row(target="甲"), flat_row(number=1, unit="惠安县妇联", target="乙")]
+    )
     patched = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(patched, "w") as target:
         for item in source.infolist():
@@ -386,7 +420,11 @@ def test_a_wps_file_declaring_a_wrong_sheet_size_is_read_in_full(admin_client, c
 
 
 def test_merged_cells_give_their_value_to_every_row_they_cover(admin_client, campaign_2014):
-    rows = [FLAT_HEADERS, flat_row(number=2, unit="丰泽区妇联"), [None, None, None, "泉港区妇联", "乙", None, "李", "", ""]]
+    rows = [
+        FLAT_HEADERS,
+        flat_row(number=2, unit="丰泽区妇联"),
+        [None, None, None, "泉港区妇联", "乙", None, "李", "", ""],
+    ]
     data = xlsx_bytes(rows, merged=["A2:A3", "B2:B3", "C2:C3"])
 
     import_through_admin(admin_client, "assignment", data)

@@ -10,7 +10,12 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Assignment, FeatureProject, Indicator, Milestone
-from projects.resources import AssignmentResource, FeatureProjectResource, IndicatorResource, MilestoneResource
+from projects.resources import (
+    AssignmentResource,
+    FeatureProjectResource,
+    IndicatorResource,
+    MilestoneResource,
+)
 from tests.spreadsheet_files import (
     FLAT_HEADERS,
     errors_of,
@@ -39,7 +44,9 @@ def edited(data: bytes, cell: str, value) -> bytes:
 
 def test_flat_table_export_imports_back_with_no_change(admin_client, campaign_2014):
     Assignment.objects.filter(project__number=7, unit__name="晋江市妇联").update(
-        target="试点至少2个\r\n第二行", deadline=datetime.date(2014, 12, 31), responsible_person_phone="013800000000"
+        target="试点至少2个\r\n第二行",
+        deadline=datetime.date(2014, 12, 31),
+        responsible_person_phone="013800000000",
     )
     data = export_through_admin(admin_client, "assignment", AssignmentResource).content
 
@@ -54,7 +61,9 @@ def test_flat_table_with_one_deadline_edited_changes_exactly_that_plan(admin_cli
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[1].value == 7 and r[3].value == "晋江市妇联")
 
-    preview, confirm = import_through_admin(admin_client, "assignment", edited(data, f"F{row}", datetime.datetime(2014, 11, 30)))
+    preview, confirm = import_through_admin(
+        admin_client, "assignment", edited(data, f"F{row}", datetime.datetime(2014, 11, 30))
+    )
 
     assert sorted(row_types(preview)) == ["skip"] * 28 + ["update"]
     assert confirm.status_code == 302
@@ -86,7 +95,10 @@ def test_exported_projects_import_back_with_no_change(admin_client, campaign_201
 
 
 def test_a_new_project_with_units_and_departments_is_created_through_the_service(admin_client, campaign_2014):
-    rows = [PROJECT_HEADERS, [2014, 11, "家庭教育指导服务进社区", "每个县建成示范点1个", "鲤城区妇联、石狮市妇联", "儿童部"]]
+    rows = [
+        PROJECT_HEADERS,
+        [2014, 11, "家庭教育指导服务进社区", "每个县建成示范点1个", "鲤城区妇联、石狮市妇联", "儿童部"],
+    ]
 
     preview, _confirm = import_through_admin(admin_client, "featureproject", xlsx_bytes(rows))
 
@@ -117,17 +129,37 @@ def test_a_unit_whose_plan_is_filled_in_is_not_removed_by_an_import(admin_client
     assert [u.name for u in project.responsible_units.all()] == ["石狮市妇联"]
 
 
-def test_official_table_in_its_printed_layout_is_read_with_the_year_from_its_title(admin_client, campaign_2014):
+def test_official_table_in_its_printed_layout_is_read_with_the_year_from_its_title(
+    admin_client, campaign_2014
+):
     rows = [
         ["附件"],
         ["2014年泉州市妇联系统特色工作一览表"],
         ["序号", "特色项目内容", "创 建 目 标", "责任单位", "市妇联\n联系部室"],
     ]
     for project in FeatureProject.objects.filter(number__lte=5):
-        rows.append([project.number, project.title, project.goal, "\n".join(u.name for u in project.responsible_units.all()), "\n".join(d.name for d in project.liaison_departments.all())])
-    rows.append(["序号", "特色项目内容", "创建目标", "责任县（区、市）妇联", "市妇联\n联系部室"])  # second half's header
+        rows.append(
+            [
+                project.number,
+                project.title,
+                project.goal,
+                "\n".join(u.name for u in project.responsible_units.all()),
+                "\n".join(d.name for d in project.liaison_departments.all()),
+            ]
+        )
+    rows.append(
+        ["序号", "特色项目内容", "创建目标", "责任县（区、市）妇联", "市妇联\n联系部室"]
+    )  # second half's header
     for project in FeatureProject.objects.filter(number__gt=5):
-        rows.append([project.number, project.title, project.goal, "\n".join(u.name for u in project.responsible_units.all()), "\n".join(d.name for d in project.liaison_departments.all())])
+        rows.append(
+            [
+                project.number,
+                project.title,
+                project.goal,
+                "\n".join(u.name for u in project.responsible_units.all()),
+                "\n".join(d.name for d in project.liaison_departments.all()),
+            ]
+        )
 
     preview = post_preview(admin_client, "featureproject", xlsx_bytes(rows, merged=["A2:E2"]))
 
@@ -136,12 +168,20 @@ def test_official_table_in_its_printed_layout_is_read_with_the_year_from_its_tit
 
 
 def test_steps_import_with_their_due_dates_and_round_trip(admin_client, campaign_2014):
-    Assignment.objects.filter(project__number=7, unit__name="晋江市妇联").update(deadline=datetime.date(2014, 12, 31))
+    Assignment.objects.filter(project__number=7, unit__name="晋江市妇联").update(
+        deadline=datetime.date(2014, 12, 31)
+    )
     headers = ["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"]
-    rows = [headers, [2014, 7, "晋江市妇联", 1, "摸底排查", "2014年3月31日"], [2014, 7, "晋江市妇联", 2, "建立试点", "2014.9.30"]]
+    rows = [
+        headers,
+        [2014, 7, "晋江市妇联", 1, "摸底排查", "2014年3月31日"],
+        [2014, 7, "晋江市妇联", 2, "建立试点", "2014.9.30"],
+    ]
 
     import_through_admin(admin_client, "milestone", xlsx_bytes(rows))
-    again = post_preview(admin_client, "milestone", export_through_admin(admin_client, "milestone", MilestoneResource).content)
+    again = post_preview(
+        admin_client, "milestone", export_through_admin(admin_client, "milestone", MilestoneResource).content
+    )
 
     assert [(m.order, m.title, m.due_on) for m in Milestone.objects.all()] == [
         (1, "摸底排查", datetime.date(2014, 3, 31)),
@@ -151,8 +191,13 @@ def test_steps_import_with_their_due_dates_and_round_trip(admin_client, campaign
 
 
 def test_a_step_due_after_the_deadline_is_refused_naming_the_row(admin_client, campaign_2014):
-    Assignment.objects.filter(project__number=7, unit__name="晋江市妇联").update(deadline=datetime.date(2014, 12, 31))
-    rows = [["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"], [2014, 7, "晋江市妇联", 1, "总结", "2015-01-15"]]
+    Assignment.objects.filter(project__number=7, unit__name="晋江市妇联").update(
+        deadline=datetime.date(2014, 12, 31)
+    )
+    rows = [
+        ["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"],
+        [2014, 7, "晋江市妇联", 1, "总结", "2015-01-15"],
+    ]
 
     response = post_preview(admin_client, "milestone", xlsx_bytes(rows))
 
@@ -161,7 +206,10 @@ def test_a_step_due_after_the_deadline_is_refused_naming_the_row(admin_client, c
 
 
 def test_a_step_of_a_unit_not_responsible_for_the_project_is_refused(admin_client, campaign_2014):
-    rows = [["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"], [2014, 7, "石狮市妇联", 1, "总结", ""]]
+    rows = [
+        ["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"],
+        [2014, 7, "石狮市妇联", 1, "总结", ""],
+    ]
 
     response = post_preview(admin_client, "milestone", xlsx_bytes(rows))
 
@@ -169,10 +217,15 @@ def test_a_step_of_a_unit_not_responsible_for_the_project_is_refused(admin_clien
 
 
 def test_indicators_import_and_round_trip(admin_client, campaign_2014):
-    rows = [["年度", "序号", "责任单位", "指标", "目标值", "计量单位"], [2014, 7, "晋江市妇联", "试点", "２", "个"]]
+    rows = [
+        ["年度", "序号", "责任单位", "指标", "目标值", "计量单位"],
+        [2014, 7, "晋江市妇联", "试点", "２", "个"],
+    ]
 
     import_through_admin(admin_client, "indicator", xlsx_bytes(rows))
-    again = post_preview(admin_client, "indicator", export_through_admin(admin_client, "indicator", IndicatorResource).content)
+    again = post_preview(
+        admin_client, "indicator", export_through_admin(admin_client, "indicator", IndicatorResource).content
+    )
 
     indicator = Indicator.objects.get()
     assert (indicator.name, indicator.target_value, indicator.unit_of_measure) == ("试点", Decimal("2"), "个")
@@ -220,11 +273,20 @@ def test_confirming_twice_writes_once_and_explains_the_second_time(admin_client,
 
     assert second.status_code == 302
     assert second["Location"] == reverse("admin:projects_assignment_import")
-    assert Assignment.objects.get(project__number=7, unit__name="晋江市妇联").history.count() == 1  # one write
+    assert (
+        Assignment.objects.get(project__number=7, unit__name="晋江市妇联").history.count() == 1
+    )  # one write
 
 
-def test_import_preview_page_is_in_chinese_and_names_new_changed_and_unchanged_rows(admin_client, campaign_2014):
-    rows = [FLAT_HEADERS, flat_row(target="甲"), flat_row(number=8, unit="晋江市妇联"), flat_row(number=1, unit="惠安县妇联", target="", deadline="", person="", phone="")]
+def test_import_preview_page_is_in_chinese_and_names_new_changed_and_unchanged_rows(
+    admin_client, campaign_2014
+):
+    rows = [
+        FLAT_HEADERS,
+        flat_row(target="甲"),
+        flat_row(number=8, unit="晋江市妇联"),
+        flat_row(number=1, unit="惠安县妇联", target="", deadline="", person="", phone=""),
+    ]
     rows[-1][7] = ""
 
     response = post_preview(admin_client, "assignment", xlsx_bytes(rows))

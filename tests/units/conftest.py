@@ -2,10 +2,11 @@
 
 import pytest
 
-from tests.spreadsheet_files import pending_imports
+from tests.spreadsheet_files import use_pending_import_folder
 
 
 @pytest.fixture(autouse=True)
-def _pending_imports_in_tmp(pending_imports, settings):
+def pending_imports(settings, tmp_path):
+    """The folder where uploads wait between preview and confirm (fresh for each test)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
-    return pending_imports
+    return use_pending_import_folder(settings, tmp_path)
