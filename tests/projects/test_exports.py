@@ -194,7 +194,9 @@ def test_formula_like_text_in_the_flat_export_is_text_too(admin_client, campaign
 
 
 def test_control_characters_pasted_from_word_never_break_an_export(admin_client, campaign_2014):
-    FeatureProject.objects.filter(number=7).update(goal="第一段\x0b第二段\x07结束\x1b")  # PostgreSQL stores no NUL
+    FeatureProject.objects.filter(number=7).update(
+        goal="第一段\x0b第二段\x07结束\x1b"
+    )  # PostgreSQL stores no NUL
 
     _response, book = overview_sheet(admin_client)
     flat = export_through_admin(admin_client, "featureproject", FeatureProjectResource)
