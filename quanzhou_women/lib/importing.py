@@ -252,6 +252,23 @@ class _QuietError(Error):
         return super().traceback
 
 
+class _Diff(resources.Diff):
+    """The preview's before/after columns, read as the export reads them (``dehydrate_*`` included)."""
+
+    def __init__(self, resource, instance, new) -> None:
+        super().__init__(resource, instance, new)
+        self.left = self._values(resource, instance)
+
+    def compare_with(self, resource, instance) -> None:
+        self.right = self._values(resource, instance)
+
+    @staticmethod
+    def _values(resource, instance) -> list:
+        if instance is None:
+            return ["" for _field in resource.get_import_fields()]
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
 class SpreadsheetResource(resources.ModelResource):
     """Base of the portal's import resources; subclasses declare fields and ``save_row``.
 
@@ -278,6 +295,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     def get_error_result_class(self):
         return _QuietError
+
+    def get_diff_class(self):
+        return _Diff
 
     # The header row --------------------------------------------------------------------------
 
@@ -336,6 +356,7 @@ class SpreadsheetResource(resources.ModelResource):
                 _("The file lacks the column(s) %(columns)s.") % {"columns": "、".join(missing)}
             )
         body = []
+        rows = [[row[0], *("" if cell is None else cell for cell in row[1:])] for row in rows]
         for row in rows[header_index + 1 :]:
             repeated = {lookup.get(normalise_label(cell)) for cell in row[1:] if cell is not None} - {None}
             if len(repeated) >= min(2, len(lookup)):
@@ -522,6 +543,28 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def import_action(self, request, **kwargs):
+        """The upload and preview step; every error of the file is also listed at the top of the page."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self._list_errors(request, result)
+        return response
+
+    def _list_errors(self, request, result, limit: int = 30) -> None:
+        found = [str(error.error) for error in result.base_errors]
+        for row in result.invalid_rows:
+            found += [str(message) for messages_ in row.error_dict.values() for message in messages_]
+        for _number, errors in result.row_errors():
+            found += [str(error.error) for error in errors]
+        messages.error(
+            request,
+            _("%(count)s error(s) found; nothing was written. Please correct the file and upload it again.")
+            % {"count": len(found)},
+        )
+        for message in found[:limit]:
+            messages.error(request, message)
+
     def process_import(self, request, **kwargs):
         """Confirm an import; a file no longer in storage or unreadable gives a message, not a 500."""
         try:
@@ -539,7 +582,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def process_result(self, result, request):
         """After confirming: on any error nothing was written, and the errors are shown again."""
         if result.has_errors() or result.has_validation_errors():
-            messages.error(request, _("The import found errors, so nothing was written."))
+            self._list_errors(request, result)
             context = self.admin_site.each_context(request)
             context.update(
                 {

@@ -294,3 +294,16 @@ def test_import_preview_page_is_in_chinese_and_names_new_changed_and_unchanged_r
 
     assert row_types(response) == ["update", "new", "skip"]
     assert "预览" in page and "确认导入" in page
+
+
+def test_preview_shows_the_units_before_and_after_a_change(admin_client, campaign_2014):
+    project = FeatureProject.objects.get(number=8)
+    rows = [PROJECT_HEADERS, [2014, 8, project.title, project.goal, "石狮市妇联、晋江市妇联", "权益部"]]
+
+    response = post_preview(admin_client, "featureproject", xlsx_bytes(rows))
+    diff = dict(
+        zip(response.context["result"].diff_headers, response.context["result"].rows[0].diff, strict=True)
+    )
+
+    assert "晋江市妇联" in diff["责任单位"] and "<ins" in diff["责任单位"]
+    assert "2014" in diff["年度"]
