@@ -264,7 +264,7 @@ class _Diff(resources.Diff):
 
     @staticmethod
     def _values(resource, instance) -> list:
-        if instance is None:
+        if instance is None or instance.pk is None:  # a new row: nothing before it
             return ["" for _field in resource.get_import_fields()]
         return [resource.export_field(field, instance) for field in resource.get_import_fields()]
 
