@@ -67,6 +67,9 @@ class OrganisationResource(_ByNameResource):
 
     column_aliases = {"名称": ["单位名称", "单位"], "上级单位": ["上级"], "排序": ["顺序", "显示顺序"]}
 
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("parent")
+
     class Meta(SpreadsheetResource.Meta):
         model = Organisation
         name = _("Organisations")

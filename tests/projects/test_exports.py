@@ -225,3 +225,37 @@ def test_flat_table_download_has_a_chinese_name(admin_client, campaign_2014):
         "职务",
         "联系电话",
     ]
+
+
+@pytest.mark.parametrize(
+    ("resource_class", "queries"),
+    [
+        # 1 assignments with their project, campaign and unit
+        (AssignmentResource, 1),
+        # 1 count (django-import-export pages a prefetching queryset), 2 projects with their
+        # campaign, 3 responsible units, 4 liaison departments
+        (FeatureProjectResource, 4),
+    ],
+)
+def test_flat_exports_take_a_fixed_number_of_queries(
+    campaign_2014, django_assert_num_queries, resource_class, queries
+):
+    model = resource_class._meta.model
+    with django_assert_num_queries(queries):
+        dataset = resource_class().export(queryset=model.objects.all())
+    assert len(dataset) == model.objects.count()
+
+
+def test_step_and_indicator_exports_take_one_query(campaign_2014, django_assert_num_queries):
+    from projects.models import Assignment, Indicator, Milestone
+    from projects.resources import IndicatorResource, MilestoneResource
+
+    for assignment in Assignment.objects.all()[:5]:
+        Milestone.objects.create(assignment=assignment, order=1, title="摸底")
+        Indicator.objects.create(assignment=assignment, name="试点", target_value=2)
+
+    # 1 steps (or indicators) with assignment, project, campaign and unit
+    with django_assert_num_queries(1):
+        MilestoneResource().export(queryset=Milestone.objects.all())
+    with django_assert_num_queries(1):
+        IndicatorResource().export(queryset=Indicator.objects.all())
