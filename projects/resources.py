@@ -92,7 +92,7 @@ class FeatureProjectResource(SpreadsheetResource):
         errors = {}
         for name in self.get_import_id_fields():
             try:
-                self.fields[name].clean(row)
+                self.clean_value(self.fields[name], row)
             except ValueError as error:
                 errors[self.fields[name].column_name] = [str(error)]
         if errors:
@@ -144,7 +144,7 @@ class _AssignmentKeyResource(SpreadsheetResource):
         for name in ("year", "number", "unit"):
             field = self.fields[name]
             try:
-                value = field.clean(row)
+                value = self.clean_value(field, row)
             except ValueError as error:
                 errors[field.column_name] = [str(error)]
                 continue
@@ -173,7 +173,11 @@ class _AssignmentKeyResource(SpreadsheetResource):
     def find_project(self, row) -> tuple[FeatureProject, Organisation]:
         """The project (年度, 序号) and unit of a row; raises a row ``ValidationError``."""
         year, number, unit = self._key(row)
-        project = FeatureProject.objects.filter(campaign__year=year, number=number).first()
+        project = (
+            FeatureProject.objects.select_related("campaign")
+            .filter(campaign__year=year, number=number)
+            .first()
+        )
         if project is None:
             raise self._row_error(
                 ValidationError(
@@ -285,7 +289,7 @@ class MilestoneResource(_AssignmentKeyResource):
     def get_instance(self, instance_loader, row):
         assignment = self.find_assignment(row)
         try:
-            order = self.fields["order"].clean(row)
+            order = self.clean_value(self.fields["order"], row)
         except ValueError:
             order = None  # reported with the row
         self._new = Milestone(assignment=assignment)
@@ -323,7 +327,7 @@ class IndicatorResource(_AssignmentKeyResource):
     def get_instance(self, instance_loader, row):
         assignment = self.find_assignment(row)
         try:
-            name = self.fields["name"].clean(row)
+            name = self.clean_value(self.fields["name"], row)
         except ValueError:
             name = ""
         self._new = Indicator(assignment=assignment)

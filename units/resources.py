@@ -29,7 +29,7 @@ class _ByNameResource(SpreadsheetResource):
 
     def get_instance(self, instance_loader, row):
         try:
-            name = self.fields["name"].clean(row)
+            name = self.clean_value(self.fields["name"], row)
         except ValueError as error:
             raise self._row_error(ValidationError({"名称": [str(error)]})) from error
         exact = Organisation.objects.filter(name=name).first()

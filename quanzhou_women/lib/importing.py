@@ -283,7 +283,8 @@ class SpreadsheetResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         report_skipped = True
-        clean_model_instances = True
+        # The service validates the model (full_clean) before it writes; its errors become row errors.
+        clean_model_instances = False
         use_transactions = True
 
     def __init__(self, **kwargs) -> None:
@@ -292,9 +293,26 @@ class SpreadsheetResource(resources.ModelResource):
         self._source_rows: list[int] = []
         self._row_number = 0
         self._seen_keys: dict[tuple, int] = {}
+        self._cleaned: dict[tuple[str, str], object] = {}
 
     def get_error_result_class(self):
         return _QuietError
+
+    def clean_value(self, field: fields.Field, row) -> object:
+        """``field.clean(row)``, remembered for this import: a name on many rows is looked up once.
+
+        Raises what the widget raises (``CellError``) each time the value comes.
+        """
+        key = (field.column_name, repr(row.get(field.column_name)))
+        if key not in self._cleaned:
+            try:
+                self._cleaned[key] = field.clean(row)
+            except ValueError as error:
+                self._cleaned[key] = error
+        value = self._cleaned[key]
+        if isinstance(value, ValueError):
+            raise value
+        return value
 
     def get_diff_class(self):
         return _Diff
@@ -408,7 +426,7 @@ class SpreadsheetResource(resources.ModelResource):
         for column in self.key_columns:
             field = self._field_for(column)
             try:
-                value = field.clean(row) if field else row.get(column)
+                value = self.clean_value(field, row) if field else row.get(column)
             except (ValueError, KeyError):
                 return  # the bad value is reported with the row
             key.append(value.pk if isinstance(value, models.Model) else normalise_label(value))
@@ -436,7 +454,7 @@ class SpreadsheetResource(resources.ModelResource):
         for field in self.get_import_fields():
             if field.attribute is None and not field.readonly and field.column_name in row:
                 try:
-                    instance.row_extras[field.column_name] = field.clean(row)
+                    instance.row_extras[field.column_name] = self.clean_value(field, row)
                 except ValueError as error:
                     errors[field.column_name] = [str(error)]
         if errors:
