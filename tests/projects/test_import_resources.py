@@ -307,3 +307,22 @@ def test_preview_shows_the_units_before_and_after_a_change(admin_client, campaig
 
     assert "晋江市妇联" in diff["责任单位"] and "<ins" in diff["责任单位"]
     assert "2014" in diff["年度"]
+
+
+def test_abandoned_previews_are_cleared_after_a_day(admin_client, campaign_2014, pending_imports):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    post_preview(admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(target="旧")]))
+    old = next(p for p in pending_imports.rglob("*") if p.is_file())
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    post_preview(admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(target="新")]))
+
+    out = io.StringIO()
+    call_command("clear_pending_imports", "--hours", "24", stdout=out)
+
+    assert not old.exists()
+    assert len([p for p in pending_imports.rglob("*") if p.is_file()]) == 1
+    assert out.getvalue().startswith("1 ")
