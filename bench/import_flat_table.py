@@ -79,7 +79,8 @@ def main(rows: int) -> None:
     created = Assignment.objects.filter(unit__kind="township_federation").count()
     print(f"rows={rows} file={len(data) / 1024:.0f} KB created={created}")
     print(
-        f"preview (dry run): {preview_seconds:.1f} s; confirm: {confirm_seconds:.1f} s; peak RSS {peak_mb():.0f} MB"
+        f"preview (dry run): {preview_seconds:.1f} s; confirm: {confirm_seconds:.1f} s; "
+        f"peak RSS {peak_mb():.0f} MB"
     )
 
 
