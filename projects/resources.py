@@ -53,7 +53,11 @@ class FeatureProjectResource(SpreadsheetResource):
     official table) takes the year from its title line, e.g. "2014年泉州市妇联系统特色工作一览表".
     """
 
-    year = Field(attribute="campaign", column_name=YEAR, widget=NameWidget(Campaign.objects.all, "year"))
+    year = Field(
+        attribute="campaign",
+        column_name=YEAR,
+        widget=NameWidget(Campaign.objects.all, "year", what=_("campaign year")),
+    )
     number = Field(attribute="number", column_name=NUMBER, widget=IntegerWidget())
     title = Field(attribute="title", column_name=TITLE, widget=TextWidget())
     goal = Field(attribute="goal", column_name=GOAL, widget=TextWidget())

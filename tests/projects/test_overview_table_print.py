@@ -62,3 +62,73 @@ def test_libreoffice_prints_the_table_one_a4_landscape_page_wide_with_the_header
     everything = "".join(texts)
     for unit in ("市妇女儿童活动中心", "台商投资区妇工委", "市直机关妇工委"):
         assert unit in everything
+
+
+def resave_with_libreoffice(data: bytes, tmp_path, target: str, suffix: str) -> bytes:
+    """``data`` (an .xlsx) opened and saved again by a spreadsheet program, as ``target``."""
+    source = tmp_path / "source.xlsx"
+    source.write_bytes(data)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (out / f"source.{suffix}").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("target", "suffix"),
+    [
+        ("xlsx:Calc MS Excel 2007 XML", "xlsx"),
+        ("xls:MS Excel 97", "xls"),
+        ("csv:Text - txt - csv (StarCalc):44,34,76", "csv"),  # UTF-8 CSV
+    ],
+    ids=["xlsx", "xls", "csv"],
+)
+def test_overview_table_saved_again_by_a_spreadsheet_program_imports_with_no_change(
+    admin_client, campaign_2014, tmp_path, target, suffix
+):
+    from tests.spreadsheet_files import errors_of, post_preview, row_types
+
+    exported = admin_client.get(reverse("admin:projects_featureproject_overview_table")).content
+    resaved = resave_with_libreoffice(exported, tmp_path, target, suffix)
+
+    preview = post_preview(admin_client, "featureproject", resaved, f"一览表.{suffix}")
+
+    assert errors_of(preview) == []
+    assert row_types(preview) == ["skip"] * 10
+
+
+def test_one_goal_edited_and_saved_by_a_spreadsheet_program_imports_as_exactly_that_change(
+    admin_client, campaign_2014, tmp_path
+):
+    import io
+
+    import openpyxl
+
+    from projects.models import FeatureProject
+    from tests.spreadsheet_files import import_through_admin, row_types
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(admin_client.get(reverse("admin:projects_featureproject_overview_table")).content)
+    )
+    book.active["C6"] = "以文明家庭创建为主线，开展“最美家庭”寻找活动。"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    resaved = resave_with_libreoffice(buffer.getvalue(), tmp_path, "xlsx:Calc MS Excel 2007 XML", "xlsx")
+
+    preview, _confirm = import_through_admin(admin_client, "featureproject", resaved)
+
+    assert row_types(preview) == ["skip", "skip", "update"] + ["skip"] * 7
+    assert FeatureProject.objects.get(number=3).goal == "以文明家庭创建为主线，开展“最美家庭”寻找活动。"
