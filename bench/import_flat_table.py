@@ -1,7 +1,7 @@
 """Benchmark: preview and confirm of the largest flat table an import accepts, through the admin.
 
-Run: ``DJANGO_DEBUG=1 .venv/bin/python bench/import_flat_table.py [ROWS]``; the default, 4999 rows,
-is the limit (5000 filled rows, the header included). Uses a throw-away SQLite file unless
+Run: ``DJANGO_DEBUG=1 .venv/bin/python bench/import_flat_table.py [ROWS]``; the default, 1999 rows,
+is the limit (2000 filled rows, the header included). Uses a throw-away SQLite file unless
 DATABASE_URL is set (then that database is migrated and written to: use a scratch one). Prints the
 seconds and peak memory of each step.
 """
@@ -85,4 +85,4 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4999)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1999)

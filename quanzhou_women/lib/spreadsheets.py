@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Largest total unpacked size of an .xlsx, in bytes (guards against "zip bombs").
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 #: Most non-blank rows one import may carry.
-MAX_ROWS = 5000
+MAX_ROWS = 2000
 #: Most columns read from one row.
 MAX_COLUMNS = 60
 
