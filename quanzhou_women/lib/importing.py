@@ -287,8 +287,10 @@ class SpreadsheetResource(resources.ModelResource):
         clean_model_instances = False
         use_transactions = True
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, editable: models.QuerySet | None = None, **kwargs) -> None:
+        """``editable``: the rows the user may change (the admin's ``get_queryset``); None = all."""
         super().__init__(**kwargs)
+        self.editable = editable
         self.preamble: list[str] = []
         self._source_rows: list[int] = []
         self._row_number = 0
@@ -443,6 +445,13 @@ class SpreadsheetResource(resources.ModelResource):
                     }
                 )
 
+    def get_or_init_instance(self, instance_loader, row):
+        """The row's stored object (refused when outside ``editable``), or a new one."""
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if not new and self.editable is not None and not self.editable.filter(pk=instance.pk).exists():
+            raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
+        return instance, new
+
     def import_instance(self, instance, row, **kwargs) -> None:
         """Set the model fields from the row and clean the relation columns into ``instance.row_extras``."""
         errors: dict = {}
@@ -554,6 +563,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", _("The file cannot be read as a spreadsheet."))
+
+    def get_import_resource_kwargs(self, request, **kwargs) -> dict:
+        """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed."""
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["editable"] = self.get_queryset(request)
+        return kwargs
 
     def get_import_data_kwargs(self, **kwargs) -> dict:
         """Confirming writes every row or none: a row that fails then rolls the whole file back."""

@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from projects.admin import AssignmentAdmin, FeatureProjectAdmin
 from projects.resources import AssignmentResource
-from tests.spreadsheet_files import FLAT_HEADERS, export_through_admin, flat_row, post_preview, xlsx_bytes
+from tests.spreadsheet_files import (
+    FLAT_HEADERS,
+    errors_of,
+    export_through_admin,
+    flat_row,
+    post_preview,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +122,22 @@ def test_exports_follow_the_lists_search_and_filters(admin_client, campaign_2014
     )
     assert {row[3] for row in rows} == {"石狮市妇联"}
     assert [row[1] for row in rows] == [8, 9]
+
+
+def test_imports_cannot_change_rows_outside_the_admins_queryset(admin_client, campaign_2014, monkeypatch):
+    """Stands in for the per-organisation scoping built in the admins' get_queryset."""
+    from projects.models import Assignment
+
+    original = AssignmentAdmin.get_queryset
+    monkeypatch.setattr(
+        AssignmentAdmin,
+        "get_queryset",
+        lambda self, request: original(self, request).filter(unit__name="晋江市妇联"),
+    )
+    rows = [FLAT_HEADERS, flat_row(target="本单位"), flat_row(number=1, unit="惠安县妇联", target="别的单位")]
+
+    response = post_preview(admin_client, "assignment", xlsx_bytes(rows))
+
+    assert response.context.get("confirm_form") is None
+    assert any("第 3 行" in e and "惠安县妇联" in e for e in errors_of(response))
+    assert not Assignment.objects.exclude(target="").exists()
