@@ -38,15 +38,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "year", "reporting_cadence"]}),
         (
             _("Source document"),
-            {
-                "fields": [
-                    "document_number",
-                    "document_title",
-                    "issued_on",
-                    "issuing_body",
-                    "overview_table_title",
-                ]
-            },
+            {"fields": ["document_number", "document_title", "issued_on", "issuing_body", "overview_table_title"]},
         ),
     ]
 
@@ -55,13 +47,7 @@ class AssignmentInline(admin.TabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
 
     model = Assignment
-    fields = [
-        "unit",
-        "deadline",
-        "responsible_person",
-        "responsible_person_position",
-        "responsible_person_phone",
-    ]
+    fields = ["unit", "deadline", "responsible_person", "responsible_person_position", "responsible_person_phone"]
     autocomplete_fields = ["unit"]
     show_change_link = True
     extra = 0
@@ -93,7 +79,11 @@ class FeatureProjectAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
-        return super().get_queryset(request).prefetch_related("liaison_departments", "responsible_units")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("liaison_departments", "responsible_units")
+        )
 
     def get_urls(self):
         """Adds ``overview-table/``: the 一览表 download."""
