@@ -223,7 +223,9 @@ class Assignment(models.Model):
         if late is not None:
             raise ValidationError(
                 {
-                    "deadline": _("The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s.")
+                    "deadline": _(
+                        "The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s."
+                    )
                     % {"deadline": self.deadline, "order": late.order, "due_on": late.due_on}
                 }
             )
@@ -234,9 +236,7 @@ class MilestoneManager(models.Manager):
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, order: int) -> "Milestone":
         """Return the step; raises ``Milestone.DoesNotExist``."""
-        return self.get(
-            assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), order=order
-        )
+        return self.get(assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), order=order)
 
 
 class Milestone(models.Model):
