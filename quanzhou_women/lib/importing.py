@@ -382,6 +382,8 @@ class SpreadsheetResource(resources.ModelResource):
             if len(repeated) >= min(2, len(lookup)):
                 continue  # the header printed again (second page, second half of the table)
             body.append([*row, *filled.values()])
+        if not body:
+            raise SpreadsheetError(_("The file has a header row but no rows of data below it."))
         dataset.wipe()
         dataset.headers = [SOURCE_ROW, *headers, *filled.keys()]
         for row in body:

@@ -450,3 +450,11 @@ def test_confirm_writes_nothing_when_a_row_has_become_invalid_since_the_preview(
     assert snapshot() == before
     assert assignment(1, "惠安县妇联").target == ""
     assert any("7" in e for e in errors_of(confirm))
+
+
+def test_a_file_with_headers_but_no_data_is_refused_with_a_message(admin_client, campaign_2014):
+    errors = refused(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, [""] * len(FLAT_HEADERS)]), "四定.csv"
+    )
+
+    assert any("没有数据" in e for e in errors), errors
