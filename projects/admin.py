@@ -8,12 +8,23 @@ change is kept by django-simple-history and shown under 历史.
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.forms import ConcurrentForm
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
+from projects.overview_table import overview_table_filename, write_overview_table
+from projects.resources import (
+    AssignmentResource,
+    FeatureProjectResource,
+    IndicatorResource,
+    MilestoneResource,
+)
 from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin
+from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 from reporting.access import ScopedAdminMixin
 from reporting.services import periods_ensure
 
@@ -76,8 +87,14 @@ class AssignmentInline(PortalTabularInline):
 
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
-    """Feature projects in 序号 order, with units and liaison departments as printed."""
+class FeatureProjectAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
+    """Feature projects in 序号 order, with units and liaison departments as printed.
+
+    The list has a button for the official 一览表 (``overview_table_view``) besides import and export.
+    """
+
+    resource_classes = [FeatureProjectResource]
+    import_export_change_list_template = "admin/projects/featureproject/change_list.html"
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names"]
     list_display_links = ["number", "title"]
@@ -96,6 +113,32 @@ class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
         return super().get_queryset(request).prefetch_related("liaison_departments", "responsible_units")
+
+    def get_urls(self):
+        """Adds ``overview-table/``: the 一览表 download."""
+        view = self.admin_site.admin_view(self.overview_table_view)
+        return [
+            path("overview-table/", view, name="projects_featureproject_overview_table"),
+            *super().get_urls(),
+        ]
+
+    def overview_table_view(self, request: HttpRequest) -> HttpResponse:
+        """The 一览表 as .xlsx, of the projects the list shows (its filters and the admin's scoping).
+
+        The campaign is the list's campaign filter, else the latest campaign among those projects.
+        Needs the export permission (403); 404 when the user can see no project.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        projects = self.get_export_queryset(request)
+        year = projects.order_by("-campaign__year").values_list("campaign__year", flat=True).first()
+        if year is None:
+            raise Http404(_("No feature project to put in the table."))
+        campaign = Campaign.objects.select_related("issuing_body").get(year=year)
+        data = write_overview_table(campaign, projects.filter(campaign=campaign))
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition(overview_table_filename(campaign))
+        return response
 
     @admin.display(description=_("responsible units"))
     def responsible_unit_names(self, obj: FeatureProject) -> str:
@@ -132,7 +175,7 @@ class AssignmentAdminForm(ConcurrentForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
+class AssignmentAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
 
     The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
@@ -140,6 +183,7 @@ class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
     """
 
     form = AssignmentAdminForm
+    resource_classes = [AssignmentResource]
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
         "project__campaign",
@@ -170,8 +214,10 @@ class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, PortalModelAdmin):
+class MilestoneAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
     """Steps of every plan, to see what falls due when."""
+
+    resource_classes = [MilestoneResource]
 
     list_display = ["title", "order", "due_on", "assignment"]
     list_filter = ["assignment__project__campaign", "due_on"]
@@ -183,8 +229,10 @@ class MilestoneAdmin(ScopedAdminMixin, PortalModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, PortalModelAdmin):
+class IndicatorAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
     """Measurable targets of every plan."""
+
+    resource_classes = [IndicatorResource]
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
     list_filter = ["assignment__project__campaign"]

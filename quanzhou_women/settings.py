@@ -8,6 +8,7 @@ Everything that differs between a developer's machine and a server comes from th
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/quanzhou_women``; without it, the SQLite
   file ``db.sqlite3`` beside ``manage.py``.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names (default: localhost only).
+- ``DJANGO_MEDIA_ROOT``: uploaded files, shared by every server process (default: ``media/``).
 
 On a server (debug off) the portal refuses to start unless ``DJANGO_SECRET_KEY``, ``DATABASE_URL``
 and ``DJANGO_ALLOWED_HOSTS`` are set; ``docs/deploy.md`` lists every variable (HTTPS, e-mail,
@@ -195,6 +196,19 @@ if os.environ.get("DJANGO_S3_BUCKET"):
             "object_parameters": {"ContentDisposition": "attachment"},
         },
     }
+# Spreadsheets between an import's preview and its confirmation (django-import-export's
+# MediaStorage): beside the media files, which every app server shares, so that the confirm step
+# may reach another server than the preview. ``manage.py clear_pending_imports`` removes old ones.
+STORAGES["import_export"] = {
+    "BACKEND": STORAGES["default"]["BACKEND"],
+    "OPTIONS": {
+        **STORAGES["default"].get("OPTIONS", {}),
+        # a folder of the bucket, or of the media root
+        "location": "import-pending"
+        if os.environ.get("DJANGO_S3_BUCKET")
+        else str(MEDIA_ROOT / "import-pending"),
+    },
+}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -206,9 +220,7 @@ LOGOUT_REDIRECT_URL = "login"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# An import's file waits for its confirmation in the shared cache (the database), not in one app
-# server's temporary folder, so that the confirmation may reach any server.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # Messages to staff: the console in development; SMTP once DJANGO_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")

@@ -12,13 +12,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from quanzhou_women.lib.admin import PortalModelAdmin
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from reporting.access import ScopedAdminMixin
 from units.models import Membership, Organisation
+from units.resources import DepartmentResource, OrganisationResource
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, PortalModelAdmin):
+class OrganisationAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
     """Organisations in official order; the counts show each body's load in the campaign."""
+
+    resource_classes = [OrganisationResource, DepartmentResource]
 
     list_display = [
         "name",

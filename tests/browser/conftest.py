@@ -68,3 +68,27 @@ def admin_login(page: Page, base_url: str, username: str, password: str) -> None
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot of ``page`` as test-artifacts/<name>.png and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def browser_page(browser: Browser, live_server, city_admin, client) -> Iterator[Page]:
+    """A page logged in as the city administrator (the test client's session cookie)."""
+    client.force_login(city_admin)
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,161 @@
+"""The official 一览表 of a campaign as an .xlsx in the layout of the printed attachment.
+
+The attachment of notice 泉妇〔2013〕81号: the line 附件, the title (e.g.
+2014年泉州市妇联系统特色工作一览表) across the table, then the header row 序号 | 特色项目内容 |
+创建目标 | 责任单位 | 市妇联联系部室 and one row per project, responsible units and departments one
+per line in their cells. Fonts are the official ones (黑体 for 附件 and the header, 宋体 for the
+title, 仿宋 for the body); the sheet prints on A4 landscape, one page wide, with the header row
+repeated on every page.
+
+The table imports back through ``projects.resources.FeatureProjectResource``: the reader skips the
+title lines, takes the year from the title and reads the multi-line cells as lists.
+"""
+
+import io
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from projects.models import Campaign, FeatureProject
+from quanzhou_women.lib.spreadsheets import line_count, write_text_cell
+
+HEADERS = ["序号", "特色项目内容", "创建目标", "责任单位", "市妇联\n联系部室"]
+#: Column widths in Excel units (about one digit of the default font, 7 px); 132 units print
+#: about 250 mm wide, inside the 267 mm of an A4 landscape page with 15 mm margins.
+WIDTHS = [6, 24, 68, 20, 14]
+HORIZONTAL = ["center", "left", "left", "center", "center"]
+BODY_SIZE = 12
+HEADER_SIZE = 12
+TITLE_SIZE = 20
+#: Points per printed line of a CJK font (宋体 and 仿宋 lines are about 1.3 times the size; 1.4 in hand).
+LINE_FACTOR = 1.4
+FIRST_TABLE_ROW = 3
+
+
+def overview_table_title(campaign: Campaign) -> str:
+    """The title printed above the table: the campaign's own, or "<year>年…特色工作一览表"."""
+    return campaign.overview_table_title or f"{campaign.year}年泉州市妇联系统特色工作一览表"
+
+
+def overview_table_filename(campaign: Campaign) -> str:
+    """The download name, e.g. ``2014年泉州市妇联系统特色工作一览表.xlsx``."""
+    return f"{overview_table_title(campaign)}.xlsx"
+
+
+def _characters_per_line(width: float, size: int) -> float:
+    """Display units (``display_width``) that fit in a column ``width`` Excel units wide.
+
+    In Excel and WPS a column of width w is about 7w + 5 pixels (less 6 for the cell's padding);
+    a CJK character of ``size`` points is size × 4/3 pixels and counts 2 display units. LibreOffice
+    draws columns a little wider, so its rows show some spare space; never clipped text.
+    """
+    pixels = width * 7 + 5 - 6
+    return pixels / (size * 4 / 3 / 2)
+
+
+def row_height(values: list[object], widths: list[float], size: int) -> float:
+    """Height in points of a row whose wrapped cells hold ``values`` (openpyxl does not size rows)."""
+    lines = max(
+        line_count(str(value or ""), _characters_per_line(width, size))
+        for value, width in zip(values, widths, strict=True)
+    )
+    return round(lines * size * LINE_FACTOR + 8, 1)
+
+
+def projects_for_table(projects: QuerySet[FeatureProject]) -> QuerySet[FeatureProject]:
+    """The projects in 序号 order with units and departments preloaded (three queries in all)."""
+    return projects.order_by("number").prefetch_related("responsible_units", "liaison_departments")
+
+
+def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject]) -> bytes:
+    """The 一览表 of ``campaign`` for ``projects`` (already scoped to what the user may see), as .xlsx bytes.
+
+    Queries: the projects, their responsible units, their liaison departments, and the issuing body
+    of the campaign unless preloaded.
+    """
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{campaign.year}一览表"
+    title = overview_table_title(campaign)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    last_column = get_column_letter(len(HEADERS))
+
+    for column, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    attachment = write_text_cell(sheet, 1, 1, "附件")
+    attachment.font = Font(name="黑体", size=14)
+    sheet.row_dimensions[1].height = 24
+
+    sheet.merge_cells(f"A2:{last_column}2")
+    heading = write_text_cell(sheet, 2, 1, title)
+    heading.font = Font(name="宋体", size=TITLE_SIZE, bold=True)
+    heading.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[2].height = TITLE_SIZE * 2 + 6
+
+    for column, header in enumerate(HEADERS, 1):
+        cell = write_text_cell(sheet, FIRST_TABLE_ROW, column, header)
+        cell.font = Font(name="黑体", size=HEADER_SIZE)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    sheet.row_dimensions[FIRST_TABLE_ROW].height = row_height(HEADERS, WIDTHS, HEADER_SIZE)
+
+    body_font = Font(name="仿宋", size=BODY_SIZE)
+    row = FIRST_TABLE_ROW
+    for row, project in enumerate(projects_for_table(projects), FIRST_TABLE_ROW + 1):
+        values = [
+            project.number,
+            project.title,
+            project.goal,
+            "\n".join(unit.name for unit in project.responsible_units.all()),
+            "\n".join(department.name for department in project.liaison_departments.all()),
+        ]
+        for column, value in enumerate(values, 1):
+            cell = write_text_cell(sheet, row, column, value)
+            cell.font = body_font
+            cell.border = border
+            cell.alignment = Alignment(horizontal=HORIZONTAL[column - 1], vertical="center", wrap_text=True)
+        sheet.row_dimensions[row].height = row_height(values, WIDTHS, BODY_SIZE)
+
+    # Borders on every cell of a merged range, not only its first (Excel draws them per cell).
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row >= FIRST_TABLE_ROW:
+            for cells in sheet.iter_rows(
+                min_row=merged.min_row, max_row=merged.max_row, min_col=merged.min_col, max_col=merged.max_col
+            ):
+                for cell in cells:
+                    cell.border = border
+
+    sheet.freeze_panes = f"A{FIRST_TABLE_ROW + 1}"
+    sheet.print_title_rows = f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW}"
+    sheet.print_area = f"A1:{last_column}{row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.font = "仿宋"
+    sheet.oddFooter.center.size = 10
+
+    properties = book.properties
+    properties.title = title
+    properties.subject = f"{campaign.document_number} {campaign.document_title}".strip()
+    properties.creator = campaign.issuing_body.name
+    properties.keywords = "争六好、创特色; 特色项目; 一览表"
+    properties.description = f"附件：{title}"
+    properties.created = properties.modified = timezone.now().replace(tzinfo=None, microsecond=0)
+    properties.language = "zh-CN"
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

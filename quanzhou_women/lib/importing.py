@@ -1,0 +1,660 @@
+"""The portal's glue for django-import-export: formats, widgets, a base resource and an admin mixin.
+
+- ``SpreadsheetFormat`` is the only import format: it reads whatever staff send (see
+  ``quanzhou_women.lib.spreadsheets.read_rows``), whatever the file is called.
+- ``XLSXFormat`` is the only export format: text cells, never formulas, Chinese fonts, frozen header.
+- ``SpreadsheetResource`` finds the header row under any title lines, matches Chinese headers with
+  or without spaces and full-width characters, skips repeated header rows, refuses a key that comes
+  twice, names the spreadsheet's own row number and the column in every error, and leaves the
+  writing to a service function (``save_row``).
+- ``SpreadsheetAdminMixin`` wires them into an admin: permission codes from the settings, the
+  export queryset from the admin's ``get_queryset`` (so every scoping of the admin applies), a
+  preview that must be free of errors before it can be confirmed, a confirm step that writes all
+  or nothing and reads the file from the shared storage (``IMPORT_EXPORT_TMP_STORAGE_CLASS``), and
+  downloads with Chinese file names (RFC 6266).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+import tablib
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
+from import_export.results import Error
+
+from quanzhou_women.lib import spreadsheets
+from quanzhou_women.lib.spreadsheets import CellError, SpreadsheetError, normalise_label
+
+#: The hidden first column of every imported dataset: the row's number in the spreadsheet.
+SOURCE_ROW = "__source_row__"
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+class SpreadsheetFormat(base_formats.Format):
+    """Import format for .xlsx, .xls, CSV and tab-separated text, recognised by content."""
+
+    def __init__(self, encoding: str | None = None) -> None:
+        self.encoding = encoding
+
+    def get_title(self) -> str:
+        return "xlsx / xls / csv"
+
+    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
+        """A dataset of the file's non-blank rows, each led by its row number; raises ``SpreadsheetError``."""
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        rows = spreadsheets.read_rows(in_stream)
+        width = max((len(row.values) for row in rows), default=0)
+        dataset = tablib.Dataset(headers=[SOURCE_ROW, *(f"#{i}" for i in range(1, width + 1))])
+        for row in rows:
+            dataset.append([row.number, *row.values, *([None] * (width - len(row.values)))])
+        return dataset
+
+    def get_extension(self) -> str:
+        return "xlsx"
+
+    def can_import(self) -> bool:
+        return True
+
+
+class XLSXFormat(base_formats.XLSX):
+    """Export format: one sheet, text cells (never live formulas), 宋体, frozen bold header."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> bytes:
+        return spreadsheets.write_table(dataset.headers or [], dataset, title=dataset.title or "")
+
+    def can_import(self) -> bool:
+        return False
+
+
+# --- widgets ------------------------------------------------------------------------------------
+
+
+class TextWidget(widgets.Widget):
+    """Text kept as typed (outer white space trimmed, line breaks normalised); see ``clean_text``."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return spreadsheets.clean_text(value)
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "" if value is None else str(value)
+
+
+class CodeWidget(TextWidget):
+    """Digits kept as exact text: phone numbers, codes (no ``.0``, no scientific notation)."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return spreadsheets.clean_code(value)
+
+
+class IntegerWidget(widgets.Widget):
+    """A whole number such as 序号; ``"01"`` and ``1.0`` give 1."""
+
+    def clean(self, value, row=None, **kwargs) -> int | None:
+        return spreadsheets.clean_integer(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DecimalWidget(widgets.Widget):
+    """A number such as a target value; exported as a number without trailing zeros."""
+
+    def clean(self, value, row=None, **kwargs) -> Decimal | None:
+        return spreadsheets.clean_decimal(value)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        value = Decimal(value).normalize()
+        return int(value) if value == value.to_integral() else float(value)
+
+
+class DateWidget(widgets.Widget):
+    """A date in any shape staff use (see ``clean_date``); exported as a real date cell."""
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        return spreadsheets.clean_date(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value if value is not None else ""
+
+
+class YesNoWidget(widgets.Widget):
+    """是 / 否 (also 1/0, Y/N, √); blank is 否."""
+
+    def clean(self, value, row=None, **kwargs) -> bool:
+        text = normalise_label(spreadsheets.clean_text(value))
+        if text in {"是", "1", "y", "yes", "true", "√", "✓"}:
+            return True
+        if text in {"否", "0", "n", "no", "false", "", "×"}:
+            return False
+        raise CellError(_("“%(value)s” is neither 是 nor 否.") % {"value": spreadsheets.display_value(value)})
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "是" if value else "否"
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its Chinese label (e.g. 县级妇联); the stored value is accepted too."""
+
+    def __init__(self, choices: type[models.TextChoices]) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = normalise_label(spreadsheets.clean_text(value))
+        for choice in self.choices:
+            if text in (normalise_label(choice.label), normalise_label(choice.value)):
+                return choice.value
+        raise CellError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {
+                "value": spreadsheets.display_value(value),
+                "choices": "、".join(str(label) for label in self.choices.labels),
+            }
+        )
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return str(self.choices(value).label) if value else ""
+
+
+class NameWidget(widgets.Widget):
+    """An object named in a cell, e.g. an organisation by its official name.
+
+    The exact name wins; otherwise names are compared after ``normalise_label`` (half- and
+    full-width characters, spaces). Raises ``CellError`` for an unknown name or one that matches
+    several objects.
+    """
+
+    def __init__(self, queryset: Callable[[], models.QuerySet], field: str = "name", what: str = "") -> None:
+        super().__init__()
+        self.queryset = queryset
+        self.field = field
+        self.what = what
+
+    def lookup(self, name: str) -> models.Model:
+        """The object called ``name``; raises ``CellError``."""
+        queryset = self.queryset()
+        exact = list(queryset.filter(**{self.field: name})[:2])
+        if len(exact) == 1:
+            return exact[0]
+        wanted = normalise_label(name)
+        matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise CellError(
+                _("“%(value)s” matches several names: %(names)s.")
+                % {"value": name, "names": "、".join(getattr(obj, self.field) for obj in matches)}
+            )
+        raise CellError(
+            _("“%(value)s” is not a known %(what)s.")
+            % {"value": spreadsheets.display_value(name), "what": self.what}
+        )
+
+    def clean(self, value, row=None, **kwargs) -> models.Model | None:
+        name = spreadsheets.clean_text(value)
+        return self.lookup(name) if name else None
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class NameListWidget(NameWidget):
+    """Several names in one cell, one per line on export; on import also split on 、，,;；."""
+
+    def clean(self, value, row=None, **kwargs) -> list[models.Model]:
+        found, errors = [], []
+        for name in spreadsheets.split_names(value):
+            try:
+                obj = self.lookup(name)
+            except CellError as error:
+                errors.append(str(error))
+                continue
+            if obj not in found:
+                found.append(obj)
+        if errors:
+            raise CellError(" ".join(errors))
+        return found
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "\n".join(str(getattr(item, self.field)) for item in (value or []))
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+class _QuietError(Error):
+    """A file-level error whose message says it all: staff see no Python traceback."""
+
+    @property
+    def traceback(self) -> str:
+        if isinstance(self.error, ValueError | ValidationError):
+            return ""
+        return super().traceback
+
+
+class _Diff(resources.Diff):
+    """The preview's before/after columns, read as the export reads them (``dehydrate_*`` included)."""
+
+    def __init__(self, resource, instance, new) -> None:
+        super().__init__(resource, instance, new)
+        self.left = self._values(resource, instance)
+
+    def compare_with(self, resource, instance) -> None:
+        self.right = self._values(resource, instance)
+
+    @staticmethod
+    def _values(resource, instance) -> list:
+        if instance is None or instance.pk is None:  # a new row: nothing before it
+            return ["" for _field in resource.get_import_fields()]
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """Base of the portal's import resources; subclasses declare fields and ``save_row``.
+
+    Every declared field has a Chinese ``column_name``, the same on export and import.
+    ``column_aliases`` maps a column name to other headers staff use for it. ``key_columns``
+    (column names) identify a row; the same key twice in one file is an error.
+    """
+
+    column_aliases: dict[str, list[str]] = {}
+    key_columns: list[str] = []
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        # The service validates the model (full_clean) before it writes; its errors become row errors.
+        clean_model_instances = False
+        use_transactions = True
+
+    def __init__(self, editable: models.QuerySet | None = None, **kwargs) -> None:
+        """``editable``: the rows the user may change (the admin's ``get_queryset``); None = all."""
+        super().__init__(**kwargs)
+        self.editable = editable
+        self.preamble: list[str] = []
+        self._source_rows: list[int] = []
+        self._row_number = 0
+        self._seen_keys: dict[tuple, int] = {}
+        self._cleaned: dict[tuple[str, str], object] = {}
+
+    def get_error_result_class(self):
+        return _QuietError
+
+    def clean_value(self, field: fields.Field, row) -> object:
+        """``field.clean(row)``, remembered for this import: a name on many rows is looked up once.
+
+        Raises what the widget raises (``CellError``) each time the value comes.
+        """
+        key = (field.column_name, repr(row.get(field.column_name)))
+        if key not in self._cleaned:
+            try:
+                self._cleaned[key] = field.clean(row)
+            except ValueError as error:
+                self._cleaned[key] = error
+        value = self._cleaned[key]
+        if isinstance(value, ValueError):
+            raise value
+        return value
+
+    def get_diff_class(self):
+        return _Diff
+
+    # The header row --------------------------------------------------------------------------
+
+    def _header_lookup(self) -> dict[str, str]:
+        lookup = {}
+        for field in self.get_import_fields():
+            lookup[normalise_label(field.column_name)] = field.column_name
+            for alias in self.column_aliases.get(field.column_name, []):
+                lookup[normalise_label(alias)] = field.column_name
+        return lookup
+
+    def fill_missing_columns(self, present: set[str]) -> dict[str, object]:
+        """Values for key columns the file lacks, from ``self.preamble`` (the lines above the header).
+
+        Returns ``{column name: value}``; the base class fills nothing.
+        """
+        return {}
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
+        """Find the header row, name the columns, drop title lines and repeated headers.
+
+        Raises ``SpreadsheetError`` (shown above the preview) when no header row is found, a
+        column comes twice or a key column is missing.
+        """
+        lookup = self._header_lookup()
+        rows = list(dataset)
+        header_index = None
+        for index, row in enumerate(rows[:20]):
+            matched = {lookup.get(normalise_label(cell)) for cell in row[1:] if cell is not None} - {None}
+            if len(matched) >= min(2, len(lookup)):
+                header_index = index
+                break
+        if header_index is None:
+            raise SpreadsheetError(
+                _("No header row found. The first rows must name the columns: %(columns)s.")
+                % {"columns": "、".join(f.column_name for f in self.get_import_fields())}
+            )
+        self.preamble = [
+            spreadsheets.clean_text(cell)
+            for row in rows[:header_index]
+            for cell in row[1:]
+            if isinstance(cell, str) and cell.strip()
+        ]
+        headers, present = [], set()
+        for position, cell in enumerate(rows[header_index][1:], 1):
+            name = lookup.get(normalise_label(cell))
+            if name in present:
+                raise SpreadsheetError(_("The column “%(column)s” appears twice.") % {"column": name})
+            if name:
+                present.add(name)
+            headers.append(name or f"#{position}")
+        filled = self.fill_missing_columns(present)
+        missing = [column for column in self.key_columns if column not in present and column not in filled]
+        if missing:
+            raise SpreadsheetError(
+                _("The file lacks the column(s) %(columns)s.") % {"columns": "、".join(missing)}
+            )
+        body = []
+        rows = [[row[0], *("" if cell is None else cell for cell in row[1:])] for row in rows]
+        for row in rows[header_index + 1 :]:
+            repeated = {lookup.get(normalise_label(cell)) for cell in row[1:] if cell is not None} - {None}
+            if len(repeated) >= min(2, len(lookup)):
+                continue  # the header printed again (second page, second half of the table)
+            body.append([*row, *filled.values()])
+        if not body:
+            raise SpreadsheetError(_("The file has a header row but no rows of data below it."))
+        dataset.wipe()
+        dataset.headers = [SOURCE_ROW, *headers, *filled.keys()]
+        for row in body:
+            dataset.append(row)
+        self._source_rows = [row[0] for row in body]
+
+    # Rows ------------------------------------------------------------------------------------
+
+    def _field_for(self, key: str) -> fields.Field | None:
+        for name, field in self.fields.items():
+            if key in (name, field.attribute, field.column_name):
+                return field
+        return None
+
+    def _row_error(self, error: ValidationError | CellError | str) -> ValidationError:
+        """``error`` with every message prefixed by the row number and keyed by the column name."""
+        if not isinstance(error, ValidationError):
+            error = ValidationError(str(error))
+        row = self._row_number
+        if hasattr(error, "error_dict"):
+            items = error.message_dict.items()
+        else:
+            items = [(NON_FIELD_ERRORS, error.messages)]
+        rekeyed: dict[str, list[str]] = {}
+        for key, messages_ in items:
+            field = self._field_for(key) if key != NON_FIELD_ERRORS else None
+            column = field.column_name if field else key
+            for message in messages_:
+                if field:
+                    text = _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                        "row": row,
+                        "column": column,
+                        "message": message,
+                    }
+                else:
+                    text = _("Row %(row)s: %(message)s") % {"row": row, "message": message}
+                rekeyed.setdefault(column, []).append(text)
+        return ValidationError(rekeyed)
+
+    def before_import_row(self, row, **kwargs) -> None:
+        """Remember the row's spreadsheet number; refuse a key already seen in this file."""
+        self._row_number = row.get(SOURCE_ROW) or kwargs.get("row_number")
+        key = []
+        for column in self.key_columns:
+            field = self._field_for(column)
+            try:
+                value = self.clean_value(field, row) if field else row.get(column)
+            except (ValueError, KeyError):
+                return  # the bad value is reported with the row
+            key.append(value.pk if isinstance(value, models.Model) else normalise_label(value))
+        if key and all(part not in ("", None) for part in key):
+            first = self._seen_keys.setdefault(tuple(key), self._row_number)
+            if first != self._row_number:
+                raise self._row_error(
+                    _("the same %(key)s as row %(first)s; each may appear only once in a file.")
+                    % {
+                        "key": "、".join(
+                            f"{c}“{spreadsheets.display_value(row.get(c))}”" for c in self.key_columns
+                        ),
+                        "first": first,
+                    }
+                )
+
+    def get_or_init_instance(self, instance_loader, row):
+        """The row's stored object (refused when outside ``editable``), or a new one."""
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if not new and self.editable is not None and not self.editable.filter(pk=instance.pk).exists():
+            raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
+        return instance, new
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        """Set the model fields from the row and clean the relation columns into ``instance.row_extras``."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance.row_extras = {}
+        for field in self.get_import_fields():
+            if field.attribute is None and not field.readonly and field.column_name in row:
+                try:
+                    instance.row_extras[field.column_name] = self.clean_value(field, row)
+                except ValueError as error:
+                    errors[field.column_name] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True) -> None:
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise self._row_error(error) from error
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error."""
+        try:
+            self.save_row(instance, is_create=is_create, extras=getattr(instance, "row_extras", {}))
+        except ValidationError as error:
+            raise self._row_error(error) from error
+
+    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
+        """Write one row through a service function; subclasses implement it."""
+        raise NotImplementedError
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        """Relations are written by ``save_row``."""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        """A row is unchanged when every column it carries equals the stored value (line breaks aside)."""
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        for field in self.get_import_fields():
+            if field.column_name not in row or field.readonly:
+                continue
+            if field.attribute is None:
+                new = instance.row_extras.get(field.column_name)
+                old = getattr(self, f"dehydrate_{self._name_of(field)}")(original)
+                if field.widget.render(new) != old:
+                    return False
+            elif _comparable(field.get_value(instance)) != _comparable(field.get_value(original)):
+                return False
+        return True
+
+    def _name_of(self, field: fields.Field) -> str:
+        return next(name for name, candidate in self.fields.items() if candidate is field)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        """Number invalid rows as the spreadsheet program does, not by their place in the dataset."""
+        super().after_import(dataset, result, **kwargs)
+        for invalid in result.invalid_rows:
+            if 0 < invalid.number <= len(self._source_rows):
+                invalid.number = self._source_rows[invalid.number - 1]
+
+
+def _comparable(value):
+    if isinstance(value, str):
+        return spreadsheets.normalise_line_breaks(value).strip()
+    if isinstance(value, Decimal):
+        return value.normalize()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+# --- admin --------------------------------------------------------------------------------------
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The upload form, with the size limit checked before anything is read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > spreadsheets.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; at most %(limit)s MB can be imported at a time.")
+                % {
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "limit": spreadsheets.MAX_FILE_BYTES // 1024 // 1024,
+                }
+            )
+        return upload
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import and export for an admin, as described in this module's docstring.
+
+    Exports use ``get_export_queryset`` (the admin's ``get_queryset`` with the list's filters), so
+    an admin that scopes its queryset to the user's organisation scopes the export too. Import needs
+    the model's change permission, export its view permission (``IMPORT_EXPORT_*_PERMISSION_CODE``).
+    """
+
+    import_form_class = SpreadsheetImportForm
+    import_formats = [SpreadsheetFormat]
+    export_formats = [XLSXFormat]
+    import_error_display = ("message",)
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", _("The file cannot be read as a spreadsheet."))
+
+    def get_import_resource_kwargs(self, request, **kwargs) -> dict:
+        """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed."""
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["editable"] = self.get_queryset(request)
+        return kwargs
+
+    def get_import_data_kwargs(self, **kwargs) -> dict:
+        """Confirming writes every row or none: a row that fails then rolls the whole file back."""
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def import_action(self, request, **kwargs):
+        """The upload and preview step; every error of the file is also listed at the top of the page."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self._list_errors(request, result)
+        return response
+
+    def _list_errors(self, request, result, limit: int = 30) -> None:
+        found = [str(error.error) for error in result.base_errors]
+        for row in result.invalid_rows:
+            found += [str(message) for messages_ in row.error_dict.values() for message in messages_]
+        for _number, errors in result.row_errors():
+            found += [str(error.error) for error in errors]
+        messages.error(
+            request,
+            _("%(count)s error(s) found; nothing was written. Please correct the file and upload it again.")
+            % {"count": len(found)},
+        )
+        for message in found[:limit]:
+            messages.error(request, message)
+
+    def process_import(self, request, **kwargs):
+        """Confirm an import; a file no longer in storage or unreadable gives a message, not a 500."""
+        try:
+            return super().process_import(request, **kwargs)
+        except (OSError, SpreadsheetError):
+            messages.error(
+                request,
+                _(
+                    "The uploaded file is no longer available (it was imported already or has expired). "
+                    "Nothing was written; please upload it again."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+
+    def process_result(self, result, request):
+        """After confirming: on any error nothing was written, and the errors are shown again."""
+        if result.has_errors() or result.has_validation_errors():
+            self._list_errors(request, result)
+            context = self.admin_site.each_context(request)
+            context.update(
+                {
+                    "title": _("Import"),
+                    "opts": self.model._meta,
+                    "result": result,
+                    "form": self.create_import_form(request),
+                    "import_error_display": self.import_error_display,
+                }
+            )
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
+
+    def get_export_filename(self, request, queryset, file_format) -> str:
+        date = timezone.localdate().isoformat()
+        return f"{self.model._meta.verbose_name_plural}-{date}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        response["Content-Disposition"] = spreadsheets.content_disposition(
+            self.get_export_filename(request, queryset, file_format)
+        )
+        return response
+
+
+__all__ = [
+    "CodeWidget",
+    "DateWidget",
+    "DecimalWidget",
+    "IntegerWidget",
+    "NameListWidget",
+    "NameWidget",
+    "SpreadsheetAdminMixin",
+    "SpreadsheetFormat",
+    "SpreadsheetResource",
+    "TextWidget",
+    "XLSXFormat",
+    "YesNoWidget",
+    "gettext_lazy",
+]
