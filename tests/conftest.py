@@ -1,10 +1,18 @@
-"""The small cast every test uses: a city administrator and an outsider, and the 2014 data."""
+"""The small cast every test uses (a city administrator, an outsider), the 2014 data, and the one
+headless Chromium that every browser test shares.
 
+Never ``playwright install``: the browser is Debian's /usr/bin/chromium (``apt-get install chromium``).
+Playwright allows one sync API instance per thread, so no test launches a browser of its own.
+"""
+
+import os
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from playwright.sync_api import Browser, sync_playwright
 
 
 @pytest.fixture
@@ -36,3 +44,27 @@ def admin_client(client, city_admin):
 def fast_password_hasher(settings) -> None:
     """Tests log in many users: hash their passwords cheaply (never in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
+# themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import sync_playwright
 
 from bench import stack
 from tests.deploy.conftest import requires_postgresql
@@ -13,14 +12,6 @@ from tests.deploy.conftest import requires_postgresql
 pytestmark = [pytest.mark.browser, requires_postgresql]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RECORD_VIOLATIONS = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -29,17 +20,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def test_admin_login_lists_and_change_pages_send_the_policy_and_break_none_of_it(app_servers):
+def test_admin_login_lists_and_change_pages_send_the_policy_and_break_none_of_it(app_servers, browser):
     (server,) = app_servers(1)
     ARTIFACTS.mkdir(exist_ok=True)
     console_violations: list[str] = []
     visited: dict[str, str] = {}
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGUMENTS
-        )
-        page = browser.new_page(locale="zh-CN")
+    with browser.new_context(locale="zh-CN") as context:
+        page = context.new_page()
         page.add_init_script(RECORD_VIOLATIONS)
         page.on(
             "console",
@@ -77,7 +65,6 @@ def test_admin_login_lists_and_change_pages_send_the_policy_and_break_none_of_it
         page.wait_for_load_state("networkidle")
         visit("organisation-list", "/admin/units/organisation/")
         visit("project-history", "/admin/projects/featureproject/1/history/")
-        browser.close()
 
     assert console_violations == []
     for name, policy in visited.items():
