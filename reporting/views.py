@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -452,8 +453,11 @@ def report_history(request: HttpRequest) -> HttpResponse:
         .values_list("status", "n")
     )
     statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(
-        request, "reporting/history.html", {"reports": reports, "statuses": statuses, "status": status}
+        request,
+        "reporting/history.html",
+        {"reports": page.object_list, "page": page, "statuses": statuses, "status": status},
     )
 
 
