@@ -98,9 +98,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.period_rows([assignment], include_not_open=True)
     changes_after_confirmation = []
     if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
-        changes_after_confirmation = list(
-            assignment.history.filter(history_date__gt=plan.confirmed_at).select_related("history_user")
-        )
+        changes_after_confirmation = selectors.plan_changes_since(assignment, plan.confirmed_at)
     user = request.user
     return render(
         request,
