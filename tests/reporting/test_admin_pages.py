@@ -41,7 +41,9 @@ def test_each_reporting_list_renders_in_chinese_with_pinned_queries(
     assert "选择" in response.text
 
 
-def test_a_report_change_page_renders_with_pinned_queries(client, cast, two_reports, django_assert_num_queries):
+def test_a_report_change_page_renders_with_pinned_queries(
+    client, cast, two_reports, django_assert_num_queries
+):
     client.force_login(cast["superuser"])
     # + the report with assignment, project, unit, period and campaign; the four inlines' rows (step
     #   states with steps, indicator values with indicators, evidence with uploader, transitions

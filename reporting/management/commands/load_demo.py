@@ -251,10 +251,10 @@ class Command(BaseCommand):
                     services.report_approve(report=report, actor=reviewer)
                 submitted = period.due_on - datetime.timedelta(days=(index + number) % 5 - 1)
                 ProgressReport.objects.filter(pk=report.pk).update(
-                    submitted_at=_at(submitted), reviewed_at=_at(submitted + datetime.timedelta(days=3))
+                    submitted_at=_at(submitted), reviewed_at=_at(submitted + datetime.timedelta(days=3), 11)
                 )
                 for offset, transition in enumerate(report.transitions.all()):
                     ReportTransition.objects.filter(pk=transition.pk).update(
-                        at=_at(submitted + datetime.timedelta(days=3 * offset), 9 + offset)
+                        at=_at(submitted + datetime.timedelta(days=3 * offset), 10 + offset)
                     )
         return made
