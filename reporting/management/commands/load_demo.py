@@ -129,6 +129,9 @@ class Command(BaseCommand):
         kept_draft = Plan.objects.filter(
             is_demo=True, assignment__unit=reporter_unit, status=PlanStatus.DRAFT
         ).exists()
+        liaison = users[Membership.Role.LIAISON]
+        followed = set(liaison.membership.organisation.followed_projects.values_list("pk", flat=True))
+        kept_waiting = Plan.objects.filter(is_demo=True, status=PlanStatus.SUBMITTED).exists()
         for index, assignment in enumerate(
             Assignment.objects.filter(project__campaign=campaign).select_related("project", "unit")
         ):
@@ -172,6 +175,13 @@ class Command(BaseCommand):
                     kept_draft = True
                     continue  # the demo unit's first plan stays a draft, to show the form
                 services.plan_submit(assignment=assignment, actor=city)
+                if (
+                    assignment.project_id in followed
+                    and assignment.unit != reporter_unit
+                    and not kept_waiting
+                ):
+                    kept_waiting = True
+                    continue  # one plan waits for the demo liaison's confirmation
                 services.plan_confirm(assignment=assignment, actor=city)
                 PlanTransition.objects.filter(plan=plan).update(at=_at(datetime.date(campaign.year, 1, 20)))
                 Plan.objects.filter(pk=plan.pk).update(confirmed_at=_at(datetime.date(campaign.year, 1, 20)))
