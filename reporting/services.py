@@ -161,7 +161,7 @@ def notifications_send(
                 continue
             body = notification.message
             if notification.link:
-                body += "\n\n" + notification.link
+                body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
             send_mail(
                 _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
                 body,
