@@ -649,12 +649,15 @@ def report_changes(before: dict, after: dict) -> list[Change]:
     return changes
 
 
-def report_changes_since_return(report: ProgressReport) -> list[Change] | None:
+def report_changes_since_return(
+    report: ProgressReport, transitions: list[ReportTransition] | None = None
+) -> list[Change] | None:
     """What changed between the version last returned and the current report (or its resubmission).
 
-    ``None`` if the report was never returned.
+    ``transitions`` are the report's transitions in order, if already loaded. ``None`` if the
+    report was never returned.
     """
-    transitions = list(report.transitions.all())
+    transitions = list(report.transitions.all()) if transitions is None else transitions
     returned = [t for t in transitions if t.action == ReportTransition.Action.RETURN]
     if not returned:
         return None
