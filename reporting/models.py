@@ -101,7 +101,7 @@ class PlanTransition(models.Model):
         verbose_name_plural = _("plan transitions")
 
     def __str__(self) -> str:
-        return f"{self.plan} {self.get_action_display()}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReportingPeriod(models.Model):
@@ -375,7 +375,7 @@ class ReportTransition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} {self.get_action_display()}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

@@ -161,7 +161,7 @@ def notifications_send(
                 continue
             body = notification.message
             if notification.link:
-                body += "\n\n" + notification.link
+                body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
             send_mail(
                 _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
                 body,
@@ -263,6 +263,7 @@ def plan_update(
     locked.responsible_person = responsible_person
     locked.responsible_person_position = responsible_person_position
     locked.responsible_person_phone = responsible_person_phone
+    locked._history_user = actor  # django-simple-history records who, also outside a request
     locked.save()
     _check_unique(
         [row.order for row in milestones if not row.delete],
@@ -285,6 +286,8 @@ def plan_update(
     # The lists are complete: rows not kept go. The kept ones are parked on temporary keys first,
     # so that two steps may swap orders (or two indicators names) without tripping the unique
     # constraints halfway.
+    for record in [*existing_milestones.values(), *existing_indicators.values()]:
+        record._history_user = actor
     for pk in set(existing_milestones) - kept_milestones:
         existing_milestones.pop(pk).delete()
     for pk in set(existing_indicators) - kept_indicators:
@@ -298,6 +301,7 @@ def plan_update(
             continue
         milestone = existing_milestones.get(row.id) or Milestone(assignment=locked)
         milestone.order, milestone.title, milestone.due_on = row.order, row.title, row.due_on
+        milestone._history_user = actor
         milestone.save()
     for row in indicators:
         if row.delete:
@@ -305,6 +309,7 @@ def plan_update(
         indicator = existing_indicators.get(row.id) or Indicator(assignment=locked)
         indicator.name, indicator.target_value = row.name, row.target_value
         indicator.unit_of_measure = row.unit_of_measure
+        indicator._history_user = actor
         indicator.save()
     assignment.version = locked.version
     return locked
@@ -505,8 +510,9 @@ def _locked_report(report: ProgressReport, version: int | None = None) -> Progre
 
 
 def _require_unit_can_edit(report: ProgressReport, actor: User) -> None:
+    """The unit edits draft and returned reports; the city administrator may correct any report."""
     access.require(actor, Action.EDIT_REPORT, report)
-    if not access.report_is_editable_by_unit(report):
+    if not access.report_is_editable_by_unit(report) and not access.is_city_admin(actor):
         raise WorkflowError(
             _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
         )
@@ -530,7 +536,8 @@ def report_update(
     ``milestone_states`` maps a ``MilestoneProgress`` id to (state, date); ``indicator_values``
     maps an ``IndicatorValue`` id to the actual value. ``version`` is the report's version when the
     form was opened: if another save came in between, raises ``ConcurrentEditError`` and writes
-    nothing. Raises ``WorkflowError`` for a submitted or approved report.
+    nothing. Raises ``WorkflowError`` for a submitted or approved report, unless the actor is a
+    city administrator correcting it (the admin's report page saves through here).
     """
     locked = _locked_report(report, version)
     _require_unit_can_edit(locked, actor)
@@ -642,12 +649,15 @@ def report_changes(before: dict, after: dict) -> list[Change]:
     return changes
 
 
-def report_changes_since_return(report: ProgressReport) -> list[Change] | None:
+def report_changes_since_return(
+    report: ProgressReport, transitions: list[ReportTransition] | None = None
+) -> list[Change] | None:
     """What changed between the version last returned and the current report (or its resubmission).
 
-    ``None`` if the report was never returned.
+    ``transitions`` are the report's transitions in order, if already loaded. ``None`` if the
+    report was never returned.
     """
-    transitions = list(report.transitions.all())
+    transitions = list(report.transitions.all()) if transitions is None else transitions
     returned = [t for t in transitions if t.action == ReportTransition.Action.RETURN]
     if not returned:
         return None

@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,15 +92,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
 @portal_view
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One assignment: its 四定 plan and confirmation record, and every period with its report."""
-    assignment = access.get_assignment(request.user, pk)
-    plan = Plan.objects.filter(assignment=assignment).first()
-    assignment = selectors.assignments_with_reports(access.assignments_for(request.user)).get(pk=pk)
+    assignment = get_object_or_404(
+        selectors.assignments_with_reports(access.assignments_for(request.user)), pk=pk
+    )
+    plan = getattr(assignment, "plan", None)  # preloaded; None before the unit first saves it
     rows = selectors.period_rows([assignment], include_not_open=True)
     changes_after_confirmation = []
     if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
-        changes_after_confirmation = list(
-            assignment.history.filter(history_date__gt=plan.confirmed_at).select_related("history_user")
-        )
+        changes_after_confirmation = selectors.plan_changes_since(assignment, plan.confirmed_at)
     user = request.user
     return render(
         request,
@@ -234,14 +234,15 @@ def report_open(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 def _report_context(request: HttpRequest, report: ProgressReport) -> dict:
     user = request.user
     editable = access.can(user, Action.EDIT_REPORT, report) and access.report_is_editable_by_unit(report)
+    transitions = list(report.transitions.select_related("actor"))
     return {
         "report": report,
         "assignment": report.assignment,
         "milestone_states": report.milestone_states.select_related("milestone"),
         "indicator_values": report.indicator_values.select_related("indicator"),
         "evidence": report.evidence.all(),
-        "transitions": report.transitions.select_related("actor"),
-        "changes": services.report_changes_since_return(report),
+        "transitions": transitions,
+        "changes": services.report_changes_since_return(report, transitions),
         "editable": editable,
         "can_submit": editable and access.can(user, Action.SUBMIT_REPORT, report),
         "can_review": access.can(user, Action.REVIEW_REPORT, report)
@@ -439,7 +440,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
     """报告记录: every report the user may read, newest period first, filterable by status."""
     reports = (
         access.reports_for(request.user)
-        .select_related("assignment__project__campaign", "assignment__unit", "period")
+        .select_related("assignment__project", "assignment__unit", "period__campaign")
         .order_by("-period__starts_on", "assignment__project__number", "assignment__unit__display_order")
     )
     status = request.GET.get("status", "")
@@ -452,8 +453,11 @@ def report_history(request: HttpRequest) -> HttpResponse:
         .values_list("status", "n")
     )
     statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(
-        request, "reporting/history.html", {"reports": reports, "statuses": statuses, "status": status}
+        request,
+        "reporting/history.html",
+        {"reports": page.object_list, "page": page, "statuses": statuses, "status": status},
     )
 
 

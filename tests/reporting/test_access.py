@@ -132,6 +132,7 @@ WRITES = {
     "plan_edit": ("reporting:plan_edit", "a1", "get"),
     "plan_submit": ("reporting:plan_action", "a1", "post"),
     "plan_confirm": ("reporting:plan_action", "a1", "post"),
+    "plan_return": ("reporting:plan_action", "a1", "post"),
     "report_open": ("reporting:report_open", "a1", "post"),
     "report_edit": ("reporting:report_edit", "r_a1", "get"),
     "report_submit": ("reporting:report_action", "r_a1", "post"),
@@ -149,7 +150,7 @@ UNIT_WRITES = {
     "evidence_upload",
     "evidence_delete",
 }
-REVIEW_WRITES = {"plan_confirm", "report_approve", "report_return"}
+REVIEW_WRITES = {"plan_confirm", "plan_return", "report_approve", "report_return"}
 OWNER_OF = {"a1": "a1", "r_a1": "a1", "e_a1": "a1", "r_b1": "b1"}
 
 

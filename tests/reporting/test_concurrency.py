@@ -162,3 +162,22 @@ def test_the_admin_refuses_the_later_of_two_saves_of_a_report(client, world, cas
     assert response.status_code == 200
     report.refresh_from_db()
     assert report.progress == "单位刚保存的内容"
+
+
+def test_the_city_corrects_a_submitted_report_in_the_admin_through_the_services(client, world, cast):
+    report = make_report(world, world.a1, cast["reporter_a"], submit=True)
+    client.force_login(cast["superuser"])
+    url = reverse("admin:reporting_progressreport_change", args=[report.pk])
+    data = {
+        "version": client.get(url).context["adminform"].form["version"].value(),
+        "progress": "开展调研12次（市妇联更正）",
+        "percent_complete": 25,
+        "problems": "",
+        "next_steps": "继续推进",
+    }
+    for prefix in ["milestone_states", "indicator_values", "evidence", "transitions"]:
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.progress, report.status) == ("开展调研12次（市妇联更正）", "submitted")

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from reporting.models import Plan, ProgressReport, ReportStatus
+from reporting.models import Evidence, Plan, ProgressReport, ReportStatus
 from units.models import Membership
 
 
@@ -20,6 +20,7 @@ def test_load_demo_creates_one_user_per_role_and_a_year_of_demo_plans_and_report
     from reporting.management.commands import load_demo
 
     settings.DEBUG = True
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "demo-passwords")
     call_command("load_demo")
@@ -33,6 +34,7 @@ def test_load_demo_creates_one_user_per_role_and_a_year_of_demo_plans_and_report
     statuses = set(ProgressReport.objects.values_list("status", flat=True))
     assert statuses == set(ReportStatus.values)
     assert not ProgressReport.objects.filter(is_demo=False).exists()
+    assert Evidence.objects.exists()
     assert {r.period.campaign.year for r in ProgressReport.objects.select_related("period__campaign")} == {
         2014
     }

@@ -297,3 +297,25 @@ def test_a_step_due_after_the_deadline_is_refused_and_nothing_is_saved(world, ca
     world.a1.refresh_from_db()
     assert world.a1.target == "建成示范点"
     assert world.a1.milestones.count() == 1
+
+
+def test_the_assignment_page_lists_changes_made_after_confirmation(client, world, cast):
+    services.plan_submit(assignment=world.a1, actor=cast["reporter_a"])
+    services.plan_confirm(assignment=world.a1, actor=cast["liaison"])
+    late = [
+        services.MilestoneRow(
+            id=world.a1.milestones.get().pk,
+            order=1,
+            title="调研摸底（调整）",
+            due_on=datetime.date(2014, 4, 30),
+        )
+    ]
+    _update_plan(world.a1, cast["superuser"], target="市里调整后的目标", milestones=late)
+    client.force_login(cast["liaison"])
+    changes = client.get(f"/assignments/{world.a1.pk}/").context["changes_after_confirmation"]
+    assert [(c.record, c.how) for c in changes] == [
+        ("责任单位四定", "已修改"),
+        ("指标 示范点", "已删除"),  # the lists are complete: an indicator left out is removed
+        ("步骤 调研摸底（调整）", "已修改"),
+    ]
+    assert {c.user for c in changes} == {"superuser"}
