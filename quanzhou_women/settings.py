@@ -305,10 +305,10 @@ LOGGING = {
 }
 
 # Progress reporting (reporting/): a report is due this many days after its period ends; reminders
-# go out this many days before; evidence files are kept outside the web root, at most this big.
+# go out this many days before; evidence files (in the default storage, under evidence/) are at
+# most this big.
 REPORTING_DUE_DAYS = int(os.environ.get("REPORTING_DUE_DAYS", "10"))
 REPORTING_REMIND_DAYS_BEFORE = int(os.environ.get("REPORTING_REMIND_DAYS_BEFORE", "3"))
-EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "private" / "evidence"))
 # The portal's address, for links in e-mails (notifications and reminders).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

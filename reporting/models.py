@@ -12,13 +12,12 @@ the record of every reminder sent (so that each is sent once).
 Writes go through ``reporting/services.py``; who may see what is decided in ``reporting/access.py``.
 """
 
-import os
 import uuid
 from pathlib import Path
 
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -278,29 +277,21 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.name}: {self.actual_value}"
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Files under ``settings.EVIDENCE_ROOT`` (read at each use), with no URL: never served as media."""
+def evidence_storage() -> Storage:
+    """Where evidence files live: the default storage, under ``evidence/``.
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.EVIDENCE_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str) -> str:
-        raise ValueError("Evidence files have no public URL: use the download view.")
-
-
-def evidence_storage() -> FileSystemStorage:
-    """The private store of evidence files (see ``EvidenceStorage``)."""
-    return EvidenceStorage()
+    That is the media folder, or the S3 bucket every app server shares when ``DJANGO_S3_BUCKET`` is
+    set (docs/deploy.md), and it is what backups copy. Nothing serves it at a URL: files are handed
+    out only by the permission-checking download view.
+    """
+    return storages["default"]
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
     """A random ASCII path that keeps the extension; the original name is kept in ``original_name``."""
-    return f"{instance.report.period.campaign.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return (
+        f"evidence/{instance.report.period.campaign.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    )
 
 
 class Evidence(models.Model):

@@ -53,7 +53,7 @@ def _user(username: str, organisation: Organisation | None, role: str | None, **
 
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.MEDIA_ROOT = tmp_path / "media"
     kind = Organisation.Kind
     city = Organisation.objects.create(name="泉州市妇联", kind=kind.CITY_FEDERATION)
     publicity = Organisation.objects.create(name="宣传部", kind=kind.DEPARTMENT, parent=city, is_liaison=True)

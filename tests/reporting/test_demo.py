@@ -20,7 +20,7 @@ def test_load_demo_creates_one_user_per_role_and_a_year_of_demo_plans_and_report
     from reporting.management.commands import load_demo
 
     settings.DEBUG = True
-    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "demo-passwords")
     call_command("load_demo")

@@ -110,13 +110,15 @@ def test_a_chinese_file_name_is_kept_and_sent_back_as_an_rfc_6266_download_name(
     assert b"".join(response.streaming_content) == png_bytes()
 
 
-def test_evidence_files_live_outside_the_web_root_and_have_no_public_url(settings, world, cast, draft):
+def test_evidence_files_are_stored_privately_and_not_served_at_their_media_url(
+    settings, client, world, cast, draft
+):
     evidence = services.evidence_add(
         report=draft, actor=cast["reporter_a"], upload=upload("照片.png", png_bytes())
     )
-    assert str(settings.EVIDENCE_ROOT) in evidence.file.path
-    with pytest.raises(ValueError):
-        evidence.file.url  # noqa: B018
+    assert evidence.file.path.startswith(str(settings.MEDIA_ROOT / "evidence"))
+    client.force_login(cast["reporter_a"])
+    assert client.get("/" + evidence.file.url.lstrip("/")).status_code == 404
 
 
 def test_a_removed_evidence_file_is_deleted_from_disk(world, cast, draft, django_capture_on_commit_callbacks):
