@@ -159,7 +159,8 @@ class ProgressReport(models.Model):
     """
 
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reports"
+        # A project or unit whose reports exist cannot be deleted: the reports are the record.
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.PROTECT, related_name="reports"
