@@ -1,7 +1,7 @@
 """The portal's URLs: the admin for city staff; the home page leads there."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -11,5 +11,6 @@ admin.site.index_title = _("Campaign administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboards/", include("dashboards.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]

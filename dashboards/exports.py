@@ -1,0 +1,172 @@
+"""Excel exports of the dashboards: the ledger (台账) and the bulletin (通报), as .xlsx files.
+
+Both are written with openpyxl's write-only mode into a temporary file that is then streamed to
+the browser (``FileResponse`` sends it in blocks): rows are produced chunk by chunk by the
+selectors, so memory stays flat however many rows there are. The ledger's rows are the
+dashboard's cells — the same ``judge`` and the same filters — so the file says what the page says.
+"""
+
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _g
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from dashboards.selectors import Filters, RankRow, iter_cells
+from dashboards.status import Status, colours
+from projects.models import FeatureProject
+
+
+def ledger_header() -> list[str]:
+    """The ledger's column titles, in Chinese."""
+    return [
+        _g("No."),
+        _g("Feature project"),
+        _g("Liaison departments"),
+        _g("Responsible unit"),
+        _g("Target"),
+        _g("Deadline"),
+        _g("Responsible person"),
+        _g("Position"),
+        _g("Phone"),
+        _g("Steps done"),
+        _g("Planned %"),
+        _g("Actual %"),
+        _g("Status"),
+        _g("Why"),
+        _g("Latest report"),
+        _g("Report state"),
+        _g("Submitted on"),
+        _g("Reports missing"),
+    ]
+
+
+def ledger_rows(user, filters: Filters) -> Iterator[list]:
+    """One list of cell values per assignment within the filters, in the order of the 一览表.
+
+    Queries: the liaison departments of the campaign's projects, then those of ``iter_cells``.
+    """
+    departments: dict[int, list[str]] = {}
+    if filters.campaign is not None:
+        through = FeatureProject.liaison_departments.through.objects.filter(
+            featureproject__campaign=filters.campaign
+        )
+        for project_id, name in through.order_by("organisation__display_order").values_list(
+            "featureproject_id", "organisation__name"
+        ):
+            departments.setdefault(project_id, []).append(name)
+    for cell in iter_cells(user, filters):
+        row = cell.assignment
+        report = cell.latest_report or {}
+        yield [
+            row["project__number"],
+            row["project__title"],
+            "、".join(departments.get(row["project_id"], [])),
+            row["unit__name"],
+            row["target"],
+            row["deadline"],
+            row["responsible_person"],
+            row["responsible_person_position"],
+            row["responsible_person_phone"],
+            f"{cell.steps_done}/{cell.steps_total}",
+            cell.verdict.planned_percent,
+            cell.verdict.actual_percent,
+            str(Status(cell.status).label),
+            cell.verdict.explanation,
+            report.get("period", ""),
+            str(report["status_label"]) if report else "",
+            report.get("submitted_on"),
+            len(cell.missing_periods),
+        ]
+
+
+def _header_cells(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cells.append(cell)
+    return cells
+
+
+def xlsx_response(
+    filename: str, title: str, header: list[str], rows: Iterable[list], widths: list[int]
+) -> FileResponse:
+    """Write ``rows`` under ``title`` and ``header`` to a temporary .xlsx and stream it as ``filename``.
+
+    The status column (titled like ``Status``) is filled with the status colour, so the printout of
+    the file reads like the page.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31].replace("/", "-"))
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A3"
+    heading = WriteOnlyCell(sheet, value=title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    sheet.append(_header_cells(sheet, header))
+    status_column = header.index(_g("Status")) if _g("Status") in header else None
+    fills = {
+        str(Status(status).label): PatternFill("solid", fgColor=colour["background"].lstrip("#"))
+        for status, colour in colours().items()
+    }
+    fonts = {
+        str(Status(status).label): Font(color=colour["text"].lstrip("#"))
+        for status, colour in colours().items()
+    }
+    for values in rows:
+        if status_column is not None:
+            cell = WriteOnlyCell(sheet, value=values[status_column])
+            cell.fill = fills.get(values[status_column], PatternFill())
+            cell.font = fonts.get(values[status_column], Font())
+            values = [*values[:status_column], cell, *values[status_column + 1 :]]
+        sheet.append(values)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def bulletin_header() -> list[str]:
+    """The bulletin's column titles, in Chinese."""
+    return [
+        _g("Rank"),
+        _g("Responsible unit"),
+        _g("Projects"),
+        _g("Reports due"),
+        _g("On time"),
+        _g("Late"),
+        _g("Missing"),
+        _g("On-time rate %"),
+        _g("Completion %"),
+        _g("Overdue"),
+        _g("Behind"),
+    ]
+
+
+def bulletin_values(rows: list[RankRow]) -> Iterator[list]:
+    """The bulletin's rows as cell values, as on the page."""
+    for row in rows:
+        yield [
+            row.rank,
+            row.unit_name,
+            row.projects,
+            row.expected,
+            row.on_time,
+            row.late,
+            row.missing,
+            row.on_time_rate,
+            row.completion,
+            row.overdue,
+            row.behind,
+        ]
