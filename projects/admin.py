@@ -5,17 +5,20 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
+from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from quanzhou_women.lib.admin import PortalModelAdmin
+from reporting.access import ScopedAdminMixin
+from reporting.services import periods_ensure
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Campaigns by year, with their source document."""
 
     list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
@@ -27,23 +30,46 @@ class CampaignAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "year", "reporting_cadence"]}),
         (
             _("Source document"),
-            {"fields": ["document_number", "document_title", "issued_on", "issuing_body", "overview_table_title"]},
+            {
+                "fields": [
+                    "document_number",
+                    "document_title",
+                    "issued_on",
+                    "issuing_body",
+                    "overview_table_title",
+                ]
+            },
         ),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
+        """Save, then make the reporting periods of the campaign's cadence."""
+        super().save_model(request, obj, form, change)
+        periods_ensure(campaign=obj)
 
 
 class AssignmentInline(admin.TabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
 
     model = Assignment
-    fields = ["unit", "deadline", "responsible_person", "responsible_person_position", "responsible_person_phone"]
+    fields = [
+        "unit",
+        "deadline",
+        "responsible_person",
+        "responsible_person_position",
+        "responsible_person_phone",
+    ]
     autocomplete_fields = ["unit"]
     show_change_link = True
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        """Fetch each row's project and unit with it (they name the row)."""
+        return super().get_queryset(request).select_related("project", "unit")
+
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(SimpleHistoryAdmin):
+class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
     list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
@@ -62,11 +88,7 @@ class FeatureProjectAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("liaison_departments", "responsible_units")
-        )
+        return super().get_queryset(request).prefetch_related("liaison_departments", "responsible_units")
 
     @admin.display(description=_("responsible units"))
     def responsible_unit_names(self, obj: FeatureProject) -> str:
@@ -96,8 +118,12 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
-    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person."""
+class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
+    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
+
+    The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
+    overwriting the earlier one (django-concurrency).
+    """
 
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
@@ -110,7 +136,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project", "unit"]
     ordering = ["project__campaign", "project__number", "unit__display_order"]
     fieldsets = [
-        (None, {"fields": ["project", "unit"]}),
+        (None, {"fields": ["project", "unit", "version"]}),
         (
             _("The four fixes"),
             {
@@ -128,7 +154,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Steps of every plan, to see what falls due when."""
 
     list_display = ["title", "order", "due_on", "assignment"]
@@ -136,11 +162,12 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_select_related = ["assignment__project", "assignment__unit"]
     search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}
     ordering = ["due_on", "assignment__project__number"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Measurable targets of every plan."""
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
@@ -148,3 +175,4 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_select_related = ["assignment__project", "assignment__unit"]
     search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}

@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     """Campaigns, their feature projects and every responsible unit's 四定 plan."""
 
     name = "projects"
-    verbose_name = _("Feature projects")
+    verbose_name = _("Campaigns and feature projects")

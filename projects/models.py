@@ -111,7 +111,7 @@ class FeatureProject(models.Model):
         related_name="projects",
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("feature project"), max_length=200)
+    title = models.CharField(_("project content"), max_length=200)
     goal = models.TextField(_("goal"))
     liaison_departments = models.ManyToManyField(
         Organisation,
@@ -151,7 +151,7 @@ class FeatureProject(models.Model):
 
     def natural_key(self) -> tuple[int, int]:
         """(campaign year, 序号)."""
-        return self.campaign.natural_key() + (self.number,)
+        return (*self.campaign.natural_key(), self.number)
 
     natural_key.dependencies = ["projects.campaign"]
 
@@ -226,9 +226,7 @@ class Assignment(models.Model):
         if late is not None:
             raise ValidationError(
                 {
-                    "deadline": _(
-                        "The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s."
-                    )
+                    "deadline": _("The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s.")
                     % {"deadline": self.deadline, "order": late.order, "due_on": late.due_on}
                 }
             )
@@ -239,7 +237,9 @@ class MilestoneManager(models.Manager):
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, order: int) -> "Milestone":
         """Return the step; raises ``Milestone.DoesNotExist``."""
-        return self.get(assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), order=order)
+        return self.get(
+            assignment=Assignment.objects.get_by_natural_key(year, number, unit_name), order=order
+        )
 
 
 class Milestone(models.Model):
@@ -275,7 +275,7 @@ class Milestone(models.Model):
 
     def natural_key(self) -> tuple[int, int, str, int]:
         """(campaign year, 序号, unit's name, order)."""
-        return self.assignment.natural_key() + (self.order,)
+        return (*self.assignment.natural_key(), self.order)
 
     natural_key.dependencies = ["projects.assignment"]
 
@@ -338,6 +338,6 @@ class Indicator(models.Model):
 
     def natural_key(self) -> tuple[int, int, str, str]:
         """(campaign year, 序号, unit's name, indicator name)."""
-        return self.assignment.natural_key() + (self.name,)
+        return (*self.assignment.natural_key(), self.name)
 
     natural_key.dependencies = ["projects.assignment"]

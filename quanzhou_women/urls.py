@@ -1,9 +1,15 @@
-"""The portal's URLs: the admin for city staff; the home page leads there."""
+"""The portal's URLs: the admin for city staff, the reporting portal for everybody else.
+
+The home page leads a logged-in user to their start page (``reporting.views.home``), others to
+the login page.
+"""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from reporting.views import home
 
 admin.site.site_header = _("Feature projects of the Quanzhou women's federations")
 admin.site.site_title = _("Campaign portal")
@@ -12,5 +18,8 @@ admin.site.index_title = _("Campaign administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("dashboards/", include("dashboards.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("reporting.urls")),
+    path("", home, name="home"),
 ]

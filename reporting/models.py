@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Campaign, Indicator, Milestone
@@ -196,6 +197,11 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.period.name}"
+
+    @property
+    def submitted_late(self) -> bool:
+        """Whether the (last) submission came after the period's due date (Asia/Shanghai)."""
+        return bool(self.submitted_at and timezone.localdate(self.submitted_at) > self.period.due_on)
 
 
 class MilestoneProgress(models.Model):

@@ -1,16 +1,23 @@
-"""Admin of organisations for city staff: the tree, the kinds and the official order."""
+"""Admin of organisations and of users' memberships for city staff.
+
+Organisations: the tree, the kinds and the official order. Users: each user's organisation and
+role (``Membership``) is edited on the user's page, so that city staff manage users in one place.
+"""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from units.models import Organisation
+from quanzhou_women.lib.admin import PortalModelAdmin
+from reporting.access import ScopedAdminMixin
+from units.models import Membership, Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Organisations in official order; the counts show each body's load in the campaign."""
 
     list_display = [
@@ -53,3 +60,52 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     def followed_project_count(self, obj: Organisation) -> int:
         """Number of feature projects the body follows as liaison department."""
         return obj.followed_total
+
+
+class MembershipInline(admin.StackedInline):
+    """The user's organisation and role in the campaign."""
+
+    model = Membership
+    fields = ["organisation", "role", "is_demo"]
+    readonly_fields = ["is_demo"]
+    autocomplete_fields = ["organisation"]
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin with the user's membership (organisation and role) and role filter."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "organisation", "role", "is_staff", "is_active"]
+    list_filter = ["membership__role", "is_staff", "is_active", "membership__organisation"]
+    list_select_related = ["membership__organisation"]
+    search_fields = ["username", "first_name", "last_name", "email", "membership__organisation__name"]
+
+    @admin.display(description=_("organisation"), ordering="membership__organisation__display_order")
+    def organisation(self, obj) -> str:
+        """The user's organisation, or a dash."""
+        membership = getattr(obj, "membership", None)
+        return str(membership.organisation) if membership else "—"
+
+    @admin.display(description=_("role"), ordering="membership__role")
+    def role(self, obj) -> str:
+        """The user's role, or a dash."""
+        membership = getattr(obj, "membership", None)
+        return membership.get_role_display() if membership else "—"
+
+
+@admin.register(Membership)
+class MembershipAdmin(PortalModelAdmin):
+    """Who belongs to which organisation with which role (also editable on each user's page)."""
+
+    list_display = ["user", "organisation", "role", "is_demo"]
+    list_filter = ["role", "is_demo", "organisation"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__username", "user__first_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]

@@ -1,0 +1,165 @@
+"""Admin of progress reporting for city staff: reports, plans, periods and notifications.
+
+Lists are scoped by ``reporting.access.admin_queryset`` for staff who are not superusers. Report
+status changes go through the portal's review (``reporting.services``), so the status is read-only
+here; saves of a report are refused when somebody else saved it meanwhile (django-concurrency).
+"""
+
+from concurrency.admin import ConcurrentModelAdmin
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from reporting.access import ScopedAdminMixin
+from reporting.models import (
+    Evidence,
+    IndicatorValue,
+    MilestoneProgress,
+    Notification,
+    Plan,
+    PlanTransition,
+    ProgressReport,
+    ReportingPeriod,
+    ReportTransition,
+)
+
+
+class MilestoneProgressInline(admin.TabularInline):
+    model = MilestoneProgress
+    fields = ["milestone", "state", "on_date"]
+    readonly_fields = ["milestone"]
+    extra = 0
+    can_delete = False
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    fields = ["indicator", "actual_value"]
+    readonly_fields = ["indicator"]
+    extra = 0
+    can_delete = False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Evidence) -> str:
+        """A link to the permission-checking download view (never a media URL)."""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reporting:evidence_download", args=[obj.pk]), obj.original_name
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReportTransitionInline(admin.TabularInline):
+    model = ReportTransition
+    fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ScopedAdminMixin, ConcurrentModelAdmin):
+    """Progress reports by campaign, project, unit and period, with their review history."""
+
+    list_display = ["assignment", "period", "status", "percent_complete", "submitted_at", "is_demo"]
+    list_filter = [
+        "status",
+        "period__campaign",
+        "period",
+        "assignment__project__liaison_departments",
+        "is_demo",
+    ]
+    list_select_related = ["assignment__project", "assignment__unit", "period__campaign"]
+    search_fields = ["assignment__project__title", "assignment__unit__name", "progress", "problems"]
+    readonly_fields = ["assignment", "period", "status", "submitted_at", "reviewed_at", "is_demo"]
+    fields = [
+        "assignment",
+        "period",
+        "status",
+        "progress",
+        "percent_complete",
+        "problems",
+        "next_steps",
+        "submitted_at",
+        "reviewed_at",
+        "is_demo",
+        "version",
+    ]
+    inlines = [MilestoneProgressInline, IndicatorValueInline, EvidenceInline, ReportTransitionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Reports are started by their unit in the portal."""
+        return False
+
+
+class PlanTransitionInline(admin.TabularInline):
+    model = PlanTransition
+    fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The confirmation state of every 四定 plan; the plan itself is edited under assignments."""
+
+    list_display = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
+    list_filter = ["status", "assignment__project__campaign", "assignment__project__liaison_departments"]
+    list_select_related = ["assignment__project", "assignment__unit", "confirmed_by"]
+    search_fields = ["assignment__project__title", "assignment__unit__name"]
+    readonly_fields = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
+    inlines = [PlanTransitionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    """Reporting periods, made from each campaign's cadence; the due date may be moved."""
+
+    list_display = ["name", "campaign", "starts_on", "ends_on", "due_on"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
+    readonly_fields = ["campaign", "starts_on", "ends_on"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Every message sent, with the reminder key that makes each reminder go out once."""
+
+    list_display = ["created_at", "recipient", "kind", "message", "emailed_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "message", "key"]
+    readonly_fields = ["recipient", "kind", "message", "link", "key", "created_at", "emailed_at", "read_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
+        """Superusers see all notifications; other staff their own."""
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(recipient=request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

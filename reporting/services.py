@@ -1,0 +1,790 @@
+"""Every write of progress reporting: periods, 四定 plans, reports, evidence, reviews, notifications.
+
+Views, the admin and management commands call these functions; nothing else writes these
+records. Each function is keyword-only, runs in one transaction, checks the actor's rights through
+``reporting.access`` (raising ``PermissionDenied``) and the record's state (raising
+``WorkflowError`` with a Chinese message for the user). The later of two concurrent saves of the
+same plan or report raises ``ConcurrentEditError``: nothing is silently overwritten.
+"""
+
+import calendar
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from projects.models import Assignment, Campaign, Indicator, Milestone
+from reporting import access
+from reporting.access import Action
+from reporting.evidence import check_evidence_file
+from reporting.models import (
+    Evidence,
+    IndicatorValue,
+    MilestoneProgress,
+    Notification,
+    Plan,
+    PlanStatus,
+    PlanTransition,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReportTransition,
+)
+from units.models import Membership
+
+User = AbstractBaseUser
+
+
+class WorkflowError(Exception):
+    """A step the record's state does not allow (e.g. approving a draft); the message is for the user."""
+
+
+class ConcurrentEditError(WorkflowError):
+    """Somebody else saved the same plan or report since this user opened it."""
+
+
+# --------------------------------------------------------------------------- reporting periods
+
+#: Months per period for each cadence of ``Campaign.ReportingCadence``.
+_CADENCE_MONTHS = {
+    Campaign.ReportingCadence.MONTHLY: 1,
+    Campaign.ReportingCadence.QUARTERLY: 3,
+    Campaign.ReportingCadence.HALF_YEARLY: 6,
+}
+
+
+def _period_name(cadence: str, index: int) -> str:
+    if cadence == Campaign.ReportingCadence.MONTHLY:
+        return _("Month %(n)s") % {"n": index}
+    if cadence == Campaign.ReportingCadence.QUARTERLY:
+        return _("Quarter %(n)s") % {"n": index}
+    return _("First half") if index == 1 else _("Second half")
+
+
+def period_bounds(
+    *, year: int, cadence: str
+) -> list[tuple[str, datetime.date, datetime.date, datetime.date]]:
+    """The periods of a year for a cadence: (name, first day, last day, due date).
+
+    The due date is the last day plus ``settings.REPORTING_DUE_DAYS`` days.
+    """
+    months = _CADENCE_MONTHS[Campaign.ReportingCadence(cadence)]
+    bounds = []
+    for index, first_month in enumerate(range(1, 13, months), start=1):
+        last_month = first_month + months - 1
+        starts_on = datetime.date(year, first_month, 1)
+        ends_on = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        due_on = ends_on + datetime.timedelta(days=settings.REPORTING_DUE_DAYS)
+        bounds.append((_period_name(cadence, index), starts_on, ends_on, due_on))
+    return bounds
+
+
+@transaction.atomic
+def periods_ensure(*, campaign: Campaign) -> list[ReportingPeriod]:
+    """Create the campaign's missing reporting periods from its cadence; return all its periods.
+
+    Existing periods (and their reports) are kept; run again after the cadence changed, periods of
+    the old cadence that have no report are removed.
+    """
+    with translation.override(settings.LANGUAGE_CODE):  # names are stored in the portal's language
+        wanted = period_bounds(year=campaign.year, cadence=campaign.reporting_cadence)
+    starts = {starts_on for _name, starts_on, _ends, _due in wanted}
+    campaign.reporting_periods.exclude(starts_on__in=starts).filter(reports__isnull=True).delete()
+    for name, starts_on, ends_on, due_on in wanted:
+        ReportingPeriod.objects.update_or_create(
+            campaign=campaign,
+            starts_on=starts_on,
+            defaults={"name": name, "ends_on": ends_on, "due_on": due_on},
+        )
+    return list(campaign.reporting_periods.order_by("starts_on"))
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def liaison_users(assignment: Assignment) -> list[User]:
+    """Active liaison staff of the departments that follow the assignment's project."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            is_active=True,
+            membership__role=Membership.Role.LIAISON,
+            membership__organisation__in=assignment.project.liaison_departments.all(),
+        )
+    )
+
+
+def reporter_users(assignment: Assignment) -> list[User]:
+    """Active reporters of the assignment's responsible unit."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            is_active=True,
+            membership__role=Membership.Role.REPORTER,
+            membership__organisation=assignment.unit,
+        )
+    )
+
+
+def notifications_send(
+    *, recipients: Iterable[User], kind: str, message: str, link: str = "", key: str = ""
+) -> list[Notification]:
+    """Put a message in each recipient's portal inbox and e-mail it after the commit.
+
+    With a ``key`` (a reminder), a recipient who already got that key gets nothing: each reminder
+    goes out once. Returns the notifications created.
+    """
+    created = []
+    for user in recipients:
+        if key and Notification.objects.filter(recipient=user, key=key).exists():
+            continue
+        created.append(
+            Notification.objects.create(recipient=user, kind=kind, message=message, link=link, key=key)
+        )
+
+    def mail() -> None:
+        for notification in created:
+            address = notification.recipient.email
+            if not address:
+                continue
+            body = notification.message
+            if notification.link:
+                body += "\n\n" + notification.link
+            send_mail(
+                _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
+                body,
+                None,
+                [address],
+            )
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+    transaction.on_commit(mail)
+    return created
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark all of the user's notifications read; return how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _report_link(report: ProgressReport) -> str:
+    return reverse("reporting:report", args=[report.pk])
+
+
+def _plan_link(assignment: Assignment) -> str:
+    return reverse("reporting:assignment", args=[assignment.pk])
+
+
+# --------------------------------------------------------------------------- the 四定 plan
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One step of a plan as entered: ``id`` is ``None`` for a new step; ``delete`` removes it."""
+
+    id: int | None
+    order: int
+    title: str
+    due_on: datetime.date | None
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator of a plan as entered: ``id`` is ``None`` for a new one; ``delete`` removes it."""
+
+    id: int | None
+    name: str
+    target_value: Decimal
+    unit_of_measure: str = ""
+    delete: bool = False
+
+
+def plan_of(assignment: Assignment) -> Plan:
+    """The assignment's plan record, created as a draft on first use."""
+    plan, _created = Plan.objects.get_or_create(assignment=assignment)
+    return plan
+
+
+def _locked_assignment(assignment: Assignment, version: int | None) -> Assignment:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if version is not None and locked.version != version:
+        raise ConcurrentEditError(
+            _(
+                "Somebody else saved this plan after you opened it. Your changes were not saved: "
+                "open the plan again, check the other changes and enter yours again."
+            )
+        )
+    return locked
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    assignment: Assignment,
+    actor: User,
+    version: int | None,
+    target: str,
+    deadline: datetime.date | None,
+    responsible_person: str,
+    responsible_person_position: str,
+    responsible_person_phone: str,
+    milestones: Sequence[MilestoneRow],
+    indicators: Sequence[IndicatorRow],
+) -> Assignment:
+    """Save a unit's 四定 (target, steps, deadline, responsible person and indicators).
+
+    ``version`` is the assignment's version when the form was opened; if it changed since, raises
+    ``ConcurrentEditError`` and writes nothing. The unit may change only a draft plan; the city
+    administrator may change any (the history of the assignment, its steps and indicators keeps
+    every change). Raises ``ValidationError`` for a step due after the deadline.
+    """
+    access.require(actor, Action.EDIT_PLAN, assignment)
+    locked = _locked_assignment(assignment, version)
+    plan = plan_of(locked)
+    if not access.is_city_admin(actor) and not access.plan_is_editable_by_unit(plan):
+        raise WorkflowError(_("This plan is %(status)s and locked.") % {"status": plan.get_status_display()})
+    locked.target = target
+    locked.deadline = deadline
+    locked.responsible_person = responsible_person
+    locked.responsible_person_position = responsible_person_position
+    locked.responsible_person_phone = responsible_person_phone
+    locked.save()
+    existing = {m.pk: m for m in locked.milestones.all()}
+    for row in milestones:
+        if row.delete:
+            if row.id in existing:
+                existing[row.id].delete()
+            continue
+        milestone = existing.get(row.id) or Milestone(assignment=locked)
+        milestone.order, milestone.title, milestone.due_on = row.order, row.title, row.due_on
+        if deadline and row.due_on and row.due_on > deadline:
+            raise ValidationError(
+                _("Step %(order)s is due %(due_on)s, after the deadline %(deadline)s.")
+                % {"order": row.order, "due_on": row.due_on, "deadline": deadline}
+            )
+        milestone.save()
+    existing_indicators = {i.pk: i for i in locked.indicators.all()}
+    for row in indicators:
+        if row.delete:
+            if row.id in existing_indicators:
+                existing_indicators[row.id].delete()
+            continue
+        indicator = existing_indicators.get(row.id) or Indicator(assignment=locked)
+        indicator.name, indicator.target_value, indicator.unit_of_measure = (
+            row.name,
+            row.target_value,
+            row.unit_of_measure,
+        )
+        indicator.save()
+    assignment.version = locked.version
+    return locked
+
+
+def _plan_step(
+    *,
+    assignment: Assignment,
+    actor: User,
+    action: str,
+    allowed_from: set[str],
+    to_status: str,
+    reason: str = "",
+) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan_of(assignment).pk)
+    if plan.status not in allowed_from:
+        raise WorkflowError(
+            _("A plan that is %(status)s cannot be %(action)s.")
+            % {"status": plan.get_status_display(), "action": PlanTransition.Action(action).label}
+        )
+    now = timezone.now()
+    PlanTransition.objects.create(
+        plan=plan,
+        action=action,
+        from_status=plan.status,
+        to_status=to_status,
+        actor=actor,
+        at=now,
+        reason=reason,
+    )
+    plan.status = to_status
+    if to_status == PlanStatus.CONFIRMED:
+        plan.confirmed_at, plan.confirmed_by = now, actor
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, assignment: Assignment, actor: User) -> Plan:
+    """The unit sends its draft 四定 to the liaison department for confirmation.
+
+    Requires a target, a deadline and a responsible person (the 四定 of notice 泉妇〔2013〕81号);
+    raises ``WorkflowError`` otherwise.
+    """
+    access.require(actor, Action.SUBMIT_PLAN, assignment)
+    assignment = _locked_assignment(assignment, None)  # check the plan as stored
+    missing = [
+        label
+        for label, value in [
+            (_("target"), assignment.target),
+            (_("deadline"), assignment.deadline),
+            (_("responsible person"), assignment.responsible_person),
+        ]
+        if not value
+    ]
+    if missing or not assignment.milestones.exists():
+        if not assignment.milestones.exists():
+            missing.append(_("steps"))
+        raise WorkflowError(_("Fill in the four fixes first: %(missing)s.") % {"missing": "、".join(missing)})
+    plan = _plan_step(
+        assignment=assignment,
+        actor=actor,
+        action=PlanTransition.Action.SUBMIT,
+        allowed_from={PlanStatus.DRAFT},
+        to_status=PlanStatus.SUBMITTED,
+    )
+    notifications_send(
+        recipients=liaison_users(assignment),
+        kind=Notification.Kind.PLAN,
+        message=_("%(unit)s submitted its four fixes plan for %(project)s.")
+        % {"unit": assignment.unit, "project": assignment.project},
+        link=_plan_link(assignment),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_confirm(*, assignment: Assignment, actor: User) -> Plan:
+    """The liaison department confirms a submitted plan; it is then locked for the unit."""
+    access.require(actor, Action.CONFIRM_PLAN, assignment)
+    plan = _plan_step(
+        assignment=assignment,
+        actor=actor,
+        action=PlanTransition.Action.CONFIRM,
+        allowed_from={PlanStatus.SUBMITTED},
+        to_status=PlanStatus.CONFIRMED,
+    )
+    notifications_send(
+        recipients=reporter_users(assignment),
+        kind=Notification.Kind.PLAN,
+        message=_("Your four fixes plan for %(project)s was confirmed.") % {"project": assignment.project},
+        link=_plan_link(assignment),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, assignment: Assignment, actor: User, reason: str) -> Plan:
+    """The liaison department sends a submitted plan, or reopens a confirmed one, back to the unit.
+
+    ``reason`` is required (raises ``WorkflowError`` when blank).
+    """
+    access.require(actor, Action.CONFIRM_PLAN, assignment)
+    if not reason.strip():
+        raise WorkflowError(_("Give a reason for returning the plan."))
+    current = plan_of(assignment).status
+    action = PlanTransition.Action.REOPEN if current == PlanStatus.CONFIRMED else PlanTransition.Action.RETURN
+    plan = _plan_step(
+        assignment=assignment,
+        actor=actor,
+        action=action,
+        allowed_from={PlanStatus.SUBMITTED, PlanStatus.CONFIRMED},
+        to_status=PlanStatus.DRAFT,
+        reason=reason.strip(),
+    )
+    notifications_send(
+        recipients=reporter_users(assignment),
+        kind=Notification.Kind.PLAN,
+        message=_("Your four fixes plan for %(project)s was returned: %(reason)s")
+        % {"project": assignment.project, "reason": reason.strip()},
+        link=_plan_link(assignment),
+    )
+    return plan
+
+
+# --------------------------------------------------------------------------- progress reports
+
+
+@transaction.atomic
+def report_start(
+    *, assignment: Assignment, period: ReportingPeriod, actor: User, is_demo: bool = False
+) -> ProgressReport:
+    """The unit's report on ``assignment`` for ``period``, created as a draft if there is none.
+
+    A new report lists every step and indicator of the plan, carrying over the states, values and
+    percent complete of the unit's latest earlier report. Raises ``WorkflowError`` for a period of
+    another campaign or one that has not begun (Asia/Shanghai).
+    """
+    access.require(actor, Action.EDIT_REPORT, assignment)
+    if period.campaign_id != assignment.project.campaign_id:
+        raise WorkflowError(_("This period belongs to another campaign."))
+    if period.starts_on > timezone.localdate():
+        raise WorkflowError(_("The period %(period)s has not begun yet.") % {"period": period.name})
+    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
+    if report is not None:
+        return report
+    previous = (
+        ProgressReport.objects.filter(assignment=assignment, period__starts_on__lt=period.starts_on)
+        .order_by("-period__starts_on")
+        .prefetch_related("milestone_states", "indicator_values")
+        .first()
+    )
+    report = ProgressReport.objects.create(
+        assignment=assignment,
+        period=period,
+        percent_complete=previous.percent_complete if previous else 0,
+        is_demo=is_demo,
+    )
+    states = {s.milestone_id: s for s in previous.milestone_states.all()} if previous else {}
+    values = {v.indicator_id: v.actual_value for v in previous.indicator_values.all()} if previous else {}
+    MilestoneProgress.objects.bulk_create(
+        MilestoneProgress(
+            report=report,
+            milestone=milestone,
+            state=states[milestone.pk].state
+            if milestone.pk in states
+            else MilestoneProgress.State.NOT_STARTED,
+            on_date=states[milestone.pk].on_date if milestone.pk in states else None,
+        )
+        for milestone in assignment.milestones.all()
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(report=report, indicator=indicator, actual_value=values.get(indicator.pk))
+        for indicator in assignment.indicators.all()
+    )
+    return report
+
+
+def _locked_report(report: ProgressReport, version: int | None = None) -> ProgressReport:
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise ConcurrentEditError(
+            _(
+                "Somebody else saved this report after you opened it. Your changes were not saved: "
+                "open the report again, check the other changes and enter yours again."
+            )
+        )
+    return locked
+
+
+def _require_unit_can_edit(report: ProgressReport, actor: User) -> None:
+    access.require(actor, Action.EDIT_REPORT, report)
+    if not access.report_is_editable_by_unit(report):
+        raise WorkflowError(
+            _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
+        )
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: ProgressReport,
+    actor: User,
+    version: int | None,
+    progress: str,
+    percent_complete: int,
+    problems: str,
+    next_steps: str,
+    milestone_states: dict[int, tuple[str, datetime.date | None]],
+    indicator_values: dict[int, Decimal | None],
+) -> ProgressReport:
+    """Save the content of a draft or returned report.
+
+    ``milestone_states`` maps a ``MilestoneProgress`` id to (state, date); ``indicator_values``
+    maps an ``IndicatorValue`` id to the actual value. ``version`` is the report's version when the
+    form was opened: if another save came in between, raises ``ConcurrentEditError`` and writes
+    nothing. Raises ``WorkflowError`` for a submitted or approved report.
+    """
+    locked = _locked_report(report, version)
+    _require_unit_can_edit(locked, actor)
+    if not 0 <= percent_complete <= 100:
+        raise ValidationError(_("The percent complete lies between 0 and 100."))
+    locked.progress, locked.percent_complete = progress, percent_complete
+    locked.problems, locked.next_steps = problems, next_steps
+    locked.save()
+    for row in locked.milestone_states.all():
+        if row.pk in milestone_states:
+            row.state, row.on_date = milestone_states[row.pk]
+            row.save(update_fields=["state", "on_date"])
+    for row in locked.indicator_values.all():
+        if row.pk in indicator_values:
+            row.actual_value = indicator_values[row.pk]
+            row.save(update_fields=["actual_value"])
+    report.version = locked.version
+    return locked
+
+
+@transaction.atomic
+def evidence_add(*, report: ProgressReport, actor: User, upload: UploadedFile) -> Evidence:
+    """Attach an evidence file to a draft or returned report, after ``check_evidence_file``.
+
+    Raises ``ValidationError`` (wrong type, too big, empty) or ``WorkflowError`` (locked report).
+    """
+    locked = _locked_report(report)
+    _require_unit_can_edit(locked, actor)
+    checked = check_evidence_file(upload)
+    evidence = Evidence(
+        report=locked,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(checked.name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, actor: User) -> None:
+    """Remove an evidence file of a draft or returned report (the file goes once committed)."""
+    locked = _locked_report(evidence.report)
+    _require_unit_can_edit(locked, actor)
+    file = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+def report_snapshot(report: ProgressReport) -> dict:
+    """The report's content as plain data: texts, percent, step states, indicator values, files.
+
+    Kept with every transition so that later versions can be compared (``report_changes``).
+    """
+    return {
+        "progress": report.progress,
+        "percent_complete": report.percent_complete,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "milestones": {
+            f"{s.milestone.order}. {s.milestone.title}": [
+                s.get_state_display(),
+                s.on_date.isoformat() if s.on_date else "",
+            ]
+            for s in report.milestone_states.select_related("milestone")
+        },
+        "indicators": {
+            v.indicator.name: "" if v.actual_value is None else f"{v.actual_value.normalize():f}"
+            for v in report.indicator_values.select_related("indicator")
+        },
+        "evidence": sorted(e.original_name for e in report.evidence.all()),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field that differs between two versions of a report."""
+
+    label: str
+    before: str
+    after: str
+
+
+def report_changes(before: dict, after: dict) -> list[Change]:
+    """The differences between two snapshots, labelled in Chinese, in form order."""
+    labels = {
+        "progress": _("work progress"),
+        "percent_complete": _("percent complete"),
+        "problems": _("problems"),
+        "next_steps": _("next steps"),
+    }
+    changes = [
+        Change(label, str(before.get(key, "")), str(after.get(key, "")))
+        for key, label in labels.items()
+        if before.get(key) != after.get(key)
+    ]
+    for key, label in [("milestones", _("step")), ("indicators", _("indicator"))]:
+        old, new = before.get(key, {}), after.get(key, {})
+        for name in sorted(set(old) | set(new)):
+            if old.get(name) != new.get(name):
+                show = lambda value: " ".join(value) if isinstance(value, list) else (value or "—")  # noqa: E731
+                changes.append(Change(f"{label}：{name}", show(old.get(name, "—")), show(new.get(name, "—"))))
+    if before.get("evidence") != after.get("evidence"):
+        changes.append(
+            Change(_("evidence"), "、".join(before.get("evidence", [])), "、".join(after.get("evidence", [])))
+        )
+    return changes
+
+
+def report_changes_since_return(report: ProgressReport) -> list[Change] | None:
+    """What changed between the version last returned and the current report (or its resubmission).
+
+    ``None`` if the report was never returned.
+    """
+    transitions = list(report.transitions.all())
+    returned = [t for t in transitions if t.action == ReportTransition.Action.RETURN]
+    if not returned:
+        return None
+    last_return = returned[-1]
+    later = [t for t in transitions if t.at >= last_return.at and t.pk > last_return.pk]
+    current = later[-1].snapshot if later else report_snapshot(report)
+    return report_changes(last_return.snapshot, current)
+
+
+#: (action, states it may start from, state it leads to) — the only legal steps of a report.
+REPORT_WORKFLOW = {
+    ReportTransition.Action.SUBMIT: ({ReportStatus.DRAFT}, ReportStatus.SUBMITTED),
+    ReportTransition.Action.RESUBMIT: ({ReportStatus.RETURNED}, ReportStatus.SUBMITTED),
+    ReportTransition.Action.APPROVE: ({ReportStatus.SUBMITTED}, ReportStatus.APPROVED),
+    ReportTransition.Action.RETURN: ({ReportStatus.SUBMITTED}, ReportStatus.RETURNED),
+}
+
+
+def _report_step(*, report: ProgressReport, actor: User, action: str, reason: str = "") -> ProgressReport:
+    allowed_from, to_status = REPORT_WORKFLOW[action]
+    if report.status not in allowed_from:
+        raise WorkflowError(
+            _("A report that is %(status)s cannot be %(action)s.")
+            % {"status": report.get_status_display(), "action": ReportTransition.Action(action).label}
+        )
+    now = timezone.now()
+    ReportTransition.objects.create(
+        report=report,
+        action=action,
+        from_status=report.status,
+        to_status=to_status,
+        actor=actor,
+        at=now,
+        reason=reason,
+        snapshot=report_snapshot(report),
+    )
+    report.status = to_status
+    if to_status == ReportStatus.SUBMITTED:
+        report.submitted_at = now
+    else:
+        report.reviewed_at = now
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, actor: User) -> ProgressReport:
+    """The unit submits a draft (or resubmits a returned) report; it is then locked for the unit.
+
+    Requires the work progress text (raises ``WorkflowError``). Tells the liaison departments.
+    """
+    locked = _locked_report(report)
+    access.require(actor, Action.SUBMIT_REPORT, locked)
+    if not locked.progress.strip():
+        raise WorkflowError(_("Describe the work progress before submitting."))
+    action = (
+        ReportTransition.Action.RESUBMIT
+        if locked.status == ReportStatus.RETURNED
+        else ReportTransition.Action.SUBMIT
+    )
+    _report_step(report=locked, actor=actor, action=action)
+    message = (
+        _("%(unit)s resubmitted its report on %(project)s for %(period)s.")
+        if action == ReportTransition.Action.RESUBMIT
+        else _("%(unit)s submitted its report on %(project)s for %(period)s.")
+    )
+    notifications_send(
+        recipients=liaison_users(locked.assignment),
+        kind=Notification.Kind.SUBMITTED,
+        message=message
+        % {"unit": locked.assignment.unit, "project": locked.assignment.project, "period": locked.period},
+        link=_report_link(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def report_approve(*, report: ProgressReport, actor: User, comment: str = "") -> ProgressReport:
+    """The liaison department approves a submitted report. Tells the unit's reporters."""
+    locked = _locked_report(report)
+    access.require(actor, Action.REVIEW_REPORT, locked)
+    _report_step(report=locked, actor=actor, action=ReportTransition.Action.APPROVE, reason=comment.strip())
+    notifications_send(
+        recipients=reporter_users(locked.assignment),
+        kind=Notification.Kind.APPROVED,
+        message=_("Your report on %(project)s for %(period)s was approved.")
+        % {"project": locked.assignment.project, "period": locked.period},
+        link=_report_link(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, actor: User, reason: str) -> ProgressReport:
+    """The liaison department returns a submitted report for revision; ``reason`` is required.
+
+    Raises ``WorkflowError`` for a blank reason. Tells the unit's reporters, with the reason.
+    """
+    locked = _locked_report(report)
+    access.require(actor, Action.REVIEW_REPORT, locked)
+    if not reason.strip():
+        raise WorkflowError(_("Give a reason for returning the report."))
+    _report_step(report=locked, actor=actor, action=ReportTransition.Action.RETURN, reason=reason.strip())
+    notifications_send(
+        recipients=reporter_users(locked.assignment),
+        kind=Notification.Kind.RETURNED,
+        message=_("Your report on %(project)s for %(period)s was returned: %(reason)s")
+        % {"project": locked.assignment.project, "period": locked.period, "reason": reason.strip()},
+        link=_report_link(locked),
+    )
+    return locked
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind reporters of reports due soon and overdue; return how many reminders went out.
+
+    A report is due soon when its period has ended or is running and its due date lies within
+    ``settings.REPORTING_REMIND_DAYS_BEFORE`` days; overdue after the due date. Only reports not
+    yet submitted or approved count. Each reminder (kind, assignment, period, user) is sent once,
+    however often this runs (``manage.py send_reminders``, from cron). Dates in Asia/Shanghai.
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.REPORTING_REMIND_DAYS_BEFORE)
+    periods = ReportingPeriod.objects.filter(starts_on__lte=today, due_on__lte=horizon).select_related(
+        "campaign"
+    )
+    done = set(
+        ProgressReport.objects.filter(
+            period__in=periods, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+        ).values_list("assignment_id", "period_id")
+    )
+    reporters: dict[int, list[User]] = {}
+    for membership in Membership.objects.filter(
+        role=Membership.Role.REPORTER, user__is_active=True
+    ).select_related("user"):
+        reporters.setdefault(membership.organisation_id, []).append(membership.user)
+    sent = 0
+    for period in periods:
+        overdue = period.due_on < today
+        kind = Notification.Kind.OVERDUE if overdue else Notification.Kind.DUE_SOON
+        assignments = Assignment.objects.filter(project__campaign=period.campaign_id).select_related(
+            "project", "unit"
+        )
+        for assignment in assignments:
+            if (assignment.pk, period.pk) in done or assignment.unit_id not in reporters:
+                continue
+            template = (
+                _("Overdue: your report on %(project)s for %(period)s was due on %(due_on)s.")
+                if overdue
+                else _("Due soon: your report on %(project)s for %(period)s is due on %(due_on)s.")
+            )
+            sent += len(
+                notifications_send(
+                    recipients=reporters[assignment.unit_id],
+                    kind=kind,
+                    message=template
+                    % {"project": assignment.project, "period": period, "due_on": period.due_on},
+                    link=reverse("reporting:assignment", args=[assignment.pk]),
+                    key=f"{kind}:{assignment.pk}:{period.pk}",
+                )
+            )
+    return sent

@@ -1,0 +1,461 @@
+"""Pages of the reporting portal for reporters, liaison staff and leaders (not the admin).
+
+Every view loads its records through ``reporting.access`` (404 outside the user's scope, 403 for a
+step the role may not take) and writes through ``reporting.services``.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reporting import access, selectors, services
+from reporting.access import Action, Role
+from reporting.forms import (
+    EvidenceForm,
+    IndicatorFormSet,
+    IndicatorValueForm,
+    MilestoneFormSet,
+    MilestoneStateForm,
+    PlanForm,
+    ReasonForm,
+    ReportForm,
+    indicator_rows,
+    milestone_rows,
+)
+from reporting.models import Notification, Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
+
+
+def portal_view(view: Callable) -> Callable:
+    """Require a logged-in user with a role (else the login page, or 403 for users without one)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if access.role_of(request.user) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Lead each user to their start page: tasks, review queue, admin, or the login page."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    role = access.role_of(request.user)
+    if role == Role.CITY_ADMIN and request.user.is_staff:
+        return redirect("admin:index")
+    if role == Role.LIAISON:
+        return redirect("reporting:review_queue")
+    if role is None:
+        raise PermissionDenied
+    return redirect("reporting:tasks")
+
+
+def _fail(request: HttpRequest, error: Exception) -> None:
+    """Show a refused step (workflow, validation or concurrent save) as an error message."""
+    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
+@portal_view
+def tasks(request: HttpRequest) -> HttpResponse:
+    """我的任务: overdue and due reports, returned reports, and plans to fill in or confirm."""
+    assignments = list(selectors.assignments_with_reports(access.assignments_for(request.user)))
+    rows = selectors.period_rows(assignments)
+    open_states = {selectors.PeriodState.OVERDUE, selectors.PeriodState.DUE}
+    todo = [r for r in rows if r.state in open_states]
+    todo.sort(
+        key=lambda r: (r.state != selectors.PeriodState.OVERDUE, r.period.due_on, r.assignment.project.number)
+    )
+    return render(
+        request,
+        "reporting/tasks.html",
+        {
+            "todo": todo,
+            "overdue_count": sum(r.state == selectors.PeriodState.OVERDUE for r in todo),
+            "assignments": assignments,
+            "role": access.role_of(request.user),
+        },
+    )
+
+
+@portal_view
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One assignment: its 四定 plan and confirmation record, and every period with its report."""
+    assignment = access.get_assignment(request.user, pk)
+    plan = Plan.objects.filter(assignment=assignment).first()
+    assignment = selectors.assignments_with_reports(access.assignments_for(request.user)).get(pk=pk)
+    rows = selectors.period_rows([assignment], include_not_open=True)
+    changes_after_confirmation = []
+    if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
+        changes_after_confirmation = list(
+            assignment.history.filter(history_date__gt=plan.confirmed_at).select_related("history_user")
+        )
+    user = request.user
+    return render(
+        request,
+        "reporting/assignment.html",
+        {
+            "assignment": assignment,
+            "plan": plan,
+            "plan_status": plan.get_status_display() if plan else PlanStatus.DRAFT.label,
+            "plan_transitions": plan.transitions.select_related("actor") if plan else [],
+            "changes_after_confirmation": changes_after_confirmation,
+            "rows": rows,
+            "can_edit_plan": access.can(user, Action.EDIT_PLAN, assignment)
+            and (access.plan_is_editable_by_unit(plan) or access.is_city_admin(user)),
+            "can_submit_plan": access.can(user, Action.SUBMIT_PLAN, assignment)
+            and access.plan_is_editable_by_unit(plan),
+            "can_confirm_plan": access.can(user, Action.CONFIRM_PLAN, assignment)
+            and plan is not None
+            and plan.status in {PlanStatus.SUBMITTED, PlanStatus.CONFIRMED},
+            "can_report": access.can(user, Action.EDIT_REPORT, assignment),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@portal_view
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 四定 form: target, steps, deadline, responsible person and indicators."""
+    assignment = access.get_assignment(request.user, pk)
+    access.require(request.user, Action.EDIT_PLAN, assignment)
+    plan = Plan.objects.filter(assignment=assignment).first()
+    if not access.plan_is_editable_by_unit(plan) and not access.is_city_admin(request.user):
+        messages.error(
+            request, _("This plan is %(status)s and locked.") % {"status": plan.get_status_display()}
+        )
+        return redirect("reporting:assignment", pk=pk)
+    milestones = [
+        {"id": m.pk, "order": m.order, "title": m.title, "due_on": m.due_on}
+        for m in assignment.milestones.all()
+    ]
+    indicators = [
+        {"id": i.pk, "name": i.name, "target_value": i.target_value, "unit_of_measure": i.unit_of_measure}
+        for i in assignment.indicators.all()
+    ]
+    if request.method == "POST":
+        form = PlanForm(request.POST, instance=assignment)
+        milestone_formset = MilestoneFormSet(request.POST, initial=milestones, prefix="steps")
+        indicator_formset = IndicatorFormSet(request.POST, initial=indicators, prefix="indicators")
+        if form.is_valid() and milestone_formset.is_valid() and indicator_formset.is_valid():
+            data = form.cleaned_data
+            try:
+                services.plan_update(
+                    assignment=assignment,
+                    actor=request.user,
+                    version=data["version"],
+                    target=data["target"],
+                    deadline=data["deadline"],
+                    responsible_person=data["responsible_person"],
+                    responsible_person_position=data["responsible_person_position"],
+                    responsible_person_phone=data["responsible_person_phone"],
+                    milestones=milestone_rows(milestone_formset),
+                    indicators=indicator_rows(indicator_formset),
+                )
+            except (services.WorkflowError, ValidationError) as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("The plan was saved."))
+                return redirect("reporting:assignment", pk=pk)
+    else:
+        form = PlanForm(instance=assignment, initial={"version": assignment.version})
+        milestone_formset = MilestoneFormSet(initial=milestones, prefix="steps")
+        indicator_formset = IndicatorFormSet(initial=indicators, prefix="indicators")
+    return render(
+        request,
+        "reporting/plan_form.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "milestone_formset": milestone_formset,
+            "indicator_formset": indicator_formset,
+        },
+    )
+
+
+@require_POST
+@portal_view
+def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit (unit), confirm or return (liaison) a plan."""
+    assignment = access.get_assignment(request.user, pk)
+    reason = request.POST.get("reason", "")
+    steps = {
+        "submit": (
+            lambda: services.plan_submit(assignment=assignment, actor=request.user),
+            _("The plan was submitted."),
+        ),
+        "confirm": (
+            lambda: services.plan_confirm(assignment=assignment, actor=request.user),
+            _("The plan was confirmed."),
+        ),
+        "return": (
+            lambda: services.plan_return(assignment=assignment, actor=request.user, reason=reason),
+            _("The plan was returned to the unit."),
+        ),
+    }
+    if action not in steps:
+        raise Http404
+    run, done = steps[action]
+    try:
+        run()
+    except services.WorkflowError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("reporting:assignment", pk=pk)
+
+
+@require_POST
+@portal_view
+def report_open(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Start (or reopen) the unit's report for a period, then show its form."""
+    assignment = access.get_assignment(request.user, pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, campaign=assignment.project.campaign_id)
+    try:
+        report = services.report_start(assignment=assignment, period=period, actor=request.user)
+    except services.WorkflowError as error:
+        _fail(request, error)
+        return redirect("reporting:assignment", pk=pk)
+    return redirect("reporting:report_edit", pk=report.pk)
+
+
+def _report_context(request: HttpRequest, report: ProgressReport) -> dict:
+    user = request.user
+    editable = access.can(user, Action.EDIT_REPORT, report) and access.report_is_editable_by_unit(report)
+    return {
+        "report": report,
+        "assignment": report.assignment,
+        "milestone_states": report.milestone_states.select_related("milestone"),
+        "indicator_values": report.indicator_values.select_related("indicator"),
+        "evidence": report.evidence.all(),
+        "transitions": report.transitions.select_related("actor"),
+        "changes": services.report_changes_since_return(report),
+        "editable": editable,
+        "can_submit": editable and access.can(user, Action.SUBMIT_REPORT, report),
+        "can_review": access.can(user, Action.REVIEW_REPORT, report)
+        and report.status == ReportStatus.SUBMITTED,
+        "reason_form": ReasonForm(),
+        "evidence_form": EvidenceForm(),
+    }
+
+
+@portal_view
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report as submitted: content, steps, indicators, evidence, history and changes since return."""
+    report = access.get_report(request.user, pk)
+    return render(request, "reporting/report.html", _report_context(request, report))
+
+
+@portal_view
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form (for the unit, while the report is a draft or returned)."""
+    report = access.get_report(request.user, pk)
+    access.require(request.user, Action.EDIT_REPORT, report)
+    if not access.report_is_editable_by_unit(report):
+        messages.error(
+            request, _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
+        )
+        return redirect("reporting:report", pk=pk)
+    states = list(report.milestone_states.select_related("milestone"))
+    values = list(report.indicator_values.select_related("indicator"))
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(data, instance=report, initial={"version": report.version})
+    state_forms = [
+        (
+            row,
+            MilestoneStateForm(
+                data, prefix=f"m{row.pk}", initial={"state": row.state, "on_date": row.on_date}
+            ),
+        )
+        for row in states
+    ]
+    value_forms = [
+        (row, IndicatorValueForm(data, prefix=f"i{row.pk}", initial={"actual_value": row.actual_value}))
+        for row in values
+    ]
+    if data is not None:
+        valid = (
+            form.is_valid()
+            & all(f.is_valid() for _row, f in state_forms)
+            & all(f.is_valid() for _row, f in value_forms)
+        )
+        if valid:
+            try:
+                services.report_update(
+                    report=report,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    progress=form.cleaned_data["progress"],
+                    percent_complete=form.cleaned_data["percent_complete"],
+                    problems=form.cleaned_data["problems"],
+                    next_steps=form.cleaned_data["next_steps"],
+                    milestone_states={
+                        row.pk: (f.cleaned_data["state"], f.cleaned_data["on_date"]) for row, f in state_forms
+                    },
+                    indicator_values={row.pk: f.cleaned_data["actual_value"] for row, f in value_forms},
+                )
+            except (services.WorkflowError, ValidationError) as error:
+                _fail(request, error)
+            else:
+                if "submit" in request.POST:
+                    try:
+                        services.report_submit(report=report, actor=request.user)
+                    except services.WorkflowError as error:
+                        _fail(request, error)
+                        return redirect("reporting:report_edit", pk=pk)
+                    messages.success(request, _("The report was submitted for review."))
+                    return redirect("reporting:report", pk=pk)
+                messages.success(request, _("The report was saved."))
+                return redirect("reporting:report_edit", pk=pk)
+    context = _report_context(request, report)
+    context.update({"form": form, "state_forms": state_forms, "value_forms": value_forms})
+    return render(request, "reporting/report_form.html", context)
+
+
+@require_POST
+@portal_view
+def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit (unit), approve or return (liaison) a report."""
+    report = access.get_report(request.user, pk)
+    reason = request.POST.get("reason", "")
+    steps = {
+        "submit": (
+            lambda: services.report_submit(report=report, actor=request.user),
+            _("The report was submitted for review."),
+        ),
+        "approve": (
+            lambda: services.report_approve(report=report, actor=request.user, comment=reason),
+            _("The report was approved."),
+        ),
+        "return": (
+            lambda: services.report_return(report=report, actor=request.user, reason=reason),
+            _("The report was returned to the unit."),
+        ),
+    }
+    if action not in steps:
+        raise Http404
+    run, done = steps[action]
+    try:
+        run()
+    except services.WorkflowError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, done)
+    if action != "submit" and access.role_of(request.user) == Role.LIAISON:
+        return redirect("reporting:review_queue")
+    return redirect("reporting:report", pk=pk)
+
+
+@require_POST
+@portal_view
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach one evidence file to a draft or returned report."""
+    report = access.get_report(request.user, pk)
+    access.require(request.user, Action.EDIT_REPORT, report)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            evidence = services.evidence_add(
+                report=report, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except (services.WorkflowError, ValidationError) as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("%(name)s was attached.") % {"name": evidence.original_name})
+    return redirect("reporting:report_edit", pk=pk)
+
+
+@require_POST
+@portal_view
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an evidence file from a draft or returned report."""
+    evidence = access.get_evidence(request.user, pk)
+    report_pk = evidence.report_id
+    try:
+        services.evidence_delete(evidence=evidence, actor=request.user)
+    except services.WorkflowError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": evidence.original_name})
+    return redirect("reporting:report_edit", pk=report_pk)
+
+
+@portal_view
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to a user who may read its report, under its original name.
+
+    The Content-Disposition header carries the name as RFC 6266 / RFC 5987 ``filename*`` (UTF-8),
+    which browsers, Excel and WPS show in Chinese.
+    """
+    evidence = access.get_evidence(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+@portal_view
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """审核: submitted reports and plans waiting for the user's department, oldest first."""
+    user = request.user
+    reports = list(
+        access.reports_for(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("assignment__project", "assignment__unit", "period")
+        .order_by("submitted_at")
+    )
+    plans = list(
+        access.plans_for(user)
+        .filter(status=PlanStatus.SUBMITTED)
+        .select_related("assignment__project", "assignment__unit")
+    )
+    can_review = access.role_of(user) in {Role.LIAISON, Role.CITY_ADMIN}
+    return render(
+        request, "reporting/review_queue.html", {"reports": reports, "plans": plans, "can_review": can_review}
+    )
+
+
+@portal_view
+def report_history(request: HttpRequest) -> HttpResponse:
+    """报告记录: every report the user may read, newest period first, filterable by status."""
+    reports = (
+        access.reports_for(request.user)
+        .select_related("assignment__project__campaign", "assignment__unit", "period")
+        .order_by("-period__starts_on", "assignment__project__number", "assignment__unit__display_order")
+    )
+    status = request.GET.get("status", "")
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    counts = dict(
+        access.reports_for(request.user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
+    return render(
+        request, "reporting/history.html", {"reports": reports, "statuses": statuses, "status": status}
+    )
+
+
+@portal_view
+def notifications(request: HttpRequest) -> HttpResponse:
+    """通知: the user's messages, newest first; opening the page marks them read."""
+    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    services.notifications_mark_read(user=request.user)
+    return render(request, "reporting/notifications.html", {"items": items})
