@@ -94,7 +94,7 @@ def _header_cells(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
 
 
 def xlsx_response(
-    filename: str, title: str, header: list[str], rows: Iterable[list], widths: list[int]
+    filename: str, sheet_name: str, title: str, header: list[str], rows: Iterable[list], widths: list[int]
 ) -> FileResponse:
     """Write ``rows`` under ``title`` and ``header`` to a temporary .xlsx and stream it as ``filename``.
 
@@ -102,7 +102,7 @@ def xlsx_response(
     the file reads like the page.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31].replace("/", "-"))
+    sheet = workbook.create_sheet(title=sheet_name)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"

@@ -283,7 +283,7 @@ def read_filters(user, params) -> Filters:
             )
         else:
             on, is_today = parsed, parsed == today()
-    campaigns = list(access.campaigns_for(user).order_by("-year"))
+    campaigns = list(access.campaigns_for(user).select_related("issuing_body").order_by("-year"))
     wanted = _int(params.get("campaign"))
     campaign = next((c for c in campaigns if c.pk == wanted), campaigns[0] if campaigns else None)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []
@@ -464,19 +464,21 @@ def _timeline(cell: Cell, steps: list[dict], on: datetime.date) -> dict:
     }
 
 
-def assignment_details(user, assignments: QuerySet[Assignment], on: datetime.date) -> list[AssignmentDetail]:
+def assignment_details(assignments: QuerySet[Assignment], filters: Filters) -> list[AssignmentDetail]:
     """Everything the project, unit and cell pages show about ``assignments`` (already scoped).
 
-    Queries: the assignments with project and unit; the four of ``judge``; the indicators; the
-    indicator values of the latest reports; all reports submitted by the day, with their periods
-    — eight, however many assignments.
+    ``assignments`` must belong to ``filters.campaign``, whose periods are used. Queries: the
+    assignments with project and unit; their values; the three of ``judge``; the indicators; the
+    indicator values of the latest reports (none without reports); all reports submitted by the
+    day, with their periods — eight at most, however many assignments.
     """
+    on = filters.on
     objects = list(assignments.select_related("project__campaign", "unit").order_by("project__number"))
     if not objects:
         return []
     ids = [obj.pk for obj in objects]
     rows = list(Assignment.objects.filter(pk__in=ids).order_by().values(*ASSIGNMENT_FIELDS))
-    cells = judge(rows, on)
+    cells = judge(rows, on, {filters.campaign.pk: filters.periods} if filters.campaign else None)
     indicators: dict[int, list[dict]] = defaultdict(list)
     for row in Indicator.objects.filter(assignment_id__in=ids).values(
         "id", "assignment_id", "name", "unit_of_measure", "target_value"

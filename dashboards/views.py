@@ -84,7 +84,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, {**request.GET.dict(), "campaign": feature_project.campaign_id}
     )
     details = selectors.assignment_details(
-        request.user, access.assignments_for(request.user).filter(project=feature_project), filters.on
+        access.assignments_for(request.user).filter(project=feature_project), filters
     )
     context = {
         **_base_context(filters),
@@ -103,7 +103,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = access.assignments_for(request.user).filter(unit=organisation)
     if filters.campaign is not None:
         assignments = assignments.filter(project__campaign=filters.campaign)
-    details = selectors.assignment_details(request.user, assignments, filters.on)
+    details = selectors.assignment_details(assignments, filters)
     context = {
         **_base_context(filters),
         "unit": organisation,
@@ -116,13 +116,11 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_role_required
 def cell(request: HttpRequest, pk: int) -> HttpResponse:
     """One cell explained: the rules that fired, plan against actual, steps, reports ("why is this red?")."""
-    assignment = get_object_or_404(access.assignments_for(request.user), pk=pk)
+    assignment = get_object_or_404(access.assignments_for(request.user).select_related("project"), pk=pk)
     filters = selectors.read_filters(
         request.user, {**request.GET.dict(), "campaign": assignment.project.campaign_id}
     )
-    details = selectors.assignment_details(
-        request.user, Assignment.objects.filter(pk=assignment.pk), filters.on
-    )
+    details = selectors.assignment_details(Assignment.objects.filter(pk=assignment.pk), filters)
     return render(request, "dashboards/cell.html", {**_base_context(filters), "detail": details[0]})
 
 
@@ -175,6 +173,7 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",
+            _g("Bulletin"),
             title,
             exports.bulletin_header(),
             exports.bulletin_values(rows),
@@ -225,6 +224,7 @@ def ledger(request: HttpRequest) -> FileResponse:
     stamp = filters.on.strftime("%Y%m%d") if filters.on else datetime.date.today().strftime("%Y%m%d")
     return exports.xlsx_response(
         f"{_g('Ledger')}-{year}-{stamp}.xlsx",
+        _g("Ledger"),
         title,
         exports.ledger_header(),
         exports.ledger_rows(request.user, filters),

@@ -107,8 +107,14 @@ def report(
     return result
 
 
-def user(username: str, role: str | None = None, organisation: Organisation | None = None) -> User:
-    result = User.objects.create_user(username, f"{username}@example.com", "pw")
+def user(
+    username: str,
+    role: str | None = None,
+    organisation: Organisation | None = None,
+    password: str | None = None,
+) -> User:
+    """A user with a membership (unless ``role`` is None); no password unless given (hashing is slow)."""
+    result = User.objects.create_user(username, f"{username}@example.com", password)
     if role is not None:
         Membership.objects.create(user=result, organisation=organisation, role=role)
     return result
