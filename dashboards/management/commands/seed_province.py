@@ -92,7 +92,14 @@ class Command(BaseCommand):
 
     def flush(self) -> None:
         """Delete every campaign and what hangs on it, then organisations other than users' own."""
-        for model in (MilestoneProgress, IndicatorValue, ProgressReport, ReportingPeriod, Milestone, Indicator):
+        for model in (
+            MilestoneProgress,
+            IndicatorValue,
+            ProgressReport,
+            ReportingPeriod,
+            Milestone,
+            Indicator,
+        ):
             model.objects.all()._raw_delete(model.objects.db)
         Assignment.objects.all().delete()
         FeatureProject.objects.all().delete()
@@ -107,11 +114,15 @@ class Command(BaseCommand):
         kind = Organisation.Kind
         self.city = Organisation.objects.create(name="泉州市妇联", kind=kind.CITY_FEDERATION, display_order=1)
         self.departments = Organisation.objects.bulk_create(
-            Organisation(name=name, kind=kind.DEPARTMENT, is_liaison=True, parent=self.city, display_order=10 + i)
+            Organisation(
+                name=name, kind=kind.DEPARTMENT, is_liaison=True, parent=self.city, display_order=10 + i
+            )
             for i, name in enumerate(DEPARTMENTS)
         )
         counties = Organisation.objects.bulk_create(
-            Organisation(name=f"{name}妇联", kind=kind.COUNTY_FEDERATION, parent=self.city, display_order=100 + i)
+            Organisation(
+                name=f"{name}妇联", kind=kind.COUNTY_FEDERATION, parent=self.city, display_order=100 + i
+            )
             for i, name in enumerate(COUNTIES)
         )
         rest = total - 1 - len(DEPARTMENTS) - len(COUNTIES)
@@ -164,7 +175,9 @@ class Command(BaseCommand):
         )
         through = FeatureProject.liaison_departments.through
         through.objects.bulk_create(
-            through(featureproject_id=project.pk, organisation_id=self.departments[n % len(self.departments)].pk)
+            through(
+                featureproject_id=project.pk, organisation_id=self.departments[n % len(self.departments)].pk
+            )
             for n, project in enumerate(projects)
         )
         deadline = datetime.date(year, 12, 15)
@@ -219,7 +232,9 @@ class Command(BaseCommand):
                     continue
                 elapsed = (period.ends_on - datetime.date(period.starts_on.year, 1, 1)).days / year_days
                 late = rng.random() < 0.15
-                submitted = period.due_on + datetime.timedelta(days=rng.randint(1, 20) if late else -rng.randint(0, 9))
+                submitted = period.due_on + datetime.timedelta(
+                    days=rng.randint(1, 20) if late else -rng.randint(0, 9)
+                )
                 submitted = min(submitted, self.today)
                 reviewed = submitted + datetime.timedelta(days=rng.randint(1, 7))
                 reviewed = reviewed if reviewed < self.today else None
