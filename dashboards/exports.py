@@ -8,9 +8,10 @@ dashboard's cells — the same ``judge`` and the same filters — so the file sa
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from copy import copy
 
 from django.http import FileResponse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -23,24 +24,25 @@ from projects.models import FeatureProject
 def ledger_header() -> list[str]:
     """The ledger's column titles, in Chinese."""
     return [
-        _g("No."),
-        _g("Feature project"),
-        _g("Liaison departments"),
-        _g("Responsible unit"),
-        _g("Target"),
-        _g("Deadline"),
-        _g("Responsible person"),
-        _g("Position"),
-        _g("Phone"),
-        _g("Steps done"),
-        _g("Planned %"),
-        _g("Actual %"),
-        _g("Status"),
-        _g("Why"),
-        _g("Latest report"),
-        _g("Report state"),
-        _g("Submitted on"),
-        _g("Reports missing"),
+        gettext("Year"),
+        gettext("No."),
+        gettext("Feature project"),
+        gettext("Liaison departments"),
+        gettext("Responsible unit"),
+        gettext("Target"),
+        gettext("Deadline"),
+        gettext("Responsible person"),
+        gettext("Position"),
+        gettext("Phone"),
+        gettext("Steps done"),
+        gettext("Planned %"),
+        gettext("Actual %"),
+        gettext("Status"),
+        gettext("Why"),
+        gettext("Latest report"),
+        gettext("Report state"),
+        gettext("Submitted on"),
+        gettext("Reports missing"),
     ]
 
 
@@ -62,6 +64,7 @@ def ledger_rows(user, filters: Filters) -> Iterator[list]:
         row = cell.assignment
         report = cell.latest_report or {}
         yield [
+            row["project__campaign__year"],
             row["project__number"],
             row["project__title"],
             "、".join(departments.get(row["project_id"], [])),
@@ -110,21 +113,19 @@ def xlsx_response(
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     sheet.append(_header_cells(sheet, header))
-    status_column = header.index(_g("Status")) if _g("Status") in header else None
-    fills = {
-        str(Status(status).label): PatternFill("solid", fgColor=colour["background"].lstrip("#"))
-        for status, colour in colours().items()
-    }
-    fonts = {
-        str(Status(status).label): Font(color=colour["text"].lstrip("#"))
-        for status, colour in colours().items()
-    }
+    status_column = header.index(gettext("Status")) if gettext("Status") in header else None
+    # One styled cell per status; each status cell of a row copies its style (cheap in write-only mode).
+    styles = {}
+    for status, colour in colours().items():
+        template = WriteOnlyCell(sheet)
+        template.fill = PatternFill("solid", fgColor=colour["background"].lstrip("#"))
+        template.font = Font(color=colour["text"].lstrip("#"))
+        styles[str(Status(status).label)] = template._style
     for values in rows:
-        if status_column is not None:
+        if status_column is not None and values[status_column] in styles:
             cell = WriteOnlyCell(sheet, value=values[status_column])
-            cell.fill = fills.get(values[status_column], PatternFill())
-            cell.font = fonts.get(values[status_column], Font())
-            values = [*values[:status_column], cell, *values[status_column + 1 :]]
+            cell._style = copy(styles[values[status_column]])
+            values[status_column] = cell
         sheet.append(values)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
@@ -140,17 +141,17 @@ def xlsx_response(
 def bulletin_header() -> list[str]:
     """The bulletin's column titles, in Chinese."""
     return [
-        _g("Rank"),
-        _g("Responsible unit"),
-        _g("Projects"),
-        _g("Reports due"),
-        _g("On time"),
-        _g("Late"),
-        _g("Missing"),
-        _g("On-time rate %"),
-        _g("Completion %"),
-        _g("Overdue"),
-        _g("Behind"),
+        gettext("Rank"),
+        gettext("Responsible unit"),
+        gettext("Projects"),
+        gettext("Reports due"),
+        gettext("On time"),
+        gettext("Late"),
+        gettext("Missing"),
+        gettext("On-time rate %"),
+        gettext("Completion %"),
+        gettext("Overdue"),
+        gettext("Behind"),
     ]
 
 

@@ -20,7 +20,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from dashboards.status import CellFacts, ReportFact, Status, StepFact, Verdict, colours, evaluate, rules
+from dashboards.status import (
+    CellFacts,
+    ReportFact,
+    Status,
+    StepFact,
+    Verdict,
+    cached_gettext,
+    colours,
+    evaluate,
+    rules,
+)
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
 from reporting import access
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
@@ -129,29 +139,36 @@ def periods_expected(assignment: dict, periods: list[PeriodRow]) -> list[PeriodR
 
 
 def judge(
-    assignments: list[dict], on: datetime.date, periods: dict[int, list[PeriodRow]] | None = None
+    assignments: list[dict],
+    on: datetime.date,
+    periods: dict[int, list[PeriodRow]] | None = None,
+    queryset: QuerySet[Assignment] | None = None,
 ) -> dict[int, Cell]:
     """The cells of ``assignments`` (dicts of ``ASSIGNMENT_FIELDS``) on day ``on``, by assignment id.
 
+    ``queryset``, if given, selects the same assignments: steps and reports are then filtered by
+    it as a subquery rather than by a long list of ids (faster for thousands of assignments).
     Queries: the steps; the reports submitted by the end of the day; the step states of each
     latest report; and, unless ``periods`` is given, the campaigns' periods — four at most.
     """
     if not assignments:
         return {}
-    ids = [row["id"] for row in assignments]
+    related = {"assignment__in": queryset.values("pk")} if queryset is not None else None
+    related = related or {"assignment_id__in": [row["id"] for row in assignments]}
     if periods is None:
         periods = load_periods({row["project__campaign_id"] for row in assignments})
     period_by_id = {period.id: period for rows in periods.values() for period in rows}
     steps: dict[int, list[tuple]] = defaultdict(list)
     for row in (
-        Milestone.objects.filter(assignment_id__in=ids)
-        .order_by()
+        Milestone.objects.filter(**related)
+        .order_by("assignment_id", "order")
         .values_list("assignment_id", "id", "order", "title", "due_on")
     ):
         steps[row[0]].append(row[1:])
+    zone = timezone.get_current_timezone()
     reports: dict[int, list[tuple]] = defaultdict(list)
     for row in (
-        ProgressReport.objects.filter(assignment_id__in=ids, submitted_at__lt=day_end(on))
+        ProgressReport.objects.filter(**related, submitted_at__lt=day_end(on))
         .exclude(status=ReportStatus.DRAFT)
         .order_by()
         .values_list("assignment_id", "id", "period_id", "percent_complete", "status", "submitted_at")
@@ -165,16 +182,19 @@ def judge(
             report_id__in=[row[0] for row in latest.values()], state=MilestoneProgress.State.DONE
         )
         .filter(Q(on_date__isnull=True) | Q(on_date__lte=on))
+        .order_by()
         .values_list("milestone_id", flat=True)
     )
     rule = rules()
+    translate = cached_gettext()
+    labels = dict(ReportStatus.choices)
     cells = {}
     for row in assignments:
-        step_rows = sorted(steps.get(row["id"], ()), key=lambda step: step[1])
+        step_rows = steps.get(row["id"], ())
         step_facts = tuple(
             StepFact(order, title, due_on, pk in done) for pk, order, title, due_on in step_rows
         )
-        reported = {report[1]: timezone.localdate(report[4]) for report in reports.get(row["id"], ())}
+        reported = {report[1]: report[4].astimezone(zone).date() for report in reports.get(row["id"], ())}
         expected = tuple(periods_expected(row, periods.get(row["project__campaign_id"], [])))
         missing = tuple(
             period.name for period in expected if period.due_on < on and period.id not in reported
@@ -183,15 +203,15 @@ def judge(
         report_fact = None
         latest_report = None
         if report is not None:
-            submitted_on = timezone.localdate(report[4])
             period = period_by_id[report[1]]
+            submitted_on = reported[period.id]
             report_fact = ReportFact(period.name, report[2], report[3], submitted_on)
             latest_report = {
                 "id": report[0],
                 "period": period.name,
                 "percent_complete": report[2],
                 "status": report[3],
-                "status_label": ReportStatus(report[3]).label,
+                "status_label": labels[report[3]],
                 "submitted_on": submitted_on,
             }
         facts = CellFacts(
@@ -203,7 +223,7 @@ def judge(
         )
         cells[row["id"]] = Cell(
             assignment=row,
-            verdict=evaluate(facts, on, rule),
+            verdict=evaluate(facts, on, rule, translate),
             latest_report=latest_report,
             steps_done=sum(step.done for step in step_facts),
             steps_total=len(step_facts),
@@ -237,13 +257,15 @@ class Filters:
     on: datetime.date
     is_today: bool
     errors: list[str] = field(default_factory=list)
+    # Every visible campaign at once (``?campaign=all``, the ledger only): no periods, no totals.
+    all_campaigns: bool = False
 
     def query(self, **changes) -> str:
         """The query string of these filters, with ``changes`` applied (for links and exports)."""
         from urllib.parse import urlencode
 
         values = {
-            "campaign": self.campaign.pk if self.campaign else "",
+            "campaign": "all" if self.all_campaigns else self.campaign.pk if self.campaign else "",
             "department": self.department.pk if self.department else "",
             "unit": self.unit_query,
             "period": self.period.id if self.period else "",
@@ -260,14 +282,16 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def read_filters(user, params) -> Filters:
+def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
     """Parse ``params`` (a QueryDict) into ``Filters`` within the user's scope. Three queries.
+
+    With ``allow_all_campaigns``, ``campaign=all`` selects every visible campaign (no period).
 
     Queries: the visible campaigns; the chosen campaign's periods; the liaison departments that
     follow the chosen campaign's visible projects.
     """
     from django.utils.dateparse import parse_date
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     errors = []
     on = today()
@@ -279,7 +303,7 @@ def read_filters(user, params) -> Filters:
             parsed = None
         if parsed is None:
             errors.append(
-                _g("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": params["on"]}
+                gettext("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": params["on"]}
             )
         else:
             on, is_today = parsed, parsed == today()
@@ -302,6 +326,20 @@ def read_filters(user, params) -> Filters:
         )
     wanted = _int(params.get("department"))
     department = next((d for d in departments if d.pk == wanted), None)
+    if allow_all_campaigns and params.get("campaign") == "all":
+        return Filters(
+            campaigns=campaigns,
+            campaign=None,
+            periods=[],
+            period=None,
+            departments=departments,
+            department=department,
+            unit_query=(params.get("unit") or "").strip()[:50],
+            on=on,
+            is_today=is_today,
+            errors=errors,
+            all_campaigns=True,
+        )
     return Filters(
         campaigns=campaigns,
         campaign=campaign,
@@ -318,9 +356,12 @@ def read_filters(user, params) -> Filters:
 
 def scoped_assignments(user, filters: Filters) -> QuerySet[Assignment]:
     """The user's assignments within the filters (campaign, department, unit name)."""
-    if filters.campaign is None:
+    if filters.all_campaigns:
+        queryset = access.assignments_for(user)
+    elif filters.campaign is None:
         return Assignment.objects.none()
-    queryset = access.assignments_for(user).filter(project__campaign=filters.campaign)
+    else:
+        queryset = access.assignments_for(user).filter(project__campaign=filters.campaign)
     if filters.department is not None:
         queryset = queryset.filter(project__liaison_departments=filters.department)
     if filters.unit_query:
@@ -545,25 +586,43 @@ def assignment_details(assignments: QuerySet[Assignment], filters: Filters) -> l
 # --- Ledger and bulletin: every cell, chunk by chunk -----------------------------------------------
 
 
-def iter_cells(
-    user, filters: Filters, order: tuple[str, ...] = ("project__number", "unit__display_order")
-) -> Iterator[Cell]:
-    """Every cell within the filters, ``CHUNK_SIZE`` assignments at a time (memory stays flat).
+def iter_cells(user, filters: Filters) -> Iterator[Cell]:
+    """Every cell within the filters, in the order of the 一览表 (newest campaign first, then project
+    number, then the units' display order), about ``CHUNK_SIZE`` assignments at a time, so memory
+    stays flat however many there are.
 
-    Queries: the ids in order; then per chunk the chunk's assignments and the three of ``judge``.
+    Chunks are whole projects. Queries: the projects with their number of assignments; then per
+    chunk the chunk's assignments and the three of ``judge`` (four over every campaign, whose
+    periods are loaded per chunk).
     """
     scope = scoped_assignments(user, filters)
-    ids = list(scope.order_by(*order, "unit__name", "pk").values_list("pk", flat=True))
-    periods = {filters.campaign.pk: filters.periods} if filters.campaign else {}
-    for start in range(0, len(ids), CHUNK_SIZE):
-        chunk = ids[start : start + CHUNK_SIZE]
-        rows = {
-            row["id"]: row
-            for row in Assignment.objects.filter(pk__in=chunk).order_by().values(*ASSIGNMENT_FIELDS)
-        }
-        cells = judge(list(rows.values()), filters.on, periods)
-        for pk in chunk:
-            yield cells[pk]
+    counts = (
+        scope.order_by("-project__campaign__year", "project__number")
+        .values_list("project_id")
+        .annotate(count=Count("pk"))
+    )
+    periods = {filters.campaign.pk: filters.periods} if filters.campaign else None
+    chunk: list[int] = []
+    size = 0
+    groups = []
+    for project_id, count in counts:
+        chunk.append(project_id)
+        size += count
+        if size >= CHUNK_SIZE:
+            groups.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        groups.append(chunk)
+    for projects in groups:
+        queryset = scope.filter(project_id__in=projects)
+        rows = list(
+            queryset.order_by(
+                "-project__campaign__year", "project__number", "unit__display_order", "unit__name"
+            ).values(*ASSIGNMENT_FIELDS)
+        )
+        cells = judge(rows, filters.on, periods, queryset)
+        for row in rows:
+            yield cells[row["id"]]
 
 
 @dataclass
@@ -614,7 +673,7 @@ def bulletin(user, filters: Filters, whole_campaign: bool = False) -> list[RankR
     else:
         span = {filters.period.id} if filters.period.due_on < filters.on else set()
     rows: dict[int, RankRow] = {}
-    for cell in iter_cells(user, filters, order=("unit__display_order", "project__number")):
+    for cell in iter_cells(user, filters):
         unit_id = cell.assignment["unit_id"]
         row = rows.setdefault(unit_id, RankRow(unit_id, cell.assignment["unit__name"]))
         row.projects += 1

@@ -18,10 +18,11 @@ and the reasons are what the page shows under "why is this red?".
 
 import datetime
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext as _g
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -123,6 +124,26 @@ class Verdict:
         return "；".join(reason.text for reason in self.reasons)
 
 
+@lru_cache(maxsize=8)
+def _catalogue(language: str | None) -> dict[str, str]:
+    """Translated reason texts already looked up, per language (``evaluate`` runs 20,000 times per ledger)."""
+    return {}
+
+
+def cached_gettext():
+    """``gettext`` for the active language, remembering each message (the catalogue does not change)."""
+    cache = _catalogue(get_language())
+
+    def lookup(message: str) -> str:
+        try:
+            return cache[message]
+        except KeyError:
+            cache[message] = translated = gettext(message)
+            return translated
+
+    return lookup
+
+
 def planned_percent(facts: CellFacts, on: datetime.date) -> int | None:
     """How far the plan says the work should be on day ``on``, in percent (0–100), or None.
 
@@ -140,23 +161,26 @@ def planned_percent(facts: CellFacts, on: datetime.date) -> int | None:
     return max(0, min(100, round(100 * (on - facts.starts_on).days / span)))
 
 
-def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = None) -> Verdict:
+def evaluate(
+    facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = None, translate=None
+) -> Verdict:
     """The supervision status of one assignment on day ``on`` (Asia/Shanghai), with its reasons.
 
     ``rule`` defaults to ``rules()``. The rules, in the order they are checked (see
     docs/status-colours.md): done at ``done_percent``; overdue after the deadline; a step past due
     is behind, and overdue after ``step_overdue_days``; missing reports; progress trailing the plan
     by more than ``behind_gap_percent``; then deadline near, not started (nothing reported and
-    nothing yet due) or on track.
+    nothing yet due) or on track. ``translate`` (from ``cached_gettext``) saves lookups in loops.
     """
     rule = rule or rules()
+    gettext = translate or cached_gettext()  # this name, so that makemessages finds the texts
     report = facts.latest_report
     actual = report.percent_complete if report else 0
     planned = planned_percent(facts, on)
     if report is not None and actual >= rule["done_percent"]:
         reason = Reason(
             Status.DONE,
-            _g("Reported %(percent)s%% complete in %(period)s.")
+            gettext("Reported %(percent)s%% complete in %(period)s.")
             % {"percent": actual, "period": report.period_name},
         )
         return Verdict(Status.DONE, (reason,), planned, actual)
@@ -166,7 +190,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
         reasons.append(
             Reason(
                 Status.OVERDUE,
-                _g("The deadline %(deadline)s passed %(days)s days ago at %(percent)s%% complete.")
+                gettext("The deadline %(deadline)s passed %(days)s days ago at %(percent)s%% complete.")
                 % {
                     "deadline": facts.deadline.isoformat(),
                     "days": (on - facts.deadline).days,
@@ -182,7 +206,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
         reasons.append(
             Reason(
                 Status.OVERDUE if days > rule["step_overdue_days"] else Status.BEHIND,
-                _g("Step %(order)s “%(title)s” was due %(due_on)s and is not done (%(days)s days late).")
+                gettext("Step %(order)s “%(title)s” was due %(due_on)s and is not done (%(days)s days late).")
                 % {"order": step.order, "title": step.title, "due_on": step.due_on.isoformat(), "days": days},
             )
         )
@@ -191,7 +215,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
         reasons.append(
             Reason(
                 Status.OVERDUE if missing >= rule["missing_reports_overdue"] else Status.BEHIND,
-                _g("%(count)s report(s) due and not submitted: %(periods)s.")
+                gettext("%(count)s report(s) due and not submitted: %(periods)s.")
                 % {"count": missing, "periods": "、".join(facts.missing_periods)},
             )
         )
@@ -199,7 +223,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
         reasons.append(
             Reason(
                 Status.BEHIND,
-                _g("%(actual)s%% complete against %(planned)s%% planned, %(gap)s points behind.")
+                gettext("%(actual)s%% complete against %(planned)s%% planned, %(gap)s points behind.")
                 % {"actual": actual, "planned": planned, "gap": planned - actual},
             )
         )
@@ -209,7 +233,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
             reasons.append(
                 Reason(
                     Status.DUE_SOON,
-                    _g("The deadline %(deadline)s is %(days)s days away at %(percent)s%% complete.")
+                    gettext("The deadline %(deadline)s is %(days)s days away at %(percent)s%% complete.")
                     % {
                         "deadline": facts.deadline.isoformat(),
                         "days": (facts.deadline - on).days,
@@ -219,16 +243,18 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
             )
         elif report is None:
             text = (
-                _g("No report yet; %(planned)s%% of the plan is due.") % {"planned": planned}
+                gettext("No report yet; %(planned)s%% of the plan is due.") % {"planned": planned}
                 if planned
-                else _g("No report yet, and nothing is due yet.")
+                else gettext("No report yet, and nothing is due yet.")
             )
             reasons.append(Reason(Status.NOT_STARTED, text))
         elif planned is None:
             reasons.append(
                 Reason(
                     Status.ON_TRACK,
-                    _g("%(percent)s%% complete; the plan has no deadline or dated steps to compare with.")
+                    gettext(
+                        "%(percent)s%% complete; the plan has no deadline or dated steps to compare with."
+                    )
                     % {"percent": actual},
                 )
             )
@@ -236,7 +262,7 @@ def evaluate(facts: CellFacts, on: datetime.date, rule: dict[str, int] | None = 
             reasons.append(
                 Reason(
                     Status.ON_TRACK,
-                    _g("%(actual)s%% complete against %(planned)s%% planned.")
+                    gettext("%(actual)s%% complete against %(planned)s%% planned.")
                     % {"actual": actual, "planned": planned},
                 )
             )

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from dashboards import exports, selectors
 from dashboards.status import SEVERITY, Status, colours, rules
@@ -139,10 +139,10 @@ def _overview_charts(data: selectors.Overview) -> dict:
         pending = max(0, totals.expected - totals.submitted - totals.missing)
         charts["reporting_chart"] = {
             "labels": [
-                _g("submitted on time"),
-                _g("submitted late"),
-                _g("late, not submitted"),
-                _g("not yet due"),
+                gettext("submitted on time"),
+                gettext("submitted late"),
+                gettext("late, not submitted"),
+                gettext("not yet due"),
             ],
             "values": [totals.on_time, totals.late, totals.missing, pending],
             "colours": ["#2da44e", "#f2c037", "#cf222e", "#d0d7de"],
@@ -158,8 +158,8 @@ def _progress_chart(items: list[tuple[str, selectors.Cell]]) -> dict:
         "actual": [cell.verdict.actual_percent for _label, cell in items],
         "planned": [cell.verdict.planned_percent for _label, cell in items],
         "colours": [palette[cell.status]["background"] for _label, cell in items],
-        "actual_label": _g("Actual %"),
-        "planned_label": _g("Planned %"),
+        "actual_label": gettext("Actual %"),
+        "planned_label": gettext("Planned %"),
     }
 
 
@@ -173,7 +173,7 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",
-            _g("Bulletin"),
+            gettext("Bulletin"),
             title,
             exports.bulletin_header(),
             exports.bulletin_values(rows),
@@ -184,8 +184,8 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "labels": [row.unit_name for row in top],
         "on_time": [row.on_time_rate or 0 for row in top],
         "completion": [row.completion for row in top],
-        "on_time_label": _g("On-time rate %"),
-        "completion_label": _g("Completion %"),
+        "on_time_label": gettext("On-time rate %"),
+        "completion_label": gettext("Completion %"),
     }
     context = {
         **_base_context(filters),
@@ -203,9 +203,9 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
 def _bulletin_title(filters: selectors.Filters, whole: bool) -> str:
     campaign = filters.campaign
     if campaign is None:
-        return _g("Bulletin")
-    span = _g("whole campaign") if whole or filters.period is None else filters.period.name
-    return _g("%(year)s feature projects: bulletin of progress (%(span)s, as of %(on)s)") % {
+        return gettext("Bulletin")
+    span = gettext("whole campaign") if whole or filters.period is None else filters.period.name
+    return gettext("%(year)s feature projects: bulletin of progress (%(span)s, as of %(on)s)") % {
         "year": campaign.year,
         "span": span,
         "on": filters.on.isoformat(),
@@ -215,18 +215,18 @@ def _bulletin_title(filters: selectors.Filters, whole: bool) -> str:
 @portal_role_required
 def ledger(request: HttpRequest) -> FileResponse:
     """The ledger (台账): every cell within the filters, as the overview shows it, in a .xlsx file."""
-    filters = selectors.read_filters(request.user, request.GET)
-    year = filters.campaign.year if filters.campaign else ""
-    title = _g("%(year)s feature projects ledger, as of %(on)s") % {
+    filters = selectors.read_filters(request.user, request.GET, allow_all_campaigns=True)
+    year = filters.campaign.year if filters.campaign else gettext("all years")
+    title = gettext("%(year)s feature projects ledger, as of %(on)s") % {
         "year": year,
         "on": filters.on.isoformat(),
     }
     stamp = filters.on.strftime("%Y%m%d") if filters.on else datetime.date.today().strftime("%Y%m%d")
     return exports.xlsx_response(
-        f"{_g('Ledger')}-{year}-{stamp}.xlsx",
-        _g("Ledger"),
+        f"{gettext('Ledger')}-{year}-{stamp}.xlsx",
+        gettext("Ledger"),
         title,
         exports.ledger_header(),
         exports.ledger_rows(request.user, filters),
-        [6, 30, 14, 18, 30, 12, 10, 12, 14, 8, 8, 8, 8, 50, 14, 10, 12, 8],
+        [6, 6, 30, 14, 18, 30, 12, 10, 12, 14, 8, 8, 8, 8, 50, 14, 10, 12, 8],
     )
