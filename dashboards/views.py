@@ -5,7 +5,6 @@ Views are thin: they read the filters, call ``dashboards.selectors`` (which scop
 user's scope is 404, as everywhere in the portal.
 """
 
-import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -216,12 +215,16 @@ def _bulletin_title(filters: selectors.Filters, whole: bool) -> str:
 def ledger(request: HttpRequest) -> FileResponse:
     """The ledger (台账): every cell within the filters, as the overview shows it, in a .xlsx file."""
     filters = selectors.read_filters(request.user, request.GET, allow_all_campaigns=True)
-    year = filters.campaign.year if filters.campaign else gettext("all years")
-    title = gettext("%(year)s feature projects ledger, as of %(on)s") % {
-        "year": year,
-        "on": filters.on.isoformat(),
-    }
-    stamp = filters.on.strftime("%Y%m%d") if filters.on else datetime.date.today().strftime("%Y%m%d")
+    if filters.campaign is not None:
+        year = filters.campaign.year
+        title = gettext("%(year)s feature projects ledger, as of %(on)s") % {
+            "year": year,
+            "on": filters.on.isoformat(),
+        }
+    else:
+        year = "all"
+        title = gettext("Feature projects ledger of all years, as of %(on)s") % {"on": filters.on.isoformat()}
+    stamp = filters.on.strftime("%Y%m%d")
     return exports.xlsx_response(
         f"{gettext('Ledger')}-{year}-{stamp}.xlsx",
         gettext("Ledger"),
