@@ -2,6 +2,22 @@
    <canvas data-chart="KIND" data-source="ID"> reads its data from the json_script element ID. */
 (function () {
   "use strict";
+  /* "Why this colour?": the tooltip of a cell is placed over the page, so that the scrolling matrix
+     does not clip it. Without JavaScript it still shows, inside the matrix. */
+  document.querySelectorAll(".cell .why").forEach(function (tip) {
+    var cell = tip.parentElement;
+    function place() {
+      tip.classList.add("placed");
+      var box = cell.getBoundingClientRect();
+      var left = Math.min(box.left, window.innerWidth - tip.offsetWidth - 8);
+      var top = box.bottom + 4;
+      if (top + tip.offsetHeight > window.innerHeight) { top = Math.max(8, box.top - tip.offsetHeight - 4); }
+      tip.style.left = Math.max(8, left) + "px";
+      tip.style.top = top + "px";
+    }
+    cell.addEventListener("mouseenter", place);
+    cell.addEventListener("focus", place);
+  });
   if (!window.Chart) { return; }
   Chart.defaults.font.family = "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
   Chart.defaults.maintainAspectRatio = false;
