@@ -38,6 +38,7 @@ from units.models import Organisation
 
 CHUNK_SIZE = 2000
 UNITS_PER_PAGE = 30
+PROJECT_UNITS_PER_PAGE = 30
 
 # The assignment columns every cell needs, read as plain values (fast at province scale).
 ASSIGNMENT_FIELDS = (
@@ -505,6 +506,27 @@ def _timeline(cell: Cell, steps: list[dict], on: datetime.date) -> dict:
     }
 
 
+def project_page(assignments: QuerySet[Assignment], page_number: str | None, focus: str | None) -> Page:
+    """A page of a project's assignments (ids, in the units' display order) for the project page.
+
+    ``focus``, an assignment id, opens the page that holds it (the overview's cells link there).
+    Queries: the count and the page's ids; one more to place ``focus``.
+    """
+    ordered = assignments.order_by("unit__display_order", "unit__name", "pk")
+    target = _int(focus)
+    if target is not None:
+        place = ordered.filter(pk=target).values_list("unit__display_order", "unit__name").first()
+        if place is not None:
+            order, name = place
+            before = ordered.filter(
+                Q(unit__display_order__lt=order)
+                | Q(unit__display_order=order, unit__name__lt=name)
+                | Q(unit__display_order=order, unit__name=name, pk__lt=target)
+            ).count()
+            page_number = before // PROJECT_UNITS_PER_PAGE + 1
+    return Paginator(ordered.values_list("pk", flat=True), PROJECT_UNITS_PER_PAGE).get_page(page_number)
+
+
 def assignment_details(assignments: QuerySet[Assignment], filters: Filters) -> list[AssignmentDetail]:
     """Everything the project, unit and cell pages show about ``assignments`` (already scoped).
 
@@ -514,7 +536,11 @@ def assignment_details(assignments: QuerySet[Assignment], filters: Filters) -> l
     day, with their periods — eight at most, however many assignments.
     """
     on = filters.on
-    objects = list(assignments.select_related("project__campaign", "unit").order_by("project__number"))
+    objects = list(
+        assignments.select_related("project__campaign", "unit").order_by(
+            "project__number", "unit__display_order", "unit__name"
+        )
+    )
     if not objects:
         return []
     ids = [obj.pk for obj in objects]

@@ -82,12 +82,13 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     filters = selectors.read_filters(
         request.user, {**request.GET.dict(), "campaign": feature_project.campaign_id}
     )
-    details = selectors.assignment_details(
-        access.assignments_for(request.user).filter(project=feature_project), filters
-    )
+    assignments = access.assignments_for(request.user).filter(project=feature_project)
+    page = selectors.project_page(assignments, request.GET.get("page"), request.GET.get("a"))
+    details = selectors.assignment_details(assignments.filter(pk__in=page.object_list), filters)
     context = {
         **_base_context(filters),
         "project": feature_project,
+        "page": page,
         "details": details,
         "chart": _progress_chart([(detail.unit.name, detail.cell) for detail in details]),
     }

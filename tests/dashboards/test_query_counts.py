@@ -29,9 +29,10 @@ PAGES = {
     "overview": ([], FRAME + FILTERS + 10),
     # + the department; then the same ten as the overview
     "department": (["publicity"], FRAME + 1 + FILTERS + 10),
-    # + the project with its campaign, its liaison departments; assignments with project and
-    #   unit, their values, steps, reports, step states, indicators, indicator values, history
-    "project": (["volunteers"], FRAME + 2 + FILTERS + 8),
+    # + the project with its campaign, its liaison departments; the count of its units (the
+    #   page of 30 is a subquery); assignments with project and unit, their values, steps,
+    #   reports, step states, indicators, indicator values, history
+    "project": (["volunteers"], FRAME + 2 + FILTERS + 1 + 8),
     # + the unit; the same eight as the project page
     "unit": (["licheng"], FRAME + 1 + FILTERS + 8),
     # + the assignment with its project; the same eight less the step states and indicator values

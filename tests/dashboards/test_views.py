@@ -168,3 +168,13 @@ def test_the_bulletin_ranks_units_by_on_time_reporting_then_completion(client, c
     assert [row.unit_name for row in rows] == ["鲤城区妇联", "晋江市妇联", "丰泽区妇联"]
     assert [row.rank for row in rows] == [1, 2, 3]  # 晋江 and 丰泽 both 0 % on time; 晋江 100 % complete
     assert by_name["丰泽区妇联"].overdue == 1
+
+
+def test_a_cell_opens_the_page_of_its_project_that_holds_its_unit(client, cast, city, monkeypatch):
+    monkeypatch.setattr("dashboards.selectors.PROJECT_UNITS_PER_PAGE", 1)
+    client.force_login(cast["leader"])
+    url = reverse("dashboards:project", args=[city.volunteers.pk])
+    details = client.get(url, {**AS_OF, "a": city.red.pk}).context["details"]
+    assert [detail.cell.id for detail in details] == [city.red.pk]  # 丰泽区妇联 comes second
+    details = client.get(url, AS_OF).context["details"]
+    assert [detail.cell.id for detail in details] == [city.on_track.pk]
