@@ -155,6 +155,21 @@ def render(results: list[dict], runs: int) -> str:
         "# Benchmarks of the dashboards",
         "",
         "Written by `bench/dashboards.py` (see its docstring for the method); do not edit by hand.",
+        "",
+        "To reproduce (PostgreSQL; about 3 minutes to build the data, 10 to measure):",
+        "",
+        "```sh",
+        "createdb qw_dash && createdb qw_dash_bench   # psql -h 127.0.0.1 -U postgres",
+        "export DJANGO_DEBUG=1",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_dash sh -c "
+        "'.venv/bin/python manage.py migrate && .venv/bin/python manage.py loaddata campaign_2014 "
+        "&& .venv/bin/python manage.py load_demo'",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_dash_bench sh -c "
+        "'.venv/bin/python manage.py migrate && .venv/bin/python manage.py seed_province'",
+        ".venv/bin/python bench/dashboards.py --seed-db postgres://postgres@127.0.0.1:5432/qw_dash \\",
+        "    --province-db postgres://postgres@127.0.0.1:5432/qw_dash_bench --runs 7",
+        "```",
+        "",
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')}, PostgreSQL, debug off, Django's test client as a leader "
         f"(whole middleware stack, no network). Times are medians of {runs} runs (exports: {max(3, runs // 2)}); "
         "peak memory is tracemalloc's peak of Python allocations during one request.",
