@@ -22,7 +22,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py loaddata campaign_2014
+	$(PY) manage.py load_campaign_2014
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from dashboards.selectors import Filters, RankRow, iter_cells
 from dashboards.status import Status, colours
-from projects.models import FeatureProject
+from projects.models import ProjectLiaison
 
 
 def ledger_header() -> list[str]:
@@ -49,17 +49,17 @@ def ledger_header() -> list[str]:
 def ledger_rows(user, filters: Filters) -> Iterator[list]:
     """One list of cell values per assignment within the filters, in the order of the 一览表.
 
-    Queries: the liaison departments of the campaign's projects, then those of ``iter_cells``.
+    Queries: the liaison departments of the projects (of the campaign, or of all campaigns), then
+    those of ``iter_cells``.
     """
     departments: dict[int, list[str]] = {}
-    if filters.campaign is not None:
-        through = FeatureProject.liaison_departments.through.objects.filter(
-            featureproject__campaign=filters.campaign
-        )
-        for project_id, name in through.order_by("organisation__display_order").values_list(
-            "featureproject_id", "organisation__name"
-        ):
-            departments.setdefault(project_id, []).append(name)
+    links = ProjectLiaison.objects.all()
+    if not filters.all_campaigns:
+        links = links.filter(project__campaign=filters.campaign)
+    for project_id, name in links.order_by("department__display_order").values_list(
+        "project_id", "department__name"
+    ):
+        departments.setdefault(project_id, []).append(name)
     for cell in iter_cells(user, filters):
         row = cell.assignment
         report = cell.latest_report or {}

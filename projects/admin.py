@@ -6,13 +6,14 @@ change is kept by django-simple-history and shown under 历史.
 """
 
 from concurrency.admin import ConcurrentModelAdmin
+from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
-from quanzhou_women.lib.admin import PortalModelAdmin
+from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
+from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline
 from reporting.access import ScopedAdminMixin
 from reporting.services import periods_ensure
 
@@ -48,7 +49,17 @@ class CampaignAdmin(ScopedAdminMixin, PortalModelAdmin):
         periods_ensure(campaign=obj)
 
 
-class AssignmentInline(admin.TabularInline):
+class ProjectLiaisonInline(PortalTabularInline):
+    """The city federation's departments that follow the project."""
+
+    model = ProjectLiaison
+    fields = ["department"]
+    autocomplete_fields = ["department"]
+    select_related = ("project", "department")
+    min_num = 1
+
+
+class AssignmentInline(PortalTabularInline):
     """The responsible units of a project, with their deadline and responsible person."""
 
     model = Assignment
@@ -60,19 +71,15 @@ class AssignmentInline(admin.TabularInline):
         "responsible_person_phone",
     ]
     autocomplete_fields = ["unit"]
+    select_related = ("project", "unit")
     show_change_link = True
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
-        """Fetch each row's project and unit with it (they name the row)."""
-        return super().get_queryset(request).select_related("project", "unit")
 
 
 @admin.register(FeatureProject)
 class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed."""
 
-    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names", "campaign"]
+    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names"]
     list_display_links = ["number", "title"]
     list_filter = [
         "campaign",
@@ -81,10 +88,10 @@ class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
     ]
     list_select_related = ["campaign"]
     search_fields = ["title", "goal", "responsible_units__name", "liaison_departments__name"]
-    autocomplete_fields = ["liaison_departments"]
     ordering = ["campaign", "number"]
-    fields = ["campaign", "number", "title", "goal", "liaison_departments"]
-    inlines = [AssignmentInline]
+    fields = ["campaign", "number", "title", "goal"]
+    related_histories = ((ProjectLiaison, "project"), (Assignment, "project"))
+    inlines = [ProjectLiaisonInline, AssignmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list."""
@@ -101,20 +108,27 @@ class FeatureProjectAdmin(ScopedAdminMixin, PortalModelAdmin):
         return "、".join(department.name for department in obj.liaison_departments.all())
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(PortalTabularInline):
     """The steps (定步骤) of an assignment."""
 
     model = Milestone
     fields = ["order", "title", "due_on"]
-    extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(PortalTabularInline):
     """The measurable targets of an assignment."""
 
     model = Indicator
     fields = ["name", "target_value", "unit_of_measure"]
-    extra = 0
+
+
+class AssignmentAdminForm(ConcurrentForm):
+    """The assignment page's form: its steps, edited below on the same page, are each checked
+    against the new deadline, so the deadline is not checked against the steps as saved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.check_saved_steps = False
 
 
 @admin.register(Assignment)
@@ -125,6 +139,7 @@ class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
     overwriting the earlier one (django-concurrency).
     """
 
+    form = AssignmentAdminForm
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
         "project__campaign",
@@ -151,6 +166,7 @@ class AssignmentAdmin(ScopedAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
         ),
     ]
     inlines = [MilestoneInline, IndicatorInline]
+    related_histories = ((Milestone, "assignment"), (Indicator, "assignment"))
 
 
 @admin.register(Milestone)

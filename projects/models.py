@@ -11,12 +11,20 @@ import datetime
 
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import Organisation
+
+validate_phone = RegexValidator(
+    r"^[0-9+()\- 转/、]*$",
+    _(
+        "A phone number may only hold digits, spaces, “-”, “+”, brackets, “转” and “/” or “、” between numbers."
+    ),
+)
 
 
 class CampaignManager(models.Manager):
@@ -88,6 +96,58 @@ class Campaign(models.Model):
         return (self.year,)
 
 
+class ProjectLiaisonManager(models.Manager):
+    """Looks links up by (campaign year, 序号, department's name)."""
+
+    def get_by_natural_key(self, year: int, number: int, department_name: str) -> "ProjectLiaison":
+        """Return the link; raises ``ProjectLiaison.DoesNotExist``."""
+        return self.get(
+            project__campaign__year=year, project__number=number, department__name=department_name
+        )
+
+
+class ProjectLiaison(models.Model):
+    """A liaison department (市妇联联系部室) following a feature project.
+
+    A department that follows projects cannot be deleted (``PROTECT``): its projects would lose
+    their liaison without a trace. Change the projects' departments first.
+    """
+
+    project = models.ForeignKey(
+        "projects.FeatureProject", verbose_name=_("feature project"), on_delete=models.CASCADE
+    )
+    department = models.ForeignKey(
+        Organisation,
+        verbose_name=_("liaison department"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"is_liaison": True},
+    )
+
+    history = HistoricalRecords()
+    objects = ProjectLiaisonManager()
+
+    class Meta:
+        ordering = ["project", "department__display_order"]
+        verbose_name = _("liaison department")
+        verbose_name_plural = _("liaison departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "department"],
+                name="project_liaison_unique",
+                violation_error_message=_("This department already follows this project."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.department}"
+
+    def natural_key(self) -> tuple[int, int, str]:
+        """(campaign year, 序号, department's name)."""
+        return (*self.project.natural_key(), self.department.name)
+
+    natural_key.dependencies = ["projects.featureproject", "units.organisation"]
+
+
 class FeatureProjectManager(models.Manager):
     """Looks feature projects up by (campaign year, 序号)."""
 
@@ -110,12 +170,13 @@ class FeatureProject(models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MaxValueValidator(999)])
     title = models.CharField(_("project content"), max_length=200)
     goal = models.TextField(_("goal"))
     liaison_departments = models.ManyToManyField(
         Organisation,
         verbose_name=_("liaison departments"),
+        through=ProjectLiaison,
         related_name="followed_projects",
         limit_choices_to={"is_liaison": True},
     )
@@ -126,7 +187,7 @@ class FeatureProject(models.Model):
         related_name="carried_projects",
     )
 
-    history = HistoricalRecords(m2m_fields=[liaison_departments])
+    history = HistoricalRecords()
     objects = FeatureProjectManager()
 
     class Meta:
@@ -184,12 +245,15 @@ class Assignment(models.Model):
         verbose_name=_("responsible unit"),
         on_delete=models.PROTECT,
         related_name="assignments",
+        limit_choices_to=~Q(kind=Organisation.Kind.DEPARTMENT),
     )
     target = models.TextField(_("target"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_person_position = models.CharField(_("position"), max_length=100, blank=True)
-    responsible_person_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    responsible_person_phone = models.CharField(
+        _("phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
     # Refuses the later of two concurrent saves of the plan, in the portal and the admin.
     version = IntegerVersionField()
 
@@ -217,10 +281,16 @@ class Assignment(models.Model):
 
     natural_key.dependencies = ["projects.featureproject", "units.organisation"]
 
+    #: Whether ``clean()`` checks the deadline against the saved steps. A form that edits the deadline
+    #: together with every step (the admin's assignment page) turns it off: there each step is checked
+    #: against the new deadline, and the saved due dates may be the ones being moved.
+    check_saved_steps = True
+
     def clean(self) -> None:
-        """Refuse a deadline earlier than a saved step's due date; raises ``ValidationError``."""
+        """Refuse a deadline earlier than a saved step's due date (the 四定: steps within the
+        deadline); raises ``ValidationError``."""
         super().clean()
-        if self.pk is None or self.deadline is None:
+        if self.pk is None or self.deadline is None or not self.check_saved_steps:
             return
         late = self.milestones.filter(due_on__gt=self.deadline).order_by("due_on").last()
         if late is not None:
@@ -251,7 +321,7 @@ class Milestone(models.Model):
         on_delete=models.CASCADE,
         related_name="milestones",
     )
-    order = models.PositiveSmallIntegerField(_("order"))
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MaxValueValidator(999)])
     title = models.CharField(_("step"), max_length=200)
     due_on = models.DateField(_("due date"), null=True, blank=True)
 

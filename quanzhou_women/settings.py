@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.portal",
             ],
+            "libraries": {"history_diff": "quanzhou_women.lib.history_diff"},
         },
     },
 ]

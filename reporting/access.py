@@ -226,7 +226,7 @@ def admin_queryset(user: User, queryset: QuerySet) -> QuerySet:
         Organisation: organisations_for,
     }
     scope = scopes.get(model)
-    if scope is None:
+    if scope is None:  # e.g. memberships: only for those who see everything
         return queryset.none()
     return queryset.filter(pk__in=scope(user).values("pk"))
 

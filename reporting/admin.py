@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from reporting import services
 from reporting.access import ScopedAdminMixin
 from reporting.models import (
     Evidence,
@@ -34,6 +35,9 @@ class MilestoneProgressInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("milestone")
+
 
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
@@ -42,6 +46,9 @@ class IndicatorValueInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("indicator")
+
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
@@ -49,6 +56,9 @@ class EvidenceInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("uploaded_by")
 
     @admin.display(description=_("file"))
     def download(self, obj: Evidence) -> str:
@@ -68,6 +78,9 @@ class ReportTransitionInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -80,7 +93,7 @@ class ProgressReportAdmin(ScopedAdminMixin, ConcurrentModelAdmin):
     list_filter = [
         "status",
         "period__campaign",
-        "period",
+        "period__name",
         "assignment__project__liaison_departments",
         "is_demo",
     ]
@@ -102,9 +115,27 @@ class ProgressReportAdmin(ScopedAdminMixin, ConcurrentModelAdmin):
     ]
     inlines = [MilestoneProgressInline, IndicatorValueInline, EvidenceInline, ReportTransitionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressReport]:
+        """Fetch what names a report (project, unit, period with campaign) with it, on every page."""
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Reports are started by their unit in the portal."""
         return False
+
+    def save_model(self, request: HttpRequest, obj: ProgressReport, form, change: bool) -> None:
+        """Save the texts through ``services.report_update``, which refuses a stale version."""
+        services.report_update(
+            report=obj,
+            actor=request.user,
+            version=obj.version,  # as posted: the version the page was opened at
+            progress=obj.progress,
+            percent_complete=obj.percent_complete,
+            problems=obj.problems,
+            next_steps=obj.next_steps,
+            milestone_states={},
+            indicator_values={},
+        )
 
 
 class PlanTransitionInline(admin.TabularInline):
@@ -113,6 +144,9 @@ class PlanTransitionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

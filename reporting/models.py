@@ -12,6 +12,7 @@ the record of every reminder sent (so that each is sent once).
 Writes go through ``reporting/services.py``; who may see what is decided in ``reporting/access.py``.
 """
 
+import os
 import uuid
 from pathlib import Path
 
@@ -100,7 +101,7 @@ class PlanTransition(models.Model):
         verbose_name_plural = _("plan transitions")
 
     def __str__(self) -> str:
-        return f"{self.plan} {self.get_action_display()}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReportingPeriod(models.Model):
@@ -117,7 +118,7 @@ class ReportingPeriod(models.Model):
     name = models.CharField(_("name"), max_length=50)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("report due date"))
 
     class Meta:
         ordering = ["campaign", "starts_on"]
@@ -277,9 +278,24 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.name}: {self.actual_value}"
 
 
+class EvidenceStorage(FileSystemStorage):
+    """Files under ``settings.EVIDENCE_ROOT`` (read at each use), with no URL: never served as media."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.EVIDENCE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str) -> str:
+        raise ValueError("Evidence files have no public URL: use the download view.")
+
+
 def evidence_storage() -> FileSystemStorage:
-    """The private store of evidence files: ``settings.EVIDENCE_ROOT``, never served as media."""
-    return FileSystemStorage(location=settings.EVIDENCE_ROOT, base_url=None)
+    """The private store of evidence files (see ``EvidenceStorage``)."""
+    return EvidenceStorage()
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
@@ -359,7 +375,7 @@ class ReportTransition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} {self.get_action_display()}"
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment
+from projects.models import Assignment, Indicator, Milestone
 from reporting.models import ProgressReport, ReportingPeriod, ReportStatus
 
 
@@ -106,3 +106,36 @@ def period_rows(
                 continue
             rows.append(PeriodRow(assignment, period, report, state, (period.due_on - today).days, late))
     return rows
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """One recorded change of a plan: when, by whom, what kind of record and how."""
+
+    at: datetime.datetime
+    user: str
+    record: str
+    how: str
+
+
+def plan_changes_since(assignment: Assignment, since: datetime.datetime) -> list[PlanChange]:
+    """Changes to the assignment, its steps and its indicators after ``since`` (e.g. confirmation).
+
+    Read from django-simple-history; three queries. Oldest first.
+    """
+    histories = [
+        (assignment.history.filter(history_date__gt=since), Assignment._meta.verbose_name),
+        (Milestone.history.filter(assignment_id=assignment.pk, history_date__gt=since), _("step")),
+        (Indicator.history.filter(assignment_id=assignment.pk, history_date__gt=since), _("indicator")),
+    ]
+    changes = [
+        PlanChange(
+            at=record.history_date,
+            user=str(record.history_user or "—"),
+            record=f"{label} {getattr(record, 'title', '') or getattr(record, 'name', '')}".strip(),
+            how=record.get_history_type_display(),
+        )
+        for queryset, label in histories
+        for record in queryset.select_related("history_user")
+    ]
+    return sorted(changes, key=lambda change: change.at)

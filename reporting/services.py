@@ -246,10 +246,12 @@ def plan_update(
 ) -> Assignment:
     """Save a unit's 四定 (target, steps, deadline, responsible person and indicators).
 
-    ``version`` is the assignment's version when the form was opened; if it changed since, raises
-    ``ConcurrentEditError`` and writes nothing. The unit may change only a draft plan; the city
+    ``milestones`` and ``indicators`` are the complete lists: existing rows not in them (or marked
+    ``delete``) are removed. ``version`` is the assignment's version when the form was opened; if
+    it changed since, raises ``ConcurrentEditError`` and writes nothing. The unit may change only a draft plan; the city
     administrator may change any (the history of the assignment, its steps and indicators keeps
-    every change). Raises ``ValidationError`` for a step due after the deadline.
+    every change). Raises ``ValidationError`` for a step due after the deadline, or two steps with
+    one order, or two indicators with one name.
     """
     access.require(actor, Action.EDIT_PLAN, assignment)
     locked = _locked_assignment(assignment, version)
@@ -261,36 +263,65 @@ def plan_update(
     locked.responsible_person = responsible_person
     locked.responsible_person_position = responsible_person_position
     locked.responsible_person_phone = responsible_person_phone
+    locked._history_user = actor  # django-simple-history records who, also outside a request
     locked.save()
-    existing = {m.pk: m for m in locked.milestones.all()}
+    _check_unique(
+        [row.order for row in milestones if not row.delete],
+        _("Two steps have the order %(value)s: give each step its own number."),
+    )
+    _check_unique(
+        [row.name for row in indicators if not row.delete],
+        _("Two indicators are called %(value)s: give each indicator its own name."),
+    )
     for row in milestones:
-        if row.delete:
-            if row.id in existing:
-                existing[row.id].delete()
-            continue
-        milestone = existing.get(row.id) or Milestone(assignment=locked)
-        milestone.order, milestone.title, milestone.due_on = row.order, row.title, row.due_on
-        if deadline and row.due_on and row.due_on > deadline:
+        if deadline and row.due_on and row.due_on > deadline and not row.delete:
             raise ValidationError(
                 _("Step %(order)s is due %(due_on)s, after the deadline %(deadline)s.")
                 % {"order": row.order, "due_on": row.due_on, "deadline": deadline}
             )
-        milestone.save()
+    existing_milestones = {m.pk: m for m in locked.milestones.all()}
     existing_indicators = {i.pk: i for i in locked.indicators.all()}
+    kept_milestones = {row.id for row in milestones if not row.delete}
+    kept_indicators = {row.id for row in indicators if not row.delete}
+    # The lists are complete: rows not kept go. The kept ones are parked on temporary keys first,
+    # so that two steps may swap orders (or two indicators names) without tripping the unique
+    # constraints halfway.
+    for record in [*existing_milestones.values(), *existing_indicators.values()]:
+        record._history_user = actor
+    for pk in set(existing_milestones) - kept_milestones:
+        existing_milestones.pop(pk).delete()
+    for pk in set(existing_indicators) - kept_indicators:
+        existing_indicators.pop(pk).delete()
+    for index, pk in enumerate(existing_milestones):
+        Milestone.objects.filter(pk=pk).update(order=30000 + index)
+    for pk in existing_indicators:
+        Indicator.objects.filter(pk=pk).update(name=f"~{pk}~")
+    for row in milestones:
+        if row.delete:
+            continue
+        milestone = existing_milestones.get(row.id) or Milestone(assignment=locked)
+        milestone.order, milestone.title, milestone.due_on = row.order, row.title, row.due_on
+        milestone._history_user = actor
+        milestone.save()
     for row in indicators:
         if row.delete:
-            if row.id in existing_indicators:
-                existing_indicators[row.id].delete()
             continue
         indicator = existing_indicators.get(row.id) or Indicator(assignment=locked)
-        indicator.name, indicator.target_value, indicator.unit_of_measure = (
-            row.name,
-            row.target_value,
-            row.unit_of_measure,
-        )
+        indicator.name, indicator.target_value = row.name, row.target_value
+        indicator.unit_of_measure = row.unit_of_measure
+        indicator._history_user = actor
         indicator.save()
     assignment.version = locked.version
     return locked
+
+
+def _check_unique(values: list, message: str) -> None:
+    """Raise ``ValidationError`` (``message`` with the value) for the first repeated value."""
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValidationError(message % {"value": value})
+        seen.add(value)
 
 
 def _plan_step(
@@ -479,8 +510,9 @@ def _locked_report(report: ProgressReport, version: int | None = None) -> Progre
 
 
 def _require_unit_can_edit(report: ProgressReport, actor: User) -> None:
+    """The unit edits draft and returned reports; the city administrator may correct any report."""
     access.require(actor, Action.EDIT_REPORT, report)
-    if not access.report_is_editable_by_unit(report):
+    if not access.report_is_editable_by_unit(report) and not access.is_city_admin(actor):
         raise WorkflowError(
             _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
         )
@@ -504,7 +536,8 @@ def report_update(
     ``milestone_states`` maps a ``MilestoneProgress`` id to (state, date); ``indicator_values``
     maps an ``IndicatorValue`` id to the actual value. ``version`` is the report's version when the
     form was opened: if another save came in between, raises ``ConcurrentEditError`` and writes
-    nothing. Raises ``WorkflowError`` for a submitted or approved report.
+    nothing. Raises ``WorkflowError`` for a submitted or approved report, unless the actor is a
+    city administrator correcting it (the admin's report page saves through here).
     """
     locked = _locked_report(report, version)
     _require_unit_can_edit(locked, actor)

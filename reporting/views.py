@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,9 +98,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.period_rows([assignment], include_not_open=True)
     changes_after_confirmation = []
     if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
-        changes_after_confirmation = list(
-            assignment.history.filter(history_date__gt=plan.confirmed_at).select_related("history_user")
-        )
+        changes_after_confirmation = selectors.plan_changes_since(assignment, plan.confirmed_at)
     user = request.user
     return render(
         request,
@@ -167,6 +166,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect("reporting:assignment", pk=pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
     else:
         form = PlanForm(instance=assignment, initial={"version": assignment.version})
         milestone_formset = MilestoneFormSet(initial=milestones, prefix="steps")
@@ -317,6 +318,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("reporting:report", pk=pk)
                 messages.success(request, _("The report was saved."))
                 return redirect("reporting:report_edit", pk=pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
     context = _report_context(request, report)
     context.update({"form": form, "state_forms": state_forms, "value_forms": value_forms})
     return render(request, "reporting/report_form.html", context)
@@ -448,8 +451,11 @@ def report_history(request: HttpRequest) -> HttpResponse:
         .values_list("status", "n")
     )
     statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(
-        request, "reporting/history.html", {"reports": reports, "statuses": statuses, "status": status}
+        request,
+        "reporting/history.html",
+        {"reports": page.object_list, "page": page, "statuses": statuses, "status": status},
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from units.models import Organisation
 
 pytestmark = pytest.mark.usefixtures("campaign_2014")
@@ -47,10 +47,10 @@ CHANGE_PAGES = [
     (Organisation, lambda plan: Organisation.objects.get(name="晋江市妇联"), 4),
     # + the object with its issuing body, the issuing-body widget's option
     (Campaign, lambda plan: Campaign.objects.get(year=2014), 4),
-    # + the project with its departments and units, the campaign choices, the department widget's
-    #   options, the inline assignments with unit and project, one unit-widget option per assignment
-    #   (3 for project 7)
-    (FeatureProject, lambda plan: plan.project, 11),
+    # + the project with its departments and units (2 prefetches), the campaign choices, the inline
+    #   liaison rows with project and department, the inline assignments with project and unit, one
+    #   widget option per liaison row (1 for project 7) and per assignment (3 for project 7)
+    (FeatureProject, lambda plan: plan.project, 12),
     # + the assignment with project and unit, its steps, its indicators, the project and unit widgets
     (Assignment, lambda plan: plan, 7),
     # + the step with assignment, project and unit, the assignment widget's option
@@ -132,29 +132,35 @@ def test_the_department_filter_offers_only_liaison_bodies(admin_client):
     assert offered == ["办公室", "宣传部", "发展部", "权益部", "儿童部", "市直机关妇工委"]
 
 
-def _project_form(project: FeatureProject, **changes) -> dict:
+def _inline(prefix: str, rows: list[dict]) -> dict:
+    """The management form and rows of an admin inline, as the browser posts them."""
     data = {
+        f"{prefix}-TOTAL_FORMS": len(rows),
+        f"{prefix}-INITIAL_FORMS": sum(1 for row in rows if row.get("id")),
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{field}": value for field, value in row.items()})
+    return data
+
+
+def _project_form(project: FeatureProject, **changes) -> dict:
+    """The project's change form as it stands, with ``changes`` applied."""
+    liaisons = [
+        {"id": link.pk, "project": project.pk, "department": link.department_id}
+        for link in ProjectLiaison.objects.filter(project=project)
+    ]
+    assignments = [{"id": a.pk, "project": project.pk, "unit": a.unit_id} for a in project.assignments.all()]
+    return {
         "campaign": project.campaign_id,
         "number": project.number,
         "title": project.title,
         "goal": project.goal,
-        "liaison_departments": [d.pk for d in project.liaison_departments.all()],
+        **_inline("projectliaison_set", liaisons),
+        **_inline("assignments", assignments),
+        **changes,
     }
-    assignments = list(project.assignments.all())
-    data.update(
-        {
-            "assignments-TOTAL_FORMS": len(assignments),
-            "assignments-INITIAL_FORMS": len(assignments),
-            "assignments-MIN_NUM_FORMS": 0,
-            "assignments-MAX_NUM_FORMS": 1000,
-        }
-    )
-    for index, assignment in enumerate(assignments):
-        data[f"assignments-{index}-id"] = assignment.pk
-        data[f"assignments-{index}-project"] = project.pk
-        data[f"assignments-{index}-unit"] = assignment.unit_id
-    data.update(changes)
-    return data
 
 
 def test_a_changed_goal_is_kept_in_the_history_with_user_and_time(admin_client, city_admin):
@@ -216,3 +222,116 @@ def test_someone_without_staff_rights_cannot_open_the_admin(client, outsider):
     response = client.get(_url(FeatureProject, "changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def _plan_form(plan: Assignment, steps: list[dict], **changes) -> dict:
+    """The assignment page's form for ``plan`` with ``steps`` as its step rows."""
+    return {
+        "project": plan.project_id,
+        "unit": plan.unit_id,
+        "target": plan.target,
+        "deadline": plan.deadline.isoformat() if plan.deadline else "",
+        "responsible_person": "",
+        "responsible_person_position": "",
+        "responsible_person_phone": "",
+        **_inline("milestones", [{"assignment": plan.pk, **step} for step in steps]),
+        **_inline("indicators", []),
+        **changes,
+    }
+
+
+def test_a_deadline_and_its_steps_can_move_earlier_in_one_save(admin_client, plan):
+    step = plan.milestones.get()
+    data = _plan_form(
+        plan,
+        [{"id": step.pk, "order": 1, "title": "摸底调研", "due_on": "2014-03-01"}],
+        deadline="2014-03-15",
+    )
+    response = admin_client.post(_url(Assignment, "change", plan.pk), data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.deadline == datetime.date(2014, 3, 15)
+    assert plan.milestones.get().due_on == datetime.date(2014, 3, 1)
+
+
+def test_a_deadline_before_an_unmoved_step_is_refused(admin_client, plan):
+    step = plan.milestones.get()
+    data = _plan_form(
+        plan,
+        [{"id": step.pk, "order": 1, "title": "摸底调研", "due_on": "2014-03-31"}],
+        deadline="2014-03-15",
+    )
+    response = admin_client.post(_url(Assignment, "change", plan.pk), data)
+    assert "完成时间 2014-03-31 晚于定时限 2014-03-15。" in response.text
+    plan.refresh_from_db()
+    assert plan.deadline == datetime.date(2014, 12, 31)
+
+
+def test_duplicate_steps_are_explained_by_the_chinese_field_name(admin_client, plan):
+    step = plan.milestones.get()
+    data = _plan_form(
+        plan,
+        [
+            {"id": step.pk, "order": 1, "title": "摸底调研", "due_on": "2014-03-31"},
+            {"order": 1, "title": "试点", "due_on": "2014-06-30"},
+        ],
+    )
+    response = admin_client.post(_url(Assignment, "change", plan.pk), data)
+    assert response.status_code == 200
+    assert "请修改顺序的重复数据" in response.text
+    assert "order" not in response.context["inline_admin_formsets"][0].formset.non_form_errors()[0]
+
+
+def test_a_department_cannot_be_made_a_responsible_unit(admin_client):
+    project = FeatureProject.objects.get(number=8)
+    department = Organisation.objects.get(name="发展部")
+    data = _project_form(project)
+    data.update(_inline("assignments", [{"project": project.pk, "unit": department.pk}]))
+    data["assignments-INITIAL_FORMS"] = 0
+    admin_client.post(_url(FeatureProject, "change", project.pk), data)
+    assert not project.assignments.filter(unit=department).exists()
+
+
+def test_a_phone_number_with_letters_is_refused_in_chinese(admin_client, plan):
+    data = _plan_form(plan, [], responsible_person_phone="abc<script>")
+    data.update(_inline("milestones", []))
+    response = admin_client.post(_url(Assignment, "change", plan.pk), data)
+    assert response.status_code == 200
+    assert "电话号码只能包含数字" in response.text
+
+
+def test_a_malformed_id_in_a_history_url_is_not_found(admin_client):
+    assert admin_client.get("/admin/projects/featureproject/abc/history/").status_code == 404
+
+
+def test_the_history_of_a_plan_shows_the_changes_to_its_steps(admin_client, plan):
+    response = admin_client.get(_url(Assignment, "history", plan.pk))
+    assert "摸底调研" in response.text  # the step created in the fixture, as a part of the plan
+    assert "对其组成部分的修改" in response.text
+
+
+def test_the_first_change_of_a_loaded_goal_shows_what_changed(admin_client):
+    project = FeatureProject.objects.get(number=7)
+    new_goal = project.goal.replace("至少2个", "至少3个")
+    admin_client.post(_url(FeatureProject, "change", project.pk), _project_form(project, goal=new_goal))
+    page = admin_client.get(_url(FeatureProject, "history", project.pk)).text
+    assert "<del>2</del><ins>3</ins>" in page
+    assert "载入2014年一览表（泉妇〔2013〕81号附件）" in page  # the first record and its reason
+
+
+def test_a_department_that_follows_projects_keeps_its_liaison_role(admin_client):
+    children = Organisation.objects.get(name="儿童部")
+    data = {"name": "儿童部", "kind": children.kind, "parent": children.parent_id, "display_order": 14}
+    response = admin_client.post(_url(Organisation, "change", children.pk), data)  # is_liaison unticked
+    assert response.status_code == 200
+    assert "仍是特色项目 1、3、9 的联系部室" in response.text
+    children.refresh_from_db()
+    assert children.is_liaison
+
+
+def test_a_department_that_follows_projects_cannot_be_deleted(admin_client):
+    children = Organisation.objects.get(name="儿童部")
+    response = admin_client.post(_url(Organisation, "delete", children.pk), {"post": "yes"})
+    assert response.status_code == 200  # the admin explains which objects protect it
+    assert Organisation.objects.filter(name="儿童部").exists()
+    assert FeatureProject.objects.get(number=9).liaison_departments.get() == children

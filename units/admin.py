@@ -101,7 +101,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(PortalModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, PortalModelAdmin):
     """Who belongs to which organisation with which role (also editable on each user's page)."""
 
     list_display = ["user", "organisation", "role", "is_demo"]

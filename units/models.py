@@ -9,6 +9,7 @@ the counties. A body that is both a responsible unit and a liaison (市直机关
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,7 @@ class Organisation(models.Model):
     display_order = models.PositiveIntegerField(
         _("display order"),
         default=1000,
+        validators=[MaxValueValidator(999_999)],
         help_text=_("Smaller numbers come first, as in official documents."),
     )
 
@@ -94,8 +96,23 @@ class Organisation(models.Model):
         return (self.name,)
 
     def clean(self) -> None:
-        """Refuse a parent that would make the tree a loop; raises ``ValidationError``."""
+        """Refuse a parent that would make the tree a loop, and withdrawing the liaison role from a
+        body that still follows projects; raises ``ValidationError``."""
         super().clean()
+        if self.pk is not None and not self.is_liaison:
+            numbers = list(
+                self.followed_projects.order_by("campaign__year", "number").values_list("number", flat=True)
+            )
+            if numbers:
+                raise ValidationError(
+                    {
+                        "is_liaison": _(
+                            "Still the liaison department of projects %(numbers)s: "
+                            "give those projects another department first."
+                        )
+                        % {"numbers": "、".join(str(number) for number in numbers)}
+                    }
+                )
         seen = set()
         ancestor = self.parent
         while ancestor is not None and ancestor.pk not in seen:

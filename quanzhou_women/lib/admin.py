@@ -1,20 +1,29 @@
-"""The base of every admin of the portal."""
+"""The base classes of every admin page of the portal."""
 
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
+
+RELATED_HISTORY_LIMIT = 100
 
 
 class PortalModelAdmin(SimpleHistoryAdmin):
     """An admin whose pages keep every change in a history (django-simple-history).
 
-    ``list_select_related`` applies to every page of the admin, not only the list, so that the
-    change and history pages name their object without extra queries.
-    ``related_select_related`` maps a foreign key to the relations its widget needs to name the
-    chosen object, e.g. ``{"assignment": ["project", "unit"]}``.
+    - ``list_select_related`` applies to every page, not only the list, so that the change and
+      history pages name their object without extra queries.
+    - ``related_select_related`` maps a foreign key to the relations its widget needs to name the
+      chosen object, e.g. ``{"assignment": ["project", "unit"]}``.
+    - ``related_histories`` lists ``(model, field)`` pairs whose changes also show on this object's
+      history page, e.g. the steps of an assignment: ``((Milestone, "assignment"),)``; the newest
+      ``RELATED_HISTORY_LIMIT`` of them, newest first.
     """
 
     related_select_related: dict[str, list[str]] = {}
+    related_histories: tuple[tuple[type[Model], str], ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
@@ -27,3 +36,48 @@ class PortalModelAdmin(SimpleHistoryAdmin):
         if related:
             kwargs["queryset"] = db_field.remote_field.model._default_manager.select_related(*related)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        """The object's history and that of its parts; a malformed id is a 404, not a 500."""
+        try:
+            pk = self.model._meta.pk.to_python(object_id)
+        except ValidationError as error:
+            raise Http404 from error
+        related = [
+            record
+            for model, field in self.related_histories
+            for record in model.history.filter(**{f"{field}_id": pk})
+            .select_related("history_user")
+            .order_by("-history_date")[:RELATED_HISTORY_LIMIT]
+        ]
+        for record in related:
+            record.part_name = record.instance_type._meta.verbose_name
+        related.sort(key=lambda record: record.history_date, reverse=True)
+        context = {"related_history": related[:RELATED_HISTORY_LIMIT], **(extra_context or {})}
+        return super().history_view(request, str(pk), context)
+
+
+class VerboseUniqueInlineFormSet(BaseInlineFormSet):
+    """An inline formset whose duplicate-row error names fields by their (Chinese) verbose name,
+    not by their Python name, and leaves out the parent every row shares ("请修改顺序的重复数据",
+    not "请修改assignment 和 order的重复数据")."""
+
+    def get_unique_error_message(self, unique_check: tuple[str, ...]) -> str:
+        names = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name
+        ]
+        return super().get_unique_error_message(names or unique_check)
+
+
+class PortalTabularInline(admin.TabularInline):
+    """A tabular inline that fetches ``select_related`` with its rows (they name each row) and
+    explains duplicate rows in the interface language."""
+
+    formset = VerboseUniqueInlineFormSet
+    select_related: tuple[str, ...] = ()
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related(*self.select_related)

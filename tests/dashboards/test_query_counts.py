@@ -4,9 +4,9 @@ Every page is requested twice as the leader: on the small city of ``conftest.py`
 twelve more units with plans, steps, indicators and reports on both projects. Both runs must take
 exactly the pinned number of queries.
 
-Every page starts with the same five queries — the session, the user, the user's membership
-(``reporting.access``), and in the footer of ``base.html`` the membership and its organisation
-once more — and the portal's context processor adds one (unread notifications). Pages with the
+Every page starts with the same three queries — the session, the user, the user's membership
+with its organisation (``reporting.access``, cached on the user and used by the footer of
+``base.html`` too) — and the portal's context processor adds one (unread notifications). Pages with the
 filters add three (``selectors.read_filters``: visible campaigns, the campaign's periods, the
 liaison departments that follow its visible projects).
 """
@@ -20,7 +20,7 @@ from reporting.models import ReportStatus
 from tests.dashboards import factories
 from tests.dashboards.conftest import ON
 
-FRAME = 6  # session, user, membership, notifications, footer membership + organisation
+FRAME = 4  # session, user, membership with organisation, unread notifications
 FILTERS = 3  # campaigns, periods, departments
 
 PAGES = {

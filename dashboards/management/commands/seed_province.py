@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from reporting import services
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Membership, Organisation
@@ -102,6 +102,7 @@ class Command(BaseCommand):
         ):
             model.objects.all()._raw_delete(model.objects.db)
         Assignment.objects.all().delete()
+        ProjectLiaison.objects.all().delete()
         FeatureProject.objects.all().delete()
         Campaign.objects.all().delete()
         Membership.objects.all().delete()
@@ -173,10 +174,9 @@ class Command(BaseCommand):
             )
             for n in range(count)
         )
-        through = FeatureProject.liaison_departments.through
-        through.objects.bulk_create(
-            through(
-                featureproject_id=project.pk, organisation_id=self.departments[n % len(self.departments)].pk
+        ProjectLiaison.objects.bulk_create(
+            ProjectLiaison(
+                project_id=project.pk, department_id=self.departments[n % len(self.departments)].pk
             )
             for n, project in enumerate(projects)
         )

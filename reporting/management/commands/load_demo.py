@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
@@ -41,6 +42,13 @@ STEPS = [
     ("全面推进，开展示范活动", 9, 30),
     ("总结评估，形成特色品牌", 12, 20),
 ]
+
+
+#: A 1×1 PNG standing in for a photo of the demo year's activities.
+DEMO_PHOTO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -121,6 +129,9 @@ class Command(BaseCommand):
         kept_draft = Plan.objects.filter(
             is_demo=True, assignment__unit=reporter_unit, status=PlanStatus.DRAFT
         ).exists()
+        liaison = users[Membership.Role.LIAISON]
+        followed = set(liaison.membership.organisation.followed_projects.values_list("pk", flat=True))
+        kept_waiting = Plan.objects.filter(is_demo=True, status=PlanStatus.SUBMITTED).exists()
         for index, assignment in enumerate(
             Assignment.objects.filter(project__campaign=campaign).select_related("project", "unit")
         ):
@@ -164,6 +175,13 @@ class Command(BaseCommand):
                     kept_draft = True
                     continue  # the demo unit's first plan stays a draft, to show the form
                 services.plan_submit(assignment=assignment, actor=city)
+                if (
+                    assignment.project_id in followed
+                    and assignment.unit != reporter_unit
+                    and not kept_waiting
+                ):
+                    kept_waiting = True
+                    continue  # one plan waits for the demo liaison's confirmation
                 services.plan_confirm(assignment=assignment, actor=city)
                 PlanTransition.objects.filter(plan=plan).update(at=_at(datetime.date(campaign.year, 1, 20)))
                 Plan.objects.filter(pk=plan.pk).update(confirmed_at=_at(datetime.date(campaign.year, 1, 20)))
@@ -221,6 +239,12 @@ class Command(BaseCommand):
                     indicator_values=values,
                 )
                 made += 1
+                if index % 2 == 0 or assignment.unit == reporter_unit:
+                    services.evidence_add(
+                        report=report,
+                        actor=author,
+                        upload=SimpleUploadedFile(f"{period.name}活动照片.png", DEMO_PHOTO),
+                    )
                 last_period = number == last
                 if last_period and assignment.unit == reporter_unit:
                     continue  # the demo reporter's latest report stays a draft
@@ -233,14 +257,14 @@ class Command(BaseCommand):
                         actor=reviewer,
                         reason="请补充活动照片等佐证材料，并量化示范点建设成效。",
                     )
-                elif not (last_period and index % 4 == 1):
+                elif not (last_period and (index % 4 == 1 or reviewer == liaison)):  # awaiting review
                     services.report_approve(report=report, actor=reviewer)
                 submitted = period.due_on - datetime.timedelta(days=(index + number) % 5 - 1)
                 ProgressReport.objects.filter(pk=report.pk).update(
-                    submitted_at=_at(submitted), reviewed_at=_at(submitted + datetime.timedelta(days=3))
+                    submitted_at=_at(submitted), reviewed_at=_at(submitted + datetime.timedelta(days=3), 11)
                 )
                 for offset, transition in enumerate(report.transitions.all()):
                     ReportTransition.objects.filter(pk=transition.pk).update(
-                        at=_at(submitted + datetime.timedelta(days=3 * offset), 9 + offset)
+                        at=_at(submitted + datetime.timedelta(days=3 * offset), 10 + offset)
                     )
         return made
