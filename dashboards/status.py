@@ -22,19 +22,19 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 
 class Status(models.TextChoices):
     """A cell's supervision status; ``SEVERITY`` orders them from fine to worst."""
 
-    DONE = "done", _("done")
-    NOT_STARTED = "not_started", _("not started")
-    ON_TRACK = "on_track", _("on track")
-    DUE_SOON = "due_soon", _("deadline near")
-    BEHIND = "behind", _("behind")
-    OVERDUE = "overdue", _("overdue")
+    # A context of their own: "overdue" elsewhere in the portal names a late report (逾期未报).
+    DONE = "done", pgettext_lazy("supervision status", "done")
+    NOT_STARTED = "not_started", pgettext_lazy("supervision status", "not started")
+    ON_TRACK = "on_track", pgettext_lazy("supervision status", "on track")
+    DUE_SOON = "due_soon", pgettext_lazy("supervision status", "deadline near")
+    BEHIND = "behind", pgettext_lazy("supervision status", "behind")
+    OVERDUE = "overdue", pgettext_lazy("supervision status", "overdue")
 
 
 SEVERITY: dict[str, int] = {status: rank for rank, status in enumerate(Status.values)}
