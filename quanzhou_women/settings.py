@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "maintenance",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -315,3 +316,23 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 # django-concurrency refuses the later of two saves of a plan or report; rows still at version 0
 # (fresh from a fixture) may be reloaded by loaddata.
 CONCURRENCY_VERSION_FIELD_REQUIRED = False
+
+# Supervision (督办) status of every dashboard cell: the rules and the colours, explained in
+# docs/status-colours.md and applied by dashboards/status.py only. A city with another convention
+# changes them here (e.g. "deadline_near_days": 14 turns on blue for a deadline coming near).
+SUPERVISION_STATUS_RULES = {
+    "done_percent": 100,
+    "behind_gap_percent": 15,
+    "step_overdue_days": 30,
+    "missing_reports_behind": 1,
+    "missing_reports_overdue": 2,
+    "deadline_near_days": 0,
+}
+SUPERVISION_STATUS_COLOURS = {
+    "not_started": {"background": "#eaeef2", "text": "#424a53", "mark": "○"},
+    "on_track": {"background": "#2da44e", "text": "#ffffff", "mark": "●"},
+    "due_soon": {"background": "#0969da", "text": "#ffffff", "mark": "◆"},
+    "behind": {"background": "#f2c037", "text": "#3b2300", "mark": "▲"},
+    "overdue": {"background": "#cf222e", "text": "#ffffff", "mark": "✕"},
+    "done": {"background": "#116329", "text": "#ffffff", "mark": "✓"},
+}

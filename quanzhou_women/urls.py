@@ -18,6 +18,7 @@ admin.site.site_url = "/tasks/"  # 查看站点: the reporting portal
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboards/", include("dashboards.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reporting.urls")),

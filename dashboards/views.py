@@ -1,0 +1,236 @@
+"""The dashboards' pages: overview, cell, project, unit and department pages, bulletin and exports.
+
+Views are thin: they read the filters, call ``dashboards.selectors`` (which scopes everything through
+``reporting.access``) and render. A user without a portal role gets 403; a record outside the
+user's scope is 404, as everywhere in the portal.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+
+from dashboards import exports, selectors
+from dashboards.status import SEVERITY, Status, colours, rules
+from projects.models import Assignment
+from reporting import access
+
+
+def portal_role_required(view):
+    """Log in first; then refuse (403) users with no portal role (no membership, not a superuser)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if access.role_of(request.user) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _legend() -> list[dict]:
+    """The statuses with label, colours and mark, in order of severity (for legends and charts)."""
+    palette = colours()
+    return [
+        {"value": status, "label": Status(status).label, **palette[status]}
+        for status in sorted(Status.values, key=lambda status: -SEVERITY[status])
+    ]
+
+
+def _base_context(filters: selectors.Filters) -> dict:
+    return {"filters": filters, "legend": _legend(), "rules": rules()}
+
+
+@portal_role_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The city overview: units × projects, coloured by status, with totals and filters."""
+    filters = selectors.read_filters(request.user, request.GET)
+    data = selectors.overview(request.user, filters, request.GET.get("page"))
+    return render(
+        request,
+        "dashboards/overview.html",
+        {**_base_context(filters), **_overview_charts(data), "data": data},
+    )
+
+
+@portal_role_required
+def department(request: HttpRequest, pk: int) -> HttpResponse:
+    """A liaison department's overview: the projects it follows, their units, and its review backlog."""
+    organisation = get_object_or_404(access.organisations_for(request.user).filter(is_liaison=True), pk=pk)
+    params = request.GET.copy()
+    params["department"] = str(organisation.pk)
+    filters = selectors.read_filters(request.user, params)
+    if filters.department is None:
+        # The department follows none of the visible projects of this campaign: show it empty.
+        filters.department = organisation
+    data = selectors.overview(request.user, filters, request.GET.get("page"))
+    context = {**_base_context(filters), **_overview_charts(data), "data": data, "department": organisation}
+    return render(request, "dashboards/overview.html", context)
+
+
+@portal_role_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project: goal, every visible unit's 四定 and status, timeline, indicators, report history."""
+    feature_project = get_object_or_404(
+        access.projects_for(request.user).select_related("campaign").prefetch_related("liaison_departments"),
+        pk=pk,
+    )
+    filters = selectors.read_filters(
+        request.user, {**request.GET.dict(), "campaign": feature_project.campaign_id}
+    )
+    assignments = access.assignments_for(request.user).filter(project=feature_project)
+    page = selectors.project_page(assignments, request.GET.get("page"), request.GET.get("a"))
+    details = selectors.assignment_details(assignments.filter(pk__in=page.object_list), filters)
+    context = {
+        **_base_context(filters),
+        "project": feature_project,
+        "page": page,
+        "details": details,
+        "chart": _progress_chart([(detail.unit.name, detail.cell) for detail in details]),
+    }
+    return render(request, "dashboards/project.html", context)
+
+
+@portal_role_required
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A responsible unit: every visible project it carries in the campaign, with status and reports."""
+    organisation = get_object_or_404(access.organisations_for(request.user), pk=pk)
+    filters = selectors.read_filters(request.user, request.GET)
+    assignments = access.assignments_for(request.user).filter(unit=organisation)
+    if filters.campaign is not None:
+        assignments = assignments.filter(project__campaign=filters.campaign)
+    details = selectors.assignment_details(assignments, filters)
+    context = {
+        **_base_context(filters),
+        "unit": organisation,
+        "details": details,
+        "chart": _progress_chart([(f"{d.project.number}. {d.project.title}", d.cell) for d in details]),
+    }
+    return render(request, "dashboards/unit.html", context)
+
+
+@portal_role_required
+def cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """One cell explained: the rules that fired, plan against actual, steps, reports ("why is this red?")."""
+    assignment = get_object_or_404(access.assignments_for(request.user).select_related("project"), pk=pk)
+    filters = selectors.read_filters(
+        request.user, {**request.GET.dict(), "campaign": assignment.project.campaign_id}
+    )
+    details = selectors.assignment_details(Assignment.objects.filter(pk=assignment.pk), filters)
+    return render(request, "dashboards/cell.html", {**_base_context(filters), "detail": details[0]})
+
+
+def _overview_charts(data: selectors.Overview) -> dict:
+    """Chart.js data for the overview: the page's cells by status; the period's reporting."""
+    legend = [status for status in _legend() if data.status_counts.get(status["value"])]
+    charts = {
+        "status_chart": {
+            "labels": [str(status["label"]) for status in legend],
+            "values": [data.status_counts[status["value"]] for status in legend],
+            "colours": [status["background"] for status in legend],
+        }
+    }
+    totals = data.totals
+    if totals is not None and totals.expected:
+        pending = max(0, totals.expected - totals.submitted - totals.missing)
+        charts["reporting_chart"] = {
+            "labels": [
+                gettext("submitted on time"),
+                gettext("submitted late"),
+                gettext("late, not submitted"),
+                gettext("not yet due"),
+            ],
+            "values": [totals.on_time, totals.late, totals.missing, pending],
+            "colours": ["#2da44e", "#f2c037", "#cf222e", "#d0d7de"],
+        }
+    return charts
+
+
+def _progress_chart(items: list[tuple[str, selectors.Cell]]) -> dict:
+    """Chart.js data: planned against actual percent per item, coloured by status."""
+    palette = colours()
+    return {
+        "labels": [label for label, _cell in items],
+        "actual": [cell.verdict.actual_percent for _label, cell in items],
+        "planned": [cell.verdict.planned_percent for _label, cell in items],
+        "colours": [palette[cell.status]["background"] for _label, cell in items],
+        "actual_label": gettext("Actual %"),
+        "planned_label": gettext("Planned %"),
+    }
+
+
+@portal_role_required
+def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
+    """The bulletin (通报) and ranking for a period or the whole campaign; ``?format=xlsx`` exports it."""
+    filters = selectors.read_filters(request.user, request.GET)
+    whole = request.GET.get("period") == "all"
+    rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
+    title = _bulletin_title(filters, whole)
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(
+            f"{title}.xlsx",
+            gettext("Bulletin"),
+            title,
+            exports.bulletin_header(),
+            exports.bulletin_values(rows),
+            [6, 28, 8, 10, 8, 8, 8, 12, 12, 8, 8],
+        )
+    top = rows[:30]
+    chart = {
+        "labels": [row.unit_name for row in top],
+        "on_time": [row.on_time_rate or 0 for row in top],
+        "completion": [row.completion for row in top],
+        "on_time_label": gettext("On-time rate %"),
+        "completion_label": gettext("Completion %"),
+    }
+    context = {
+        **_base_context(filters),
+        "rows": rows,
+        "title": title,
+        "whole": whole,
+        "chart": chart,
+        "export_query": filters.query(
+            period="all" if whole else filters.period.id if filters.period else "", format="xlsx"
+        ),
+    }
+    return render(request, "dashboards/bulletin.html", context)
+
+
+def _bulletin_title(filters: selectors.Filters, whole: bool) -> str:
+    campaign = filters.campaign
+    if campaign is None:
+        return gettext("Bulletin")
+    span = gettext("whole campaign") if whole or filters.period is None else filters.period.name
+    return gettext("%(year)s feature projects: bulletin of progress (%(span)s, as of %(on)s)") % {
+        "year": campaign.year,
+        "span": span,
+        "on": filters.on.isoformat(),
+    }
+
+
+@portal_role_required
+def ledger(request: HttpRequest) -> FileResponse:
+    """The ledger (台账): every cell within the filters, as the overview shows it, in a .xlsx file."""
+    filters = selectors.read_filters(request.user, request.GET, allow_all_campaigns=True)
+    if filters.campaign is not None:
+        year = filters.campaign.year
+        title = gettext("%(year)s feature projects ledger, as of %(on)s") % {
+            "year": year,
+            "on": filters.on.isoformat(),
+        }
+    else:
+        year = "all"
+        title = gettext("Feature projects ledger of all years, as of %(on)s") % {"on": filters.on.isoformat()}
+    stamp = filters.on.strftime("%Y%m%d")
+    return exports.xlsx_response(
+        f"{gettext('Ledger')}-{year}-{stamp}.xlsx",
+        gettext("Ledger"),
+        title,
+        exports.ledger_header(),
+        exports.ledger_rows(request.user, filters),
+        [6, 6, 30, 14, 18, 30, 12, 10, 12, 14, 8, 8, 8, 8, 50, 14, 10, 12, 8],
+    )
