@@ -140,6 +140,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localh
 REPORTING_DUE_DAYS = int(os.environ.get("REPORTING_DUE_DAYS", "10"))
 REPORTING_REMIND_DAYS_BEFORE = int(os.environ.get("REPORTING_REMIND_DAYS_BEFORE", "3"))
 EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "private" / "evidence"))
+# The portal's address, for links in e-mails (notifications and reminders).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 # django-concurrency refuses the later of two saves of a plan or report; rows still at version 0
 # (fresh from a fixture) may be reloaded by loaddata.

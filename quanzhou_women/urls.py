@@ -14,6 +14,7 @@ from reporting.views import home
 admin.site.site_header = _("Feature projects of the Quanzhou women's federations")
 admin.site.site_title = _("Campaign portal")
 admin.site.index_title = _("Campaign administration")
+admin.site.site_url = "/tasks/"  # 查看站点: the reporting portal
 
 urlpatterns = [
     path("admin/", admin.site.urls),

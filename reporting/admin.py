@@ -2,7 +2,9 @@
 
 Lists are scoped by ``reporting.access.admin_queryset`` for staff who are not superusers. Report
 status changes go through the portal's review (``reporting.services``), so the status is read-only
-here; saves of a report are refused when somebody else saved it meanwhile (django-concurrency).
+here, and so are step states, indicator values, evidence and transitions; a city administrator's
+correction of a report's texts goes through ``services.report_update``, which refuses it when
+somebody else saved the report meanwhile (django-concurrency).
 """
 
 from concurrency.admin import ConcurrentModelAdmin
@@ -31,9 +33,12 @@ from reporting.models import (
 class MilestoneProgressInline(admin.TabularInline):
     model = MilestoneProgress
     fields = ["milestone", "state", "on_date"]
-    readonly_fields = ["milestone"]
+    readonly_fields = fields  # step states change in the unit's report form (services)
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("milestone")
@@ -42,9 +47,12 @@ class MilestoneProgressInline(admin.TabularInline):
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
     fields = ["indicator", "actual_value"]
-    readonly_fields = ["indicator"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("indicator")

@@ -161,7 +161,7 @@ def notifications_send(
                 continue
             body = notification.message
             if notification.link:
-                body += "\n\n" + notification.link
+                body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
             send_mail(
                 _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
                 body,
@@ -649,12 +649,15 @@ def report_changes(before: dict, after: dict) -> list[Change]:
     return changes
 
 
-def report_changes_since_return(report: ProgressReport) -> list[Change] | None:
+def report_changes_since_return(
+    report: ProgressReport, transitions: list[ReportTransition] | None = None
+) -> list[Change] | None:
     """What changed between the version last returned and the current report (or its resubmission).
 
-    ``None`` if the report was never returned.
+    ``transitions`` are the report's transitions in order, if already loaded. ``None`` if the
+    report was never returned.
     """
-    transitions = list(report.transitions.all())
+    transitions = list(report.transitions.all()) if transitions is None else transitions
     returned = [t for t in transitions if t.action == ReportTransition.Action.RETURN]
     if not returned:
         return None

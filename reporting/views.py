@@ -92,9 +92,10 @@ def tasks(request: HttpRequest) -> HttpResponse:
 @portal_view
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One assignment: its 四定 plan and confirmation record, and every period with its report."""
-    assignment = access.get_assignment(request.user, pk)
-    plan = Plan.objects.filter(assignment=assignment).first()
-    assignment = selectors.assignments_with_reports(access.assignments_for(request.user)).get(pk=pk)
+    assignment = get_object_or_404(
+        selectors.assignments_with_reports(access.assignments_for(request.user)), pk=pk
+    )
+    plan = getattr(assignment, "plan", None)  # preloaded; None before the unit first saves it
     rows = selectors.period_rows([assignment], include_not_open=True)
     changes_after_confirmation = []
     if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
@@ -233,14 +234,15 @@ def report_open(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 def _report_context(request: HttpRequest, report: ProgressReport) -> dict:
     user = request.user
     editable = access.can(user, Action.EDIT_REPORT, report) and access.report_is_editable_by_unit(report)
+    transitions = list(report.transitions.select_related("actor"))
     return {
         "report": report,
         "assignment": report.assignment,
         "milestone_states": report.milestone_states.select_related("milestone"),
         "indicator_values": report.indicator_values.select_related("indicator"),
         "evidence": report.evidence.all(),
-        "transitions": report.transitions.select_related("actor"),
-        "changes": services.report_changes_since_return(report),
+        "transitions": transitions,
+        "changes": services.report_changes_since_return(report, transitions),
         "editable": editable,
         "can_submit": editable and access.can(user, Action.SUBMIT_REPORT, report),
         "can_review": access.can(user, Action.REVIEW_REPORT, report)
@@ -438,7 +440,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
     """报告记录: every report the user may read, newest period first, filterable by status."""
     reports = (
         access.reports_for(request.user)
-        .select_related("assignment__project__campaign", "assignment__unit", "period")
+        .select_related("assignment__project", "assignment__unit", "period__campaign")
         .order_by("-period__starts_on", "assignment__project__number", "assignment__unit__display_order")
     )
     status = request.GET.get("status", "")

@@ -103,3 +103,4 @@ def test_the_send_reminders_command_sends_each_reminder_once(
     assert Notification.objects.count() == 3
     assert len(mail.outbox) == 3
     assert all("第1季度" in message.body for message in mail.outbox)
+    assert all("http://" in message.body for message in mail.outbox)  # an absolute link back

@@ -169,3 +169,45 @@ def test_reviewers_and_leaders_see_no_edit_buttons_on_a_units_report(client, wor
     client.force_login(cast[role])
     response = client.get(reverse("reporting:report", args=[report.pk]))
     assert reverse("reporting:report_edit", args=[report.pk]) not in response.text
+
+
+def test_the_assignment_page_shows_plan_and_periods_with_pinned_queries(
+    client, world, cast, django_assert_num_queries
+):
+    make_report(world, world.a1, cast["reporter_a"], submit=True)
+    client.force_login(cast["liaison"])
+    # session, user, membership; the assignment with project, campaign, unit and plan; its reports
+    # with periods; the campaign's periods; may the liaison confirm (their department follows the
+    # project?); unread notifications; the plan's steps and indicators
+    with django_assert_num_queries(10):
+        response = client.get(reverse("reporting:assignment", args=[world.a1.pk]))
+    assert [row.period.name for row in response.context["rows"]] == [
+        "第1季度",
+        "第2季度",
+        "第3季度",
+        "第4季度",
+    ]
+
+
+def test_the_report_page_shows_content_and_history_with_pinned_queries(
+    client, world, cast, django_assert_num_queries
+):
+    report = make_report(world, world.a1, cast["reporter_a"], submit=True)
+    client.force_login(cast["liaison"])
+    # session, user, membership; the report with assignment, project, campaign, unit and period;
+    # its transitions with actors; may the liaison review; unread notifications; step states,
+    # indicator values and evidence files
+    with django_assert_num_queries(10):
+        response = client.get(reverse("reporting:report", args=[report.pk]))
+    assert response.context["can_review"]
+
+
+def test_the_report_history_page_has_pinned_queries(client, world, cast, django_assert_num_queries):
+    make_report(world, world.a1, cast["reporter_a"], submit=True)
+    make_report(world, world.b1, cast["reporter_b"], submit=True)
+    client.force_login(cast["leader"])
+    # session, user, membership; counts by status; the page count; unread notifications; one page
+    # of reports with project, unit, period and campaign
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reporting:history"))
+    assert len(response.context["reports"]) == 2
