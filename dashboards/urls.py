@@ -8,6 +8,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("status-colours.css", views.status_colours_css, name="status_colours_css"),
     path("ledger.xlsx", views.ledger, name="ledger"),
     path("bulletin/", views.bulletin, name="bulletin"),
     path("projects/<int:pk>/", views.project, name="project"),

@@ -73,4 +73,15 @@
   window.addEventListener("beforeprint", function () {
     Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
   });
+  /* Buttons and links without inline handlers (the content security policy allows no inline
+     script): [data-print] prints the page, [data-open=ID] opens the <details> ID. */
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-open]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var details = document.getElementById(link.getAttribute("data-open"));
+      if (details) { details.open = true; }
+    });
+  });
 })();

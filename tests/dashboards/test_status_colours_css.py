@@ -1,0 +1,14 @@
+"""The status colours reach the pages as a style sheet built from the settings (no inline style)."""
+
+from django.urls import reverse
+
+
+def test_the_style_sheet_follows_the_configured_colours(client, settings):
+    settings.SUPERVISION_STATUS_COLOURS = {
+        **settings.SUPERVISION_STATUS_COLOURS,
+        "overdue": {"background": "#123456", "text": "#fedcba", "mark": "✕"},
+    }
+    response = client.get(reverse("dashboards:status_colours_css"))
+    assert response["Content-Type"].startswith("text/css")
+    assert ".st-overdue{background:#123456;color:#fedcba}" in response.text
+    assert response.text.count(".st-") == len(settings.SUPERVISION_STATUS_COLOURS)
