@@ -31,7 +31,7 @@ def s3_endpoint():
         stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a busy machine starts it slowly
     while True:
         try:
             requests.get(endpoint, timeout=1)
