@@ -48,7 +48,8 @@ def portal_view(view: Callable) -> Callable:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Lead each user to their start page: tasks, review queue, admin, or the login page."""
+    """Lead each user to their start page: the admin (city staff), the review queue (liaisons), the
+    supervision overview (leaders, who read dashboards), my tasks (reporters), or the login page."""
     if not request.user.is_authenticated:
         return redirect("login")
     role = access.role_of(request.user)
@@ -56,6 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
     if role == Role.LIAISON:
         return redirect("reporting:review_queue")
+    if role == Role.LEADER:
+        return redirect("dashboards:overview")
     if role is None:
         raise PermissionDenied
     return redirect("reporting:tasks")

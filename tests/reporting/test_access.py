@@ -227,7 +227,11 @@ def test_an_inactive_reporter_sees_nothing(client, cast, records):
 
 @pytest.mark.parametrize(
     ("role", "target"),
-    [("liaison", "reporting:review_queue"), ("reporter_a", "reporting:tasks"), ("leader", "reporting:tasks")],
+    [
+        ("liaison", "reporting:review_queue"),
+        ("reporter_a", "reporting:tasks"),
+        ("leader", "dashboards:overview"),
+    ],
 )
 def test_the_home_page_leads_each_role_to_its_start_page(client, cast, role, target):
     client.force_login(cast[role])
