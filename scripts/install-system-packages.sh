@@ -2,7 +2,8 @@
 # Installs the Debian packages the portal needs, if they are missing.
 #   always:  libmagic (python-magic checks the type of evidence files by their content)
 #   --test:  Chromium and CJK fonts for the browser tests, gettext for the translation checks,
-#            the PostgreSQL client tools (pg_dump, pg_restore) for the backup tests
+#            the PostgreSQL client tools (pg_dump, pg_restore) for the backup tests, LibreOffice Calc
+#            and poppler-utils to print the exported 一览表 to PDF and read it back
 set -euo pipefail
 missing=()
 ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
@@ -11,6 +12,8 @@ if [ "${1:-}" = "--test" ]; then
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || missing+=(gettext)
   command -v pg_dump >/dev/null || missing+=(postgresql-client)
+  command -v libreoffice >/dev/null || missing+=(libreoffice-calc)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
