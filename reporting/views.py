@@ -70,6 +70,20 @@ def _fail(request: HttpRequest, error: Exception) -> None:
     messages.error(request, text)
 
 
+def _perform(request: HttpRequest, steps: dict, action: str) -> None:
+    """Take the workflow step ``action`` of ``steps`` (action → (callable, success message)): a
+    refused step becomes an error message, an unknown action a 404."""
+    if action not in steps:
+        raise Http404
+    run, done = steps[action]
+    try:
+        run()
+    except services.WorkflowError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, done)
+
+
 @portal_view
 def tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: overdue and due reports, returned reports, and plans to fill in or confirm."""
@@ -208,15 +222,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The plan was returned to the unit."),
         ),
     }
-    if action not in steps:
-        raise Http404
-    run, done = steps[action]
-    try:
-        run()
-    except services.WorkflowError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, done)
+    _perform(request, steps, action)
     return redirect("reporting:assignment", pk=pk)
 
 
@@ -350,15 +356,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The report was returned to the unit."),
         ),
     }
-    if action not in steps:
-        raise Http404
-    run, done = steps[action]
-    try:
-        run()
-    except services.WorkflowError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, done)
+    _perform(request, steps, action)
     if action != "submit" and access.role_of(request.user) == Role.LIAISON:
         return redirect("reporting:review_queue")
     return redirect("reporting:report", pk=pk)
