@@ -6,6 +6,7 @@ that parallel runs with different ``DATABASE_URL`` never meet.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,7 +24,9 @@ from psycopg2 import sql
 from bench.html_form import form_fields
 
 BASE_DIR = Path(settings.BASE_DIR)
-PORTS = range(8106, 8120)
+#: Ports of the app servers: 8106–8119, or ``QW_PORTS=first-last`` (each developer has a range).
+_first, _last = os.environ.get("QW_PORTS", "8106-8119").split("-")
+PORTS = range(int(_first), int(_last) + 1)
 SECRET_KEY = "deployment-tests-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 USERNAME = "chief"
 PASSWORD = "Chief-pw-2014-quanzhou"
@@ -114,7 +117,7 @@ def prepare_stack(environment: dict[str, str]) -> None:
 
 
 def free_port() -> int:
-    """A port of 8106–8119 that nothing listens on."""
+    """A port of ``PORTS`` that nothing listens on."""
     for port in PORTS:
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -123,7 +126,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("No free port in 8106–8119.")
+    raise RuntimeError(f"No free port in {PORTS.start}–{PORTS.stop - 1}.")
 
 
 class AppServer:
@@ -204,3 +207,17 @@ def save_assignment(session: requests.Session, server_url: str, pk: int, **chang
     return session.post(
         f"{server_url}/admin/projects/assignment/{pk}/change/", data=data, timeout=10, allow_redirects=False
     )
+
+
+def log_in_portal(session: requests.Session, server_url: str, username: str, password: str):
+    """Log in through the portal's login page of ``server_url``; return the response after redirects."""
+    page = session.get(f"{server_url}/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{server_url}/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+        timeout=30,
+    )
+    if "sessionid" not in session.cookies:
+        raise AssertionError(f"{username} could not log in: {answer.status_code}")
+    return answer
