@@ -221,3 +221,62 @@ def log_in_portal(session: requests.Session, server_url: str, username: str, pas
     if "sessionid" not in session.cookies:
         raise AssertionError(f"{username} could not log in: {answer.status_code}")
     return answer
+
+
+def create_member(
+    environment: dict[str, str],
+    username: str,
+    organisation: str,
+    role: str = "reporter",
+    password: str = PASSWORD,
+) -> None:
+    """Create the user ``username`` with ``role`` (default 填报员, reporter) in the named organisation."""
+    manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; from units.models import Membership, Organisation; "
+        f"user = User.objects.create_user({username!r}, password={password!r}); "
+        f"Membership.objects.create(user=user, organisation=Organisation.objects.get(name={organisation!r}), "
+        f"role={role!r})",
+    )
+
+
+def portal_report_submit(
+    session: requests.Session,
+    server_url: str,
+    assignment_pk: int,
+    progress: str,
+    evidence: tuple[str, bytes, str] | None = None,
+) -> str:
+    """As a logged-in reporter, start the first open report of an assignment, fill it in, attach
+    ``evidence`` (name, content, type) if given and submit it, through the portal pages.
+
+    Returns the report's path (``/reports/<id>/``); fails loudly if a step is not accepted.
+    """
+    page = session.get(f"{server_url}/assignments/{assignment_pk}/", timeout=30)
+    page.raise_for_status()
+    opens = re.findall(r'action="(/assignments/\d+/periods/\d+/report/)"', page.text)
+    if not opens:
+        raise AssertionError(f"no open report on assignment {assignment_pk}")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    form_page = session.post(f"{server_url}{opens[0]}", data={"csrfmiddlewaretoken": token}, timeout=30)
+    form_page.raise_for_status()
+    edit_url = form_page.url
+    data = form_fields(form_page.text, "report-form")
+    if evidence is not None:
+        uploaded = session.post(
+            edit_url.replace("/edit/", "/evidence/"),
+            data={"csrfmiddlewaretoken": data["csrfmiddlewaretoken"][0]},
+            files={"file": evidence},
+            timeout=30,
+        )
+        if evidence[0] not in uploaded.text:
+            raise AssertionError(f"evidence {evidence[0]} not attached: {uploaded.status_code}")
+    data.update(progress=[progress], percent_complete=["40"], submit=[""])
+    data.pop("save", None)
+    answer = session.post(edit_url, data=data, timeout=30, allow_redirects=False)
+    location = answer.headers.get("Location", "")
+    if answer.status_code != 302 or not re.search(r"/reports/\d+/$", location):
+        raise AssertionError(f"submission not accepted: {answer.status_code} {location}")
+    return location.removeprefix(server_url)
