@@ -173,9 +173,10 @@ class CountyStaff(PortalUser):
             url, data=data, name="admin: save assignment", allow_redirects=False, catch_response=True
         ) as answer:
             location = answer.headers.get("Location", "")
-            refused = "已有其他人保存了" in answer.text or (
-                answer.status_code == 302 and location.endswith(url)
-            )
+            refused = (  # the form's version check (200), or the race after it (back to the form)
+                answer.status_code == 200
+                and ("Record Modified" in answer.text or "已有其他人保存了" in answer.text)
+            ) or (answer.status_code == 302 and location.endswith(url))
             if answer.status_code == 302 and location.endswith("/admin/projects/assignment/"):
                 accepted_tokens.append(token)
                 answer.success()
