@@ -230,7 +230,10 @@ def create_member(
     role: str = "reporter",
     password: str = PASSWORD,
 ) -> None:
-    """Create the user ``username`` with ``role`` (default 填报员, reporter) in the named organisation."""
+    """Create the user ``username`` with ``role`` (default 填报员, reporter) in the named organisation.
+
+    Also makes sure every campaign has its reporting periods (as the portal does when one is set up).
+    """
     manage(
         environment,
         "shell",
@@ -238,7 +241,9 @@ def create_member(
         "from django.contrib.auth.models import User; from units.models import Membership, Organisation; "
         f"user = User.objects.create_user({username!r}, password={password!r}); "
         f"Membership.objects.create(user=user, organisation=Organisation.objects.get(name={organisation!r}), "
-        f"role={role!r})",
+        f"role={role!r})\n"
+        "from projects.models import Campaign; from reporting import services\n"
+        "for campaign in Campaign.objects.all(): services.periods_ensure(campaign=campaign)",
     )
 
 
