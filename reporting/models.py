@@ -160,7 +160,10 @@ class ProgressReport(models.Model):
 
     assignment = models.ForeignKey(
         # A project or unit whose reports exist cannot be deleted: the reports are the record.
-        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="reports"
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.PROTECT, related_name="reports"
