@@ -1,17 +1,21 @@
-"""Load script: 50 simulated staff for 60 seconds against gunicorn on loopback, then count saves.
+"""Load script: 50 simulated users for 60 seconds against gunicorn on loopback, then count what is stored.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_deploy .venv/bin/python -m bench.load
 
-It creates the database ``<name>_bench`` afresh (2014 data, one account per simulated user),
-starts gunicorn on a free port of 8106–8119 with the production settings, runs locust headless
-(``bench/locustfile.py``), and prints throughput, p50, p95 and errors as Markdown for
-``docs/benchmarks.md``. Afterwards it counts that every save the portal accepted is in the
-database: one history row per accepted save, with its unique token. Exit status 1 if any request
-failed or any save is missing.
+It creates the database ``<name>_bench`` afresh (2014 data, the demo data of ``load_demo``, and one
+account per simulated user from ``bench/load_cast.py``: a reporter per responsible unit, liaison
+departments, leaders and admin staff), starts gunicorn on a free port of ``bench.stack.PORTS``
+(``QW_PORTS``) with the production settings and evidence files in a media folder, runs locust
+headless (``bench/locustfile.py``), and prints throughput, p50, p95 and errors as Markdown for
+``docs/benchmarks.md``. Afterwards it counts that nothing accepted was lost: every report whose
+submission the portal accepted is submitted, with its text, its submit transition and its evidence
+file on disk; every admin save accepted has its history row. Exit status 1 if any request failed
+or anything is missing. ``BENCH_KEEP=1`` keeps the database for a look afterwards.
 """
 
 import argparse
 import csv
+import json
 import os
 import statistics
 import subprocess
@@ -48,19 +52,21 @@ def main() -> int:
     name = f"{stack.base_name()}_bench"
     database_url = stack.create_database(name)
     work = Path(tempfile.mkdtemp(prefix="qw-bench-"))
-    environment = stack.server_environment(database_url, static_root=work / "static")
+    environment = stack.server_environment(
+        database_url, static_root=work / "static", DJANGO_MEDIA_ROOT=str(work / "media")
+    )
     stack.prepare_stack(environment)
-    stack.manage(
-        environment,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User\n"
-        f"for n in range(1, {arguments.users} + 1):\n"
-        f"    User.objects.create_superuser(f'bench-user-{{n}}', '', {PASSWORD!r})",
+    _load_demo(environment)
+    cast = json.loads(
+        stack.manage(
+            environment,
+            "shell",
+            "-c",
+            "from bench.load_cast import cast_create; "
+            f"print(cast_create(users={arguments.users}, password={PASSWORD!r}))",
+        ).splitlines()[-1]
     )
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM projects_assignment ORDER BY id")
-        assignment_ids = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT count(*) FROM projects_historicalassignment")
         (history_before,) = cursor.fetchone()
     connection.close()
@@ -68,14 +74,14 @@ def main() -> int:
     workers = arguments.workers or (os.cpu_count() or 1) * 2 + 1
     server = stack.AppServer(environment, workers=workers).start()
     try:
-        sessions, login_seconds = [], []
-        for number in range(1, arguments.users + 1):
+        login_seconds = []
+        for member in cast:
             browser = requests.Session()
             started = time.perf_counter()
-            stack.log_in(browser, server.url, f"bench-user-{number}", PASSWORD)
+            stack.log_in_portal(browser, server.url, member["username"], PASSWORD)
             login_seconds.append(time.perf_counter() - started)
-            sessions.append(browser.cookies["sessionid"])
-        tokens_file = work / "tokens.txt"
+            member["session"] = browser.cookies["sessionid"]
+        tokens_file, submissions_file = work / "tokens.txt", work / "submissions.json"
         subprocess.run(
             [
                 str(Path(sys.executable).with_name("locust")),
@@ -102,9 +108,9 @@ def main() -> int:
             env={
                 **os.environ,
                 "PYTHONPATH": str(BASE_DIR),
-                "BENCH_ASSIGNMENT_IDS": ",".join(map(str, assignment_ids)),
-                "BENCH_SESSIONS": ",".join(sessions),
+                "BENCH_CAST": json.dumps(cast),
                 "BENCH_TOKENS_FILE": str(tokens_file),
+                "BENCH_SUBMISSIONS_FILE": str(submissions_file),
             },
             check=False,
         )
@@ -112,12 +118,17 @@ def main() -> int:
         server.stop()
 
     accepted = [line for line in tokens_file.read_text(encoding="utf-8").splitlines() if line]
+    refused = [
+        line for line in Path(f"{tokens_file}.refused").read_text(encoding="utf-8").splitlines() if line
+    ]
+    submissions = json.loads(submissions_file.read_text(encoding="utf-8"))
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT responsible_person FROM projects_historicalassignment ORDER BY history_id OFFSET %s",
             [history_before],
         )
         stored = [row[0] for row in cursor.fetchall()]
+        lost_reports = _lost_reports(cursor, submissions, work / "media")
     connection.close()
     missing = sorted(set(accepted) - set(stored))
     unexpected = sorted(set(stored) - set(accepted))
@@ -143,11 +154,60 @@ def main() -> int:
             f"{rate:.1f} | {row['50%']} | {row['95%']} | {longest:.0f} |"
         )
     print(
-        f"\nSaves accepted (302): {len(accepted)}; history rows written: {len(stored)}; "
-        f"accepted but missing: {len(missing)}; written but not accepted: {len(unexpected)}"
+        f"\nAdmin saves accepted (302): {len(accepted)}; history rows written: {len(stored)}; "
+        f"accepted but missing: {len(missing)} {missing}; written but not accepted: {len(unexpected)}; "
+        f"refused as concurrent edits (by design, nothing written): {len(refused)}\n"
+        f"Reports submitted and accepted (302 to the report page): {len(submissions)}; "
+        f"lost (not submitted, text, transition or evidence file missing): {len(lost_reports)} {lost_reports}"
     )
-    stack.drop_database(name)
-    return 1 if failures or missing or len(stored) != len(accepted) else 0
+    if not os.environ.get("BENCH_KEEP"):
+        stack.drop_database(name)
+    return 1 if failures or missing or lost_reports or len(stored) != len(accepted) else 0
+
+
+def _load_demo(environment: dict[str, str]) -> None:
+    """Add the demo data (``load_demo``, which runs only with DJANGO_DEBUG=1) to the bench database.
+
+    ``load_demo`` keeps its passwords in ``.local/demo-passwords``: the developer's file is put back.
+    """
+    passwords = BASE_DIR / ".local" / "demo-passwords"
+    kept = passwords.read_bytes() if passwords.exists() else None
+    try:
+        stack.manage({**environment, "DJANGO_DEBUG": "1"}, "load_demo")
+    finally:
+        if kept is None:
+            passwords.unlink(missing_ok=True)
+        else:
+            passwords.write_bytes(kept)
+
+
+def _lost_reports(cursor, submissions: list[dict], media_root: Path) -> list[int]:
+    """The ids of accepted submissions that are not stored whole.
+
+    Whole means: the report is submitted, its progress text carries the submission's token, it has
+    a submit transition, and each of its evidence rows has its file in the media storage.
+    """
+    lost = []
+    for submission in submissions:
+        cursor.execute(
+            "SELECT r.status, r.progress, "
+            "(SELECT count(*) FROM reporting_reporttransition t WHERE t.report_id = r.id AND t.action = 'submit'), "
+            "(SELECT array_agg(e.file) FROM reporting_evidence e WHERE e.report_id = r.id) "
+            "FROM reporting_progressreport r WHERE r.id = %s",
+            [submission["report"]],
+        )
+        row = cursor.fetchone()
+        whole = (
+            row is not None
+            and row[0] == "submitted"
+            and submission["token"] in row[1]
+            and row[2] >= 1
+            and bool(row[3])
+            and all((media_root / name).is_file() for name in row[3])
+        )
+        if not whole:
+            lost.append(submission["report"])
+    return lost
 
 
 if __name__ == "__main__":

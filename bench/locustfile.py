@@ -1,81 +1,199 @@
-"""Locust users of the load script (``bench/load.py``): county staff reading and saving 四定 plans.
+"""Locust users of the load script (``bench/load.py``): the end-of-quarter rush on the portal.
 
-Each simulated user works in the session of its own account (``bench-user-N``; ``load.py`` logs
-them in before the run, so that the deliberately slow password hashing of 50 simultaneous logins
-does not fill the measured minute), mostly reads admin pages and now and then saves one
-assignment's 四定 fields with a unique token as responsible person. The tokens of every save that
-the portal accepted (302) are written to ``$BENCH_TOKENS_FILE`` when the run ends, so that
-``load.py`` can check that none was lost.
+Three kinds of users, each in the session of its own account (``load.py`` logs them in before the
+run, so that the deliberately slow password hashing of 50 simultaneous logins does not fill the
+measured minute):
+
+- ``Reporter`` (填报员, one per responsible unit): looks at the tasks page, opens an assignment,
+  starts the report of a period still open, fills in the form, attaches a small PDF (佐证材料)
+  and submits it for review — all through the portal pages, as in a browser. The report id and
+  the unique token written into the progress text of every submission the portal accepted (a
+  redirect to the report page) go to ``$BENCH_SUBMISSIONS_FILE`` when the run ends, so that
+  ``load.py`` can check that none was lost. A reporter whose unit has no open period left only
+  reads.
+- ``Reader`` (liaison departments and leaders): reads the tasks page, the review queue, the
+  report records and assignment pages.
+- ``CountyStaff`` (city staff in the admin): reads the assignment list and saves 四定 plans in
+  the admin, with a token each (accepted ones in ``$BENCH_TOKENS_FILE``; saves refused because
+  another user saved the same plan first — django-concurrency, by design — in ``….refused``).
 """
 
 import datetime
 import itertools
+import json
 import os
 import random
+import re
 
 from locust import HttpUser, between, events, task
 
 from bench.html_form import form_fields
 
-ASSIGNMENT_IDS = [int(pk) for pk in os.environ["BENCH_ASSIGNMENT_IDS"].split(",")]
-SESSIONS = os.environ["BENCH_SESSIONS"].split(",")
-_user_numbers = itertools.count(1)
+CAST = json.loads(os.environ["BENCH_CAST"])  # [{"username", "role", "session", "assignments"}]
+REPORTERS = [member for member in CAST if member["role"] == "reporter"]
+READERS = [member for member in CAST if member["role"] in {"liaison", "leader"}]
+STAFF = [member for member in CAST if member["role"] == "staff"]
+ASSIGNMENT_IDS = sorted({pk for member in CAST for pk in member["assignments"]})
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + b"%" * 2000
+
+_members = {kind: itertools.count() for kind in ("reporter", "reader", "staff")}
 accepted_tokens: list[str] = []
+refused_tokens: list[str] = []
+accepted_submissions: list[dict] = []
+
+OPEN_REPORT = re.compile(r'action="(/assignments/\d+/periods/\d+/report/)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REPORT_PAGE = re.compile(r"/reports/(\d+)/$")
 
 
-class CountyStaff(HttpUser):
-    """A member of staff with the admin open: browses lists and plans, saves a plan now and then."""
+class PortalUser(HttpUser):
+    """A user with the portal open in the session of its cast member (``fixed_count``: one each)."""
 
+    abstract = True
     wait_time = between(0.5, 1.5)
+    kind = ""
+    members: list[dict] = []
 
     def on_start(self) -> None:
-        self.number = next(_user_numbers)
-        self.saves = itertools.count(1)
-        self.client.cookies.set("sessionid", SESSIONS[self.number - 1])
+        self.member = self.members[next(_members[self.kind])]  # one locust user per cast member
+        self.client.cookies.set("sessionid", self.member["session"])
 
-    @task(2)
-    def read_index(self) -> None:
-        self.client.get("/admin/", name="admin index")
+
+class Reporter(PortalUser):
+    """填报员 of one responsible unit: fills in and submits its reports with a PDF attached."""
+
+    fixed_count = len(REPORTERS)
+    kind, members = "reporter", REPORTERS
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.submissions = itertools.count(1)
+        self.nothing_open = False
+
+    @task(1)
+    def read_tasks(self) -> None:
+        self.client.get("/tasks/", name="portal: tasks")
 
     @task(3)
-    def read_assignment_list(self) -> None:
-        self.client.get("/admin/projects/assignment/", name="assignment list")
+    def submit_report(self) -> None:
+        if self.nothing_open:
+            self.client.get(
+                f"/assignments/{random.choice(self.member['assignments'])}/", name="portal: assignment"
+            )
+            return
+        for pk in self.member["assignments"]:
+            page = self.client.get(f"/assignments/{pk}/", name="portal: assignment")
+            opens = OPEN_REPORT.findall(page.text)
+            if opens:
+                break
+        else:
+            self.nothing_open = True
+            return
+        token = CSRF.search(page.text).group(1)
+        form_page = self.client.post(
+            opens[0], data={"csrfmiddlewaretoken": token}, name="portal: open report"
+        )
+        edit_url = form_page.url.removeprefix(self.host)
+        data = form_fields(form_page.text, "report-form")
+        mark = f"进度-{self.member['username']}-{next(self.submissions)}"
+        self.client.post(
+            edit_url.replace("/edit/", "/evidence/"),
+            data={"csrfmiddlewaretoken": data["csrfmiddlewaretoken"][0]},
+            files={"file": ("活动台账.pdf", EVIDENCE_PDF, "application/pdf")},
+            name="portal: upload evidence",
+        )
+        data.update(progress=[f"{mark}：开展调研12次，走访群众300人"], percent_complete=["40"], submit=[""])
+        data.pop("save", None)
+        with self.client.post(
+            edit_url, data=data, name="portal: submit report", allow_redirects=False, catch_response=True
+        ) as answer:
+            location = answer.headers.get("Location", "")
+            found = REPORT_PAGE.search(location)
+            if answer.status_code == 302 and found:
+                accepted_submissions.append({"report": int(found.group(1)), "token": mark})
+                answer.success()
+            else:
+                answer.failure(f"submit answered {answer.status_code} {location}")
+
+
+class Reader(PortalUser):
+    """A liaison department (联系部室) or leader: reads tasks, the review queue and assignments."""
+
+    fixed_count = len(READERS)
+    kind, members = "reader", READERS
 
     @task(2)
-    def read_project_list(self) -> None:
-        self.client.get("/admin/projects/featureproject/?q=妇女", name="project list (search)")
+    def read_tasks(self) -> None:
+        self.client.get("/tasks/", name="portal: tasks")
 
     @task(2)
+    def read_review_queue(self) -> None:
+        self.client.get("/review/", name="portal: review queue")
+
+    @task(1)
     def read_history(self) -> None:
-        pk = random.choice(ASSIGNMENT_IDS)
-        self.client.get(f"/admin/projects/assignment/{pk}/history/", name="assignment history")
+        self.client.get("/reports/", name="portal: report records")
 
     @task(2)
+    def read_assignment(self) -> None:
+        if self.member["assignments"]:  # a department that follows no project has none
+            pk = random.choice(self.member["assignments"])
+            self.client.get(f"/assignments/{pk}/", name="portal: assignment")
+
+
+class CountyStaff(PortalUser):
+    """A member of the city staff with the admin open: browses lists and saves a plan now and then."""
+
+    fixed_count = len(STAFF)
+    kind, members = "staff", STAFF
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.saves = itertools.count(1)
+
+    @task(2)
+    def read_assignment_list(self) -> None:
+        self.client.get("/admin/projects/assignment/", name="admin: assignment list")
+
+    @task(1)
     def save_assignment(self) -> None:
         pk = random.choice(ASSIGNMENT_IDS)
         url = f"/admin/projects/assignment/{pk}/change/"
-        page = self.client.get(url, name="assignment change form")
+        page = self.client.get(url, name="admin: assignment change form")
         data = form_fields(page.text, "assignment_form")
-        token = f"负责人-{self.number}-{next(self.saves)}"
+        token = f"负责人-{self.member['username']}-{next(self.saves)}"
         data.update(
             target=[f"{token} 的目标：建成示范点 3 个"],
             deadline=[datetime.date(2014, 12, 31).isoformat()],
             responsible_person=[token],
             responsible_person_position=["主席"],
-            responsible_person_phone=[f"0595-{self.number:04d}"],
+            responsible_person_phone=["0595-0000"],
         )
         with self.client.post(
-            url, data=data, name="save assignment", allow_redirects=False, catch_response=True
+            url, data=data, name="admin: save assignment", allow_redirects=False, catch_response=True
         ) as answer:
-            if answer.status_code == 302:
+            location = answer.headers.get("Location", "")
+            refused = (  # the form's version check (200), or the race after it (back to the form)
+                answer.status_code == 200
+                and ("Record Modified" in answer.text or "已有其他人保存了" in answer.text)
+            ) or (answer.status_code == 302 and location.endswith(url))
+            if answer.status_code == 302 and location.endswith("/admin/projects/assignment/"):
                 accepted_tokens.append(token)
                 answer.success()
+            elif refused:  # another user saved the same plan first: refused with a message, by design
+                refused_tokens.append(token)
+                answer.success()
             else:
-                answer.failure(f"save answered {answer.status_code}")
+                errors = re.findall(r'class="errorlist[^"]*"[^>]*><li>([^<]*)', answer.text)
+                answer.failure(f"save answered {answer.status_code} {location}: {errors[:2]}")
 
 
 @events.test_stop.add_listener
-def write_tokens(**_kwargs) -> None:
-    """Write the tokens of the accepted saves, one a line."""
+def write_accepted(**_kwargs) -> None:
+    """Write what the portal accepted: admin save tokens (one a line) and submissions (JSON)."""
     with open(os.environ["BENCH_TOKENS_FILE"], "w", encoding="utf-8") as out:
         out.write("\n".join(accepted_tokens))
+    with open(os.environ["BENCH_TOKENS_FILE"] + ".refused", "w", encoding="utf-8") as out:
+        out.write("\n".join(refused_tokens))
+    with open(os.environ["BENCH_SUBMISSIONS_FILE"], "w", encoding="utf-8") as out:
+        json.dump(accepted_submissions, out, ensure_ascii=False)

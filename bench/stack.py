@@ -6,6 +6,7 @@ that parallel runs with different ``DATABASE_URL`` never meet.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,7 +24,9 @@ from psycopg2 import sql
 from bench.html_form import form_fields
 
 BASE_DIR = Path(settings.BASE_DIR)
-PORTS = range(8106, 8120)
+#: Ports of the app servers: 8106–8119, or ``QW_PORTS=first-last`` (each developer has a range).
+_first, _last = os.environ.get("QW_PORTS", "8106-8119").split("-")
+PORTS = range(int(_first), int(_last) + 1)
 SECRET_KEY = "deployment-tests-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 USERNAME = "chief"
 PASSWORD = "Chief-pw-2014-quanzhou"
@@ -114,7 +117,7 @@ def prepare_stack(environment: dict[str, str]) -> None:
 
 
 def free_port() -> int:
-    """A port of 8106–8119 that nothing listens on."""
+    """A port of ``PORTS`` that nothing listens on."""
     for port in PORTS:
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -123,7 +126,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("No free port in 8106–8119.")
+    raise RuntimeError(f"No free port in {PORTS.start}–{PORTS.stop - 1}.")
 
 
 class AppServer:
@@ -204,3 +207,81 @@ def save_assignment(session: requests.Session, server_url: str, pk: int, **chang
     return session.post(
         f"{server_url}/admin/projects/assignment/{pk}/change/", data=data, timeout=10, allow_redirects=False
     )
+
+
+def log_in_portal(session: requests.Session, server_url: str, username: str, password: str):
+    """Log in through the portal's login page of ``server_url``; return the response after redirects."""
+    page = session.get(f"{server_url}/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{server_url}/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+        timeout=30,
+    )
+    if "sessionid" not in session.cookies:
+        raise AssertionError(f"{username} could not log in: {answer.status_code}")
+    return answer
+
+
+def create_member(
+    environment: dict[str, str],
+    username: str,
+    organisation: str,
+    role: str = "reporter",
+    password: str = PASSWORD,
+) -> None:
+    """Create the user ``username`` with ``role`` (default 填报员, reporter) in the named organisation.
+
+    Also makes sure every campaign has its reporting periods (as the portal does when one is set up).
+    """
+    manage(
+        environment,
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; from units.models import Membership, Organisation; "
+        f"user = User.objects.create_user({username!r}, password={password!r}); "
+        f"Membership.objects.create(user=user, organisation=Organisation.objects.get(name={organisation!r}), "
+        f"role={role!r})\n"
+        "from projects.models import Campaign; from reporting import services\n"
+        "for campaign in Campaign.objects.all(): services.periods_ensure(campaign=campaign)",
+    )
+
+
+def portal_report_submit(
+    session: requests.Session,
+    server_url: str,
+    assignment_pk: int,
+    progress: str,
+    evidence: tuple[str, bytes, str] | None = None,
+) -> str:
+    """As a logged-in reporter, start the first open report of an assignment, fill it in, attach
+    ``evidence`` (name, content, type) if given and submit it, through the portal pages.
+
+    Returns the report's path (``/reports/<id>/``); fails loudly if a step is not accepted.
+    """
+    page = session.get(f"{server_url}/assignments/{assignment_pk}/", timeout=30)
+    page.raise_for_status()
+    opens = re.findall(r'action="(/assignments/\d+/periods/\d+/report/)"', page.text)
+    if not opens:
+        raise AssertionError(f"no open report on assignment {assignment_pk}")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    form_page = session.post(f"{server_url}{opens[0]}", data={"csrfmiddlewaretoken": token}, timeout=30)
+    form_page.raise_for_status()
+    edit_url = form_page.url
+    data = form_fields(form_page.text, "report-form")
+    if evidence is not None:
+        uploaded = session.post(
+            edit_url.replace("/edit/", "/evidence/"),
+            data={"csrfmiddlewaretoken": data["csrfmiddlewaretoken"][0]},
+            files={"file": evidence},
+            timeout=30,
+        )
+        if evidence[0] not in uploaded.text:
+            raise AssertionError(f"evidence {evidence[0]} not attached: {uploaded.status_code}")
+    data.update(progress=[progress], percent_complete=["40"], submit=[""])
+    data.pop("save", None)
+    answer = session.post(edit_url, data=data, timeout=30, allow_redirects=False)
+    location = answer.headers.get("Location", "")
+    if answer.status_code != 302 or not re.search(r"/reports/\d+/$", location):
+        raise AssertionError(f"submission not accepted: {answer.status_code} {location}")
+    return location.removeprefix(server_url)

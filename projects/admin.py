@@ -5,7 +5,6 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
-from concurrency.admin import ConcurrentModelAdmin
 from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from projects.resources import (
     IndicatorResource,
     MilestoneResource,
 )
-from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline
+from quanzhou_women.lib.admin import ConflictRefusingAdmin, PortalModelAdmin, PortalTabularInline
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 from reporting.access import ScopedAdminMixin
@@ -175,7 +174,7 @@ class AssignmentAdminForm(ConcurrentForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, ConcurrentModelAdmin, PortalModelAdmin):
+class AssignmentAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, ConflictRefusingAdmin, PortalModelAdmin):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
 
     The hidden ``version`` makes the later of two concurrent saves fail with a message instead of

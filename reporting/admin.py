@@ -7,7 +7,7 @@ correction of a report's texts goes through ``services.report_update``, which re
 somebody else saved the report meanwhile (django-concurrency).
 """
 
-from concurrency.admin import ConcurrentModelAdmin
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from quanzhou_women.lib.admin import ConflictRefusingAdmin
 from reporting import services
 from reporting.access import ScopedAdminMixin
 from reporting.models import (
@@ -94,7 +95,7 @@ class ReportTransitionInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ScopedAdminMixin, ConcurrentModelAdmin):
+class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
     """Progress reports by campaign, project, unit and period, with their review history."""
 
     list_display = ["assignment", "period", "status", "percent_complete", "submitted_at", "is_demo"]
@@ -132,18 +133,25 @@ class ProgressReportAdmin(ScopedAdminMixin, ConcurrentModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: ProgressReport, form, change: bool) -> None:
-        """Save the texts through ``services.report_update``, which refuses a stale version."""
-        services.report_update(
-            report=obj,
-            actor=request.user,
-            version=obj.version,  # as posted: the version the page was opened at
-            progress=obj.progress,
-            percent_complete=obj.percent_complete,
-            problems=obj.problems,
-            next_steps=obj.next_steps,
-            milestone_states={},
-            indicator_values={},
-        )
+        """Save the texts through ``services.report_update``, which refuses a stale version.
+
+        A save that lost the race after the form's version check is refused like any other
+        concurrent edit (``ConflictRefusingAdmin``): nothing is written.
+        """
+        try:
+            services.report_update(
+                report=obj,
+                actor=request.user,
+                version=obj.version,  # as posted: the version the page was opened at
+                progress=obj.progress,
+                percent_complete=obj.percent_complete,
+                problems=obj.problems,
+                next_steps=obj.next_steps,
+                milestone_states={},
+                indicator_values={},
+            )
+        except services.ConcurrentEditError as error:
+            raise RecordModifiedError(target=obj) from error
 
 
 class PlanTransitionInline(admin.TabularInline):

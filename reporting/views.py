@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanzhou_women.media import attachment_response
 from reporting import access, selectors, services
 from reporting.access import Action, Role
 from reporting.forms import (
@@ -402,17 +403,14 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to a user who may read its report, under its original name.
 
-    The Content-Disposition header carries the name as RFC 6266 / RFC 5987 ``filename*`` (UTF-8),
-    which browsers, Excel and WPS show in Chinese.
+    Always a download (``quanzhou_women.media.attachment_response``: attachment, nosniff, a
+    sandboxing policy), never shown inline; 404 when the stored file is missing.
     """
     evidence = access.get_evidence(request.user, pk)
     try:
-        handle = evidence.file.open("rb")
+        return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
 
 
 @portal_view

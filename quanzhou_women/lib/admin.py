@@ -1,10 +1,14 @@
 """The base classes of every admin page of the portal."""
 
-from django.contrib import admin
+from concurrency.admin import ConcurrentModelAdmin
+from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
+from concurrency.exceptions import RecordModifiedError
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 RELATED_HISTORY_LIMIT = 100
@@ -55,6 +59,33 @@ class PortalModelAdmin(SimpleHistoryAdmin):
         related.sort(key=lambda record: record.history_date, reverse=True)
         context = {"related_history": related[:RELATED_HISTORY_LIMIT], **(extra_context or {})}
         return super().history_view(request, str(pk), context)
+
+
+class ConflictRefusingAdmin(ConcurrentModelAdmin):
+    """An admin whose later of two concurrent saves is refused and said so, never dropped silently.
+
+    django-concurrency checks the hidden ``version`` when the form is validated; a save that loses
+    the race after that check (another save committed in between) raises ``RecordModifiedError`` at
+    the write. django-concurrency's default swallows it there and still saves the inlines and
+    answers "changed successfully" — a lost save acknowledged, found by the load script
+    (``bench/load.py``). Here the error aborts the whole save (its transaction rolls back: no row,
+    no inline, no history), and the user is sent back to the change page with an error message.
+    """
+
+    list_editable_policy = CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL  # save_model re-raises
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            messages.error(
+                request,
+                _(
+                    "Somebody else saved this record after you opened it. Your changes were not "
+                    "saved: check the other changes and enter yours again."
+                ),
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class VerboseUniqueInlineFormSet(BaseInlineFormSet):

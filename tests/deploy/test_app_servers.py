@@ -122,3 +122,48 @@ def test_saves_during_a_graceful_reload_are_all_answered_and_all_stored(app_serv
         stored = [row[0] for row in cursor.fetchall()]
     connection.close()
     assert stored == [f"重载-{number}" for number in range(40)]
+
+
+def _report_row(database_url: str, report_path: str) -> tuple[str, str, int, list[str]]:
+    """(status, progress, number of submit transitions, evidence file names) of the report at ``report_path``."""
+    report_id = int(report_path.rstrip("/").rsplit("/", 1)[1])
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.status, r.progress, "
+            "(SELECT count(*) FROM reporting_reporttransition t WHERE t.report_id = r.id AND t.action = 'submit'), "
+            "(SELECT coalesce(array_agg(e.original_name), '{}') FROM reporting_evidence e WHERE e.report_id = r.id) "
+            "FROM reporting_progressreport r WHERE r.id = %s",
+            [report_id],
+        )
+        row = cursor.fetchone()
+    connection.close()
+    return row
+
+
+def test_a_report_submitted_through_the_portal_survives_restarting_the_app_server(
+    app_servers, stack_environment, tmp_path
+):
+    database_url = stack_environment["DATABASE_URL"]
+    stack.create_member(stack_environment, "restart-reporter", "晋江市妇联")
+    (server,) = app_servers(1, DJANGO_MEDIA_ROOT=str(tmp_path / "media"))
+    assignment_id, _, _ = _assignment(database_url, 2, "晋江市妇联")
+    browser = requests.Session()
+    stack.log_in_portal(browser, server.url, "restart-reporter", stack.PASSWORD)
+    report_path = stack.portal_report_submit(
+        browser,
+        server.url,
+        assignment_id,
+        "重启前提交：开展调研8次",
+        evidence=("台账.pdf", PDF, "application/pdf"),
+    )
+
+    server.stop()
+    server.start()
+
+    assert _report_row(database_url, report_path) == ("submitted", "重启前提交：开展调研8次", 1, ["台账.pdf"])
+    page = browser.get(f"{server.url}{report_path}", timeout=10)
+    assert page.status_code == 200 and "/login/" not in page.url, "the session was lost in the restart"
+    assert "重启前提交：开展调研8次" in page.text and "台账.pdf" in page.text
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -1,5 +1,6 @@
 """``manage.py backup_portal`` and ``restore_portal`` (``make backup``, ``make restore``) lose nothing."""
 
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,56 @@ MEDIA_FILES = {
     "evidence/2014/2/photo.jpg": b"\xff\xd8\xff\xe0 a photo",
     "readme.txt": "佐证材料".encode(),
 }
+
+#: Real reports: a reporter of 惠安县妇联 submits its Q1 and Q2 reports with evidence uploaded
+#: through ``services.evidence_add`` (as the portal does); prints each evidence's report id,
+#: original name and stored name.
+MAKE_REPORTS = """
+import json
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from projects.models import Assignment, Campaign
+from reporting import services
+from units.models import Membership, Organisation
+
+unit = Organisation.objects.get(name="惠安县妇联")
+reporter = User.objects.create_user("hui-an-reporter", password="x")
+Membership.objects.create(user=reporter, organisation=unit, role=Membership.Role.REPORTER)
+periods = services.periods_ensure(campaign=Campaign.objects.get(year=2014))
+files = json.loads(FILES)
+stored = []
+for number, (period, (name, content)) in enumerate(zip(periods, files.items()), start=1):
+    assignment = Assignment.objects.filter(unit=unit).order_by("pk").first()
+    report = services.report_start(assignment=assignment, period=period, actor=reporter)
+    services.report_update(
+        report=report, actor=reporter, version=report.version, progress=f"第{number}季度：开展活动{number}次",
+        percent_complete=25 * number, problems="", next_steps="", milestone_states={}, indicator_values={},
+    )
+    evidence = services.evidence_add(
+        report=report, actor=reporter, upload=SimpleUploadedFile(name, bytes.fromhex(content))
+    )
+    services.report_submit(report=report, actor=reporter)
+    stored.append([report.pk, evidence.original_name, evidence.file.name])
+print(json.dumps(stored))
+"""
+
+#: Every report with its evidence, read back through the storage: (report id, status, progress,
+#: original name, content as hex).
+READ_REPORTS = """
+import json
+from reporting.models import Evidence
+print(json.dumps(sorted(
+    [e.report_id, e.report.status, e.report.progress, e.original_name, e.file.open("rb").read().hex()]
+    for e in Evidence.objects.select_related("report")
+)))
+"""
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+EVIDENCE = {"第一季度台账.pdf": PDF, "活动照片.png": PNG}
 
 
 def _every_row(database_url: str) -> dict[str, list[str]]:
@@ -68,8 +119,16 @@ def test_a_backup_restored_into_a_fresh_database_gives_back_every_row_and_file(d
         path = tmp_path / "media-source" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    files = json.dumps({name: content.hex() for name, content in EVIDENCE.items()})
+    uploaded = json.loads(
+        stack.manage(source, "shell", "-c", f"FILES = {files!r}\n{MAKE_REPORTS}").splitlines()[-1]
+    )
+    assert [name for _report, name, _stored in uploaded] == list(EVIDENCE)
+    reports_before = json.loads(stack.manage(source, "shell", "-c", READ_REPORTS).splitlines()[-1])
     original = _every_row(source_url)
     assert len(original["projects_assignment"]) == 29 and original["projects_historicalassignment"]
+    assert len(original["reporting_progressreport"]) == 2 and len(original["reporting_evidence"]) == 2
+    media_before = _media(tmp_path / "media-source")
 
     output = stack.manage(source, "backup_portal", "--output-dir", str(tmp_path / "backups"))
     (backup,) = (tmp_path / "backups").iterdir()
@@ -81,7 +140,14 @@ def test_a_backup_restored_into_a_fresh_database_gives_back_every_row_and_file(d
     stack.manage(target, "restore_portal", str(backup), "--no-input")
 
     assert _every_row(target_url) == original
-    assert _media(tmp_path / "media-target") == MEDIA_FILES
+    assert _media(tmp_path / "media-target") == media_before
+    for _report, _name, stored_name in uploaded:
+        assert stored_name.startswith("evidence/") and stored_name in media_before
+    reports_after = json.loads(stack.manage(target, "shell", "-c", READ_REPORTS).splitlines()[-1])
+    assert reports_after == reports_before
+    assert [
+        (status, name, bytes.fromhex(content)) for _id, status, _progress, name, content in reports_after
+    ] == [("submitted", name, content) for name, content in EVIDENCE.items()]
 
 
 def test_restoring_over_a_changed_database_puts_back_the_state_of_the_backup(databases, tmp_path):

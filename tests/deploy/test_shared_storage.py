@@ -2,20 +2,24 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import boto3
+import psycopg2
 import pytest
 import requests
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from bench import stack
 from bench.stack import free_port
 from maintenance.services import _storage_files
+from tests.deploy.conftest import requires_postgresql
 
 BUCKET = "quanzhou-women-media"
 KEYS = {"DJANGO_S3_ACCESS_KEY_ID": "testing", "DJANGO_S3_SECRET_ACCESS_KEY": "testing"}
@@ -145,3 +149,54 @@ def _s3_storage(endpoint: str) -> dict:
         endpoint,
     )
     return json.loads(result.stdout)
+
+
+@requires_postgresql
+def test_evidence_uploaded_on_one_gunicorn_server_is_downloaded_on_the_other_from_the_bucket(
+    s3_endpoint, app_servers, stack_environment
+):
+    endpoint, client = s3_endpoint
+    stack.create_member(stack_environment, "s3-reporter", "南安市妇联")
+    bucket = {
+        "DJANGO_S3_BUCKET": BUCKET,
+        "DJANGO_S3_ENDPOINT_URL": endpoint,
+        "DJANGO_S3_REGION": "us-east-1",
+        "DJANGO_MEDIA_ROOT": "/nonexistent-media",  # nothing may land on a server's own disk
+        **KEYS,
+    }
+    first, second = app_servers(2, **bucket)
+    with psycopg2.connect(stack_environment["DATABASE_URL"]) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.id FROM projects_assignment a JOIN units_organisation o ON o.id = a.unit_id "
+            "JOIN projects_featureproject p ON p.id = a.project_id WHERE o.name = '南安市妇联' AND p.number = 4"
+        )
+        (assignment_id,) = cursor.fetchone()
+    connection.close()
+    photo = PNG + "南安 第一季度".encode()
+    browser = requests.Session()
+    stack.log_in_portal(browser, first.url, "s3-reporter", stack.PASSWORD)
+
+    report_path = stack.portal_report_submit(
+        browser,
+        first.url,
+        assignment_id,
+        "在第一台服务器上提交",
+        evidence=("活动照片.png", photo, "image/png"),
+    )
+
+    page = browser.get(f"{second.url}{report_path}", timeout=10)
+    assert page.status_code == 200 and "活动照片.png" in page.text
+    (download_path,) = set(re.findall(r'href="(/evidence/\d+/)"', page.text))
+    download = browser.get(f"{second.url}{download_path}", timeout=10)
+    assert download.status_code == 200
+    assert download.content == photo
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    keys = [item["Key"] for item in client.list_objects_v2(Bucket=BUCKET, Prefix="evidence/")["Contents"]]
+    assert any(client.get_object(Bucket=BUCKET, Key=key)["Body"].read() == photo for key in keys)
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)

@@ -2,6 +2,7 @@
 message, in the portal and in the admin alike; the earlier one stays."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from projects.models import Assignment
@@ -181,3 +182,48 @@ def test_the_city_corrects_a_submitted_report_in_the_admin_through_the_services(
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.progress, report.status) == ("开展调研12次（市妇联更正）", "submitted")
+
+
+def _commit_another_save_just_before(table: str):
+    """An execute wrapper: right before the first UPDATE of ``table``, another save bumps the version.
+
+    This is the race the form's version check cannot see: the other save commits after the form
+    was validated and before this save writes.
+    """
+    bumped = []
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.startswith(f'UPDATE "{table}"') and not bumped:
+            bumped.append(sql)
+            execute(f'UPDATE "{table}" SET "version" = "version" + 1', (), False, context)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_save_that_loses_the_race_after_the_form_check_is_refused_not_dropped(client, world, cast):
+    world.a1.refresh_from_db()
+    history_before = world.a1.history.count()
+    client.force_login(cast["superuser"])
+    url = reverse("admin:projects_assignment_change", args=[world.a1.pk])
+    opened = client.get(url).context["adminform"].form["version"].value()
+    data = _admin_assignment_form(world.a1, "管理员的修改", opened)
+    data |= {  # a new step in the inline: it must not be saved either
+        "milestones-TOTAL_FORMS": 1,
+        "milestones-0-order": 2,
+        "milestones-0-title": "新步骤",
+        "milestones-0-due_on": "2014-06-30",
+    }
+
+    with connection.execute_wrapper(_commit_another_save_just_before("projects_assignment")):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == url  # back to the form, not "changed successfully"
+    page = client.get(url)
+    assert "已有其他人保存了此记录" in page.text
+    world.a1.refresh_from_db()
+    assert world.a1.target == "建成示范点"
+    assert world.a1.history.count() == history_before
+    assert list(world.a1.milestones.values_list("title", flat=True)) == ["调研摸底"]

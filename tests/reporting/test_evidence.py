@@ -130,3 +130,48 @@ def test_a_removed_evidence_file_is_deleted_from_disk(world, cast, draft, django
         services.evidence_delete(evidence=evidence, actor=cast["reporter_a"])
     assert not Evidence.objects.exists()
     assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["活动照片.png", "报告.html", "报告.pdf"],
+)
+def test_an_upload_whose_content_is_html_is_refused_by_the_type_check_whatever_its_name(
+    world, cast, draft, name
+):
+    page = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+    with pytest.raises(ValidationError) as refused:
+        services.evidence_add(report=draft, actor=cast["reporter_a"], upload=upload(name, page, "image/png"))
+
+    assert refused.value.code == "bad_type"
+    assert "text/html" in refused.value.messages[0]
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("照片.png", png_bytes(), "image/png"),
+        ("总结.pdf", pdf_bytes(), "application/pdf"),
+        (
+            "台账.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_every_evidence_download_is_an_attachment_the_browser_may_not_sniff_or_run(
+    client, world, cast, draft, name, content, content_type
+):
+    evidence = services.evidence_add(report=draft, actor=cast["reporter_a"], upload=upload(name, content))
+    client.force_login(cast["liaison"])
+
+    response = client.get(reverse("reporting:evidence_download", args=[evidence.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == content
