@@ -140,6 +140,7 @@ def test_the_admin_refuses_a_stale_save_of_a_plan_made_meanwhile_in_the_portal(c
     )
     response = client.post(url, _admin_assignment_form(world.a1, "管理员的修改", opened))
     assert response.status_code == 200  # the form comes back instead of saving
+    assert "他人已在您打开后保存了这条记录" in response.text  # in Chinese, not django-concurrency's English
     world.a1.refresh_from_db()
     assert world.a1.target == "单位的修改"
 
