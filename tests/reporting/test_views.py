@@ -138,6 +138,7 @@ def test_the_tasks_page_lists_overdue_reports_first_with_pinned_queries(
     assert {(row.assignment, row.period) for row in todo} >= {(world.a2, world.q1)}
     assert (world.a1, world.q1) not in {(row.assignment, row.period) for row in todo}
     assert "逾期未报" in response.text
+    assert "份已逾期</span>。" in response.text and "，其中" in response.text  # Chinese punctuation
 
 
 def test_the_review_queue_lists_submitted_reports_of_the_followed_projects(
