@@ -17,6 +17,7 @@ from dashboards import exports, selectors
 from dashboards.status import SEVERITY, Status, colours, rules
 from projects.models import Assignment
 from reporting import access
+from units.models import Organisation
 
 
 def portal_role_required(view):
@@ -73,7 +74,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 @portal_role_required
 def department(request: HttpRequest, pk: int) -> HttpResponse:
     """A liaison department's overview: the projects it follows, their units, and its review backlog."""
-    organisation = get_object_or_404(access.organisations_for(request.user).filter(is_liaison=True), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.restrict(request.user).filter(is_liaison=True), pk=pk
+    )
     params = request.GET.copy()
     params["department"] = str(organisation.pk)
     filters = selectors.read_filters(request.user, params)
@@ -111,7 +114,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_role_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     """A responsible unit: every visible project it carries in the campaign, with status and reports."""
-    organisation = get_object_or_404(access.organisations_for(request.user), pk=pk)
+    organisation = get_object_or_404(Organisation.objects.restrict(request.user), pk=pk)
     filters = selectors.read_filters(request.user, request.GET)
     assignments = access.assignments_for(request.user).filter(unit=organisation)
     if filters.campaign is not None:

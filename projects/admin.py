@@ -21,10 +21,14 @@ from projects.resources import (
     IndicatorResource,
     MilestoneResource,
 )
-from quanzhou_women.lib.admin import ConflictRefusingAdmin, PortalModelAdmin, PortalTabularInline
+from quanzhou_women.lib.admin import (
+    ConflictRefusingAdmin,
+    PortalModelAdmin,
+    PortalTabularInline,
+    ScopedAdminMixin,
+)
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
-from reporting.access import ScopedAdminMixin
 from reporting.services import periods_ensure
 
 

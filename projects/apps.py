@@ -7,3 +7,9 @@ class ProjectsConfig(AppConfig):
 
     name = "projects"
     verbose_name = _("Campaigns and feature projects")
+
+    def ready(self) -> None:
+        from projects.models import Assignment
+        from quanzhou_women.lib.concurrency import keep_versions_of_fixtures
+
+        keep_versions_of_fixtures(Assignment)

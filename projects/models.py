@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from units.models import Organisation
+from units.roles import Role, is_city_admin, membership_of, sees_everything
 
 validate_phone = RegexValidator(
     r"^[0-9+()\- 转/、]*$",
@@ -27,7 +29,54 @@ validate_phone = RegexValidator(
 )
 
 
-class CampaignManager(models.Manager):
+def _city_admin_only(user) -> Q | None:
+    """The rule for records only city administrators change (campaigns, projects, liaison links)."""
+    return EVERYTHING if is_city_admin(user) else NOTHING
+
+
+class CampaignQuerySet(RestrictedQuerySet):
+    """Campaigns; a user sees those of the feature projects they see."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """City administrators and leaders read all, others the campaigns of their projects; only
+        city administrators change them."""
+        if action == Action.CHANGE:
+            return _city_admin_only(user)
+        if sees_everything(user):
+            return EVERYTHING
+        return Q(pk__in=FeatureProject.objects.restrict(user).values("campaign"))
+
+
+class AssignmentScopedQuerySet(RestrictedQuerySet):
+    """Records of one assignment — the assignment (the unit's 四定 plan) itself, its steps and
+    indicators, and reporting's plans, reports and evidence — seen where the assignment is seen.
+
+    ``assignment_path`` is the lookup from the model to its assignment (``""`` on ``Assignment``).
+    Reading: city administrators and leaders everything; liaison staff the assignments of the
+    projects their department follows; a reporter their own unit's. Writing: city administrators
+    everything, a reporter their own unit's (whether the record's state allows it — a confirmed plan,
+    a submitted report — is the services' business); liaison staff and leaders nothing (reviews are
+    workflow steps, see ``reporting.access.can``).
+    """
+
+    assignment_path = "assignment__"
+
+    def restriction(self, user, action: Action) -> Q | None:
+        if is_city_admin(user) or (action == Action.VIEW and sees_everything(user)):
+            return EVERYTHING
+        membership = membership_of(user)
+        if membership is None:
+            return NOTHING
+        path = self.assignment_path
+        if membership.role == Role.REPORTER:
+            return Q(**{f"{path}unit": membership.organisation_id})
+        if membership.role == Role.LIAISON and action == Action.VIEW:
+            # A project can have two liaison departments, but one user belongs to one: no duplicates.
+            return Q(**{f"{path}project__liaison_departments": membership.organisation_id})
+        return NOTHING
+
+
+class CampaignManager(models.Manager.from_queryset(CampaignQuerySet)):
     """Looks campaigns up by year, their natural key."""
 
     def get_by_natural_key(self, year: int) -> "Campaign":
@@ -96,7 +145,17 @@ class Campaign(models.Model):
         return (self.year,)
 
 
-class ProjectLiaisonManager(models.Manager):
+class ProjectLiaisonQuerySet(RestrictedQuerySet):
+    """Links between projects and their liaison departments, seen with their project."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """Read where the project is read; only city administrators change them."""
+        if action == Action.CHANGE:
+            return _city_admin_only(user)
+        return Q(project__in=FeatureProject.objects.restrict(user))
+
+
+class ProjectLiaisonManager(models.Manager.from_queryset(ProjectLiaisonQuerySet)):
     """Looks links up by (campaign year, 序号, department's name)."""
 
     def get_by_natural_key(self, year: int, number: int, department_name: str) -> "ProjectLiaison":
@@ -148,7 +207,28 @@ class ProjectLiaison(models.Model):
     natural_key.dependencies = ["projects.featureproject", "units.organisation"]
 
 
-class FeatureProjectManager(models.Manager):
+class FeatureProjectQuerySet(RestrictedQuerySet):
+    """Feature projects; a user sees those of the assignments they see."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """City administrators and leaders read all; liaison staff the projects their department
+        follows; a reporter the projects their unit is responsible for. Only city administrators
+        change them."""
+        if action == Action.CHANGE:
+            return _city_admin_only(user)
+        if sees_everything(user):
+            return EVERYTHING
+        membership = membership_of(user)
+        if membership is None:
+            return NOTHING
+        if membership.role == Role.LIAISON:
+            return Q(liaison_departments=membership.organisation_id)
+        if membership.role == Role.REPORTER:
+            return Q(assignments__unit=membership.organisation_id)
+        return NOTHING
+
+
+class FeatureProjectManager(models.Manager.from_queryset(FeatureProjectQuerySet)):
     """Looks feature projects up by (campaign year, 序号)."""
 
     def get_by_natural_key(self, year: int, number: int) -> "FeatureProject":
@@ -217,7 +297,13 @@ class FeatureProject(models.Model):
     natural_key.dependencies = ["projects.campaign"]
 
 
-class AssignmentManager(models.Manager):
+class AssignmentQuerySet(AssignmentScopedQuerySet):
+    """Assignments, scoped by ``AssignmentScopedQuerySet``."""
+
+    assignment_path = ""
+
+
+class AssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
     """Looks assignments up by (campaign year, 序号, responsible unit's name)."""
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str) -> "Assignment":
@@ -302,7 +388,7 @@ class Assignment(models.Model):
             )
 
 
-class MilestoneManager(models.Manager):
+class MilestoneManager(models.Manager.from_queryset(AssignmentScopedQuerySet)):
     """Looks steps up by (campaign year, 序号, unit's name, order)."""
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, order: int) -> "Milestone":
@@ -362,7 +448,7 @@ class Milestone(models.Model):
             )
 
 
-class IndicatorManager(models.Manager):
+class IndicatorManager(models.Manager.from_queryset(AssignmentScopedQuerySet)):
     """Looks indicators up by (campaign year, 序号, unit's name, indicator name)."""
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, name: str) -> "Indicator":

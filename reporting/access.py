@@ -1,7 +1,10 @@
-"""Who may see and do what: the one place that decides scope, used by every page, admin list,
-export and download.
+"""The workflow's permissions: who may take which step on a plan or a report, and the portal's
+short-cuts for reading records in the user's scope.
 
-Roles come from ``units.Membership`` (one organisation and one role per user):
+What a user may *see* or *change* is decided with the data: every model's queryset has
+``restrict(user, action)`` (``quanzhou_women/lib/querysets.py``; the rules in ``projects.models``
+``AssignmentScopedQuerySet`` and the other querysets). This module adds the workflow steps
+(``can``/``require``). Roles come from ``units.roles`` (one organisation and one role per user):
 
 - city administrator (a superuser, or role ``city_admin``): sees and changes everything;
 - leader: sees everything, changes nothing;
@@ -11,25 +14,24 @@ Roles come from ``units.Membership`` (one organisation and one role per user):
   edit their plan while it is a draft and their reports while draft or returned;
 - anybody else (no membership, inactive): nothing.
 
-Read scope is a queryset filter (``assignments_for`` …); a record outside it is "not found"
+Read scope is a queryset filter (``assignments_for`` … are ``restrict(user, "view")``); a record outside it is "not found"
 (404), so that guessing URLs tells nothing. An action on a visible record that the role may not
 take is "forbidden" (403): ``require`` raises ``PermissionDenied``.
 """
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import Assignment, Campaign, FeatureProject
+from quanzhou_women.lib.querysets import Action as Access
 from reporting.models import Evidence, Plan, PlanStatus, ProgressReport, ReportStatus
-from units.models import Membership, Organisation
+from units.roles import Role, User, is_city_admin, membership_of, role_of, sees_everything
 
-User = AbstractBaseUser | AnonymousUser
-Role = Membership.Role
+VIEW = Access.VIEW
+__all__ = ["is_city_admin", "membership_of", "role_of", "sees_everything"]
 
 
 class Action(StrEnum):
@@ -43,110 +45,34 @@ class Action(StrEnum):
     REVIEW_REPORT = "review_report"  # approve or return
 
 
-def membership_of(user: User) -> Membership | None:
-    """The user's membership, or ``None`` (anonymous, inactive, or no organisation). Cached on the user."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if not hasattr(user, "_membership_cache"):
-        user._membership_cache = Membership.objects.select_related("organisation").filter(user=user).first()
-    return user._membership_cache
-
-
-def role_of(user: User) -> Role | None:
-    """The user's role; a superuser without a membership is a city administrator."""
-    membership = membership_of(user)
-    if membership is not None:
-        return Role(membership.role)
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return Role.CITY_ADMIN
-    return None
-
-
-def sees_everything(user: User) -> bool:
-    """City administrators and leaders read every record."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or role_of(user) in {Role.CITY_ADMIN, Role.LEADER})
-    )
-
-
-def is_city_admin(user: User) -> bool:
-    """Superusers and users with the city administrator role."""
-    return (
-        user.is_authenticated and user.is_active and (user.is_superuser or role_of(user) == Role.CITY_ADMIN)
-    )
-
-
-def _scoped(queryset: QuerySet, user: User, prefix: str) -> QuerySet:
-    """Filter ``queryset`` to the user's assignments, reached through the lookup ``prefix``."""
-    if sees_everything(user):
-        return queryset
-    membership = membership_of(user)
-    if membership is None:
-        return queryset.none()
-    if membership.role == Role.LIAISON:
-        # A project can have two liaison departments, but one user belongs to one: no duplicates.
-        return queryset.filter(**{f"{prefix}project__liaison_departments": membership.organisation_id})
-    if membership.role == Role.REPORTER:
-        return queryset.filter(**{f"{prefix}unit": membership.organisation_id})
-    return queryset.none()
-
-
 def assignments_for(user: User) -> QuerySet[Assignment]:
     """The assignments (and so 四定 plans) the user may read."""
-    return _scoped(Assignment.objects.all(), user, "")
+    return Assignment.objects.restrict(user, VIEW)
 
 
 def plans_for(user: User) -> QuerySet[Plan]:
     """The plan confirmation records the user may read."""
-    return _scoped(Plan.objects.all(), user, "assignment__")
+    return Plan.objects.restrict(user, VIEW)
 
 
 def reports_for(user: User) -> QuerySet[ProgressReport]:
     """The progress reports the user may read."""
-    return _scoped(ProgressReport.objects.all(), user, "assignment__")
+    return ProgressReport.objects.restrict(user, VIEW)
 
 
 def evidence_for(user: User) -> QuerySet[Evidence]:
     """The evidence files the user may download."""
-    return _scoped(Evidence.objects.all(), user, "report__assignment__")
-
-
-def milestones_for(user: User) -> QuerySet[Milestone]:
-    """The plan steps the user may read."""
-    return _scoped(Milestone.objects.all(), user, "assignment__")
-
-
-def indicators_for(user: User) -> QuerySet[Indicator]:
-    """The plan indicators the user may read."""
-    return _scoped(Indicator.objects.all(), user, "assignment__")
+    return Evidence.objects.restrict(user, VIEW)
 
 
 def projects_for(user: User) -> QuerySet[FeatureProject]:
     """The feature projects the user may read: those of their visible assignments."""
-    if sees_everything(user):
-        return FeatureProject.objects.all()
-    return FeatureProject.objects.filter(pk__in=assignments_for(user).values("project"))
+    return FeatureProject.objects.restrict(user, VIEW)
 
 
 def campaigns_for(user: User) -> QuerySet[Campaign]:
     """The campaigns the user may read: those of their visible projects."""
-    if sees_everything(user):
-        return Campaign.objects.all()
-    return Campaign.objects.filter(pk__in=projects_for(user).values("campaign"))
-
-
-def organisations_for(user: User) -> QuerySet[Organisation]:
-    """The organisations the user may read: their own and those of their visible assignments."""
-    if sees_everything(user):
-        return Organisation.objects.all()
-    membership = membership_of(user)
-    if membership is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(pk=membership.organisation_id) | Q(pk__in=assignments_for(user).values("unit"))
-    )
+    return Campaign.objects.restrict(user, VIEW)
 
 
 def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
@@ -203,39 +129,3 @@ def report_is_editable_by_unit(report: ProgressReport) -> bool:
 def plan_is_editable_by_unit(plan: Plan | None) -> bool:
     """A plan is open to the unit while it is a draft; submitted and confirmed plans are locked."""
     return plan is None or plan.status == PlanStatus.DRAFT
-
-
-def admin_queryset(user: User, queryset: QuerySet) -> QuerySet:
-    """Scope an admin list to the user: superusers see everything, other staff only their scope.
-
-    Used by the ``get_queryset`` of the admins in ``projects``, ``units`` and ``reporting``; a
-    record outside the scope then does not exist for that user's admin (change pages included).
-    """
-    if user.is_superuser or sees_everything(user):
-        return queryset
-    model = queryset.model
-    scopes = {
-        Assignment: assignments_for,
-        Plan: plans_for,
-        ProgressReport: reports_for,
-        Evidence: evidence_for,
-        Milestone: milestones_for,
-        Indicator: indicators_for,
-        FeatureProject: projects_for,
-        Campaign: campaigns_for,
-        Organisation: organisations_for,
-    }
-    scope = scopes.get(model)
-    if scope is None:  # e.g. memberships: only for those who see everything
-        return queryset.none()
-    return queryset.filter(pk__in=scope(user).values("pk"))
-
-
-class ScopedAdminMixin:
-    """Admin mixin: limit lists, change pages and autocompletes to the user's scope.
-
-    Put it before the ``ModelAdmin`` base class; it filters ``get_queryset`` by ``admin_queryset``.
-    """
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return admin_queryset(request.user, super().get_queryset(request))

@@ -1,6 +1,6 @@
 """Admin of progress reporting for city staff: reports, plans, periods and notifications.
 
-Lists are scoped by ``reporting.access.admin_queryset`` for staff who are not superusers. Report
+Lists are scoped by ``quanzhou_women.lib.admin.ScopedAdminMixin`` for staff who are not superusers. Report
 status changes go through the portal's review (``reporting.services``), so the status is read-only
 here, and so are step states, indicator values, evidence and transitions; a city administrator's
 correction of a report's texts goes through ``services.report_update``, which refuses it when
@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanzhou_women.lib.admin import ConflictRefusingAdmin
+from quanzhou_women.lib.admin import ConflictRefusingAdmin, ScopedAdminMixin
 from reporting import services
-from reporting.access import ScopedAdminMixin
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -184,7 +183,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Reporting periods, made from each campaign's cadence; the due date may be moved."""
 
     list_display = ["name", "campaign", "starts_on", "ends_on", "due_on"]
@@ -197,7 +196,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Every message sent, with the reminder key that makes each reminder go out once."""
 
     list_display = ["created_at", "recipient", "kind", "message", "emailed_at", "read_at"]
@@ -205,11 +204,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "message", "key"]
     readonly_fields = ["recipient", "kind", "message", "link", "key", "created_at", "emailed_at", "read_at"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        """Superusers see all notifications; other staff their own."""
-        queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(recipient=request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -23,7 +23,41 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Campaign, Indicator, Milestone
+from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
+from units.roles import is_city_admin
+
+
+class PlanQuerySet(AssignmentScopedQuerySet):
+    """Plan confirmation records, seen where their assignment is."""
+
+
+class ReportQuerySet(AssignmentScopedQuerySet):
+    """Progress reports, seen where their assignment is."""
+
+
+class ReportingPeriodQuerySet(RestrictedQuerySet):
+    """Reporting periods, seen with their campaign."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """Read where the campaign is read; only city administrators change them."""
+        if action == Action.CHANGE:
+            return EVERYTHING if is_city_admin(user) else NOTHING
+        return Q(campaign__in=Campaign.objects.restrict(user))
+
+
+class NotificationQuerySet(RestrictedQuerySet):
+    """In-portal notifications: each user reads their own."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """City administrators read and change every notification, everybody else their own only."""
+        return EVERYTHING if is_city_admin(user) else Q(recipient=user.pk)
+
+
+class EvidenceQuerySet(AssignmentScopedQuerySet):
+    """Evidence files, seen (and downloaded) where their report is."""
+
+    assignment_path = "report__assignment__"
 
 
 class PlanStatus(models.TextChoices):
@@ -59,6 +93,8 @@ class Plan(models.Model):
         related_name="+",
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = [
@@ -118,6 +154,8 @@ class ReportingPeriod(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     due_on = models.DateField(_("report due date"))
+
+    objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "starts_on"]
@@ -181,6 +219,8 @@ class ProgressReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = IntegerVersionField()
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment__project__campaign", "assignment__project__number", "period__starts_on"]
@@ -318,6 +358,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]
         verbose_name = _("evidence file")
@@ -401,6 +443,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -11,9 +11,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from quanzhou_women.lib.admin import PortalModelAdmin
+from quanzhou_women.lib.admin import PortalModelAdmin, ScopedAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
-from reporting.access import ScopedAdminMixin
 from units.models import Membership, Organisation
 from units.resources import DepartmentResource, OrganisationResource
 

@@ -15,9 +15,29 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 
-class OrganisationQuerySet(models.QuerySet):
+
+class OrganisationQuerySet(RestrictedQuerySet):
     """Selections of organisations used across the portal."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """Everybody who sees everything reads every body; a member reads their own and the units of
+        the assignments they can see. Only city administrators change organisations."""
+        from units.roles import Role, is_city_admin, membership_of, sees_everything
+
+        if action == Action.CHANGE:
+            return EVERYTHING if is_city_admin(user) else NOTHING
+        if sees_everything(user):
+            return EVERYTHING
+        membership = membership_of(user)
+        if membership is None:
+            return NOTHING
+        own = membership.organisation_id
+        if membership.role == Role.LIAISON:
+            followed = Organisation.objects.filter(assignments__project__liaison_departments=own)
+            return Q(pk=own) | Q(pk__in=followed.values("pk"))
+        return Q(pk=own)
 
     def liaisons(self) -> "OrganisationQuerySet":
         """Bodies that can follow projects as the city federation's 联系部室."""
@@ -124,12 +144,25 @@ class Organisation(models.Model):
             ancestor = ancestor.parent
 
 
+class MembershipQuerySet(RestrictedQuerySet):
+    """Memberships: who belongs where with which role."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """City administrators and leaders read every membership, everybody else only their own;
+        only city administrators change them (users are managed by the city federation)."""
+        from units.roles import is_city_admin, sees_everything
+
+        if action == Action.CHANGE:
+            return EVERYTHING if is_city_admin(user) else NOTHING
+        return EVERYTHING if sees_everything(user) else Q(user=user.pk)
+
+
 class Membership(models.Model):
     """A user's place in the campaign: the organisation they belong to and the role they play there.
 
     Every user of the portal has one membership (a superuser without one counts as a city
     administrator). The role decides what the user may see and do; the organisation decides which
-    records — the rules live in one place, ``reporting/access.py``:
+    records — see ``units/roles.py`` and each model's ``restrict``:
 
     - ``city_admin`` (市妇联 office staff): everything, in the admin and the portal;
     - ``liaison`` (staff of a 联系部室): the projects their department follows; reviews reports and
@@ -161,6 +194,7 @@ class Membership(models.Model):
         _("demo data"), default=False, help_text=_("Created by load_demo for a local set-up.")
     )
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from quanzhou_women.lib.querysets import Action
+
 RELATED_HISTORY_LIMIT = 100
 
 
@@ -112,3 +114,39 @@ class PortalTabularInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related(*self.select_related)
+
+
+def scoped(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet:
+    """``queryset`` limited to what ``user`` may ``action``: its ``restrict`` where the model has one
+    (``quanzhou_women.lib.querysets``); a model without a rule is for superusers only."""
+    if hasattr(queryset, "restrict"):
+        return queryset.restrict(user, action)
+    return queryset if user.is_active and user.is_superuser else queryset.none()
+
+
+class ScopedAdminMixin:
+    """Admin mixin: lists, change pages and autocompletes show only the user's scope.
+
+    Put it before the ``ModelAdmin`` base class. A record outside ``restrict(user, "view")`` does
+    not exist for that user's admin (404); one outside ``restrict(user, "change")`` is read-only.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def _may_change(self, request: HttpRequest, obj) -> bool:
+        """Whether ``obj`` is in the user's change scope; asked once per request and object."""
+        if obj is None or obj.pk is None or (request.user.is_active and request.user.is_superuser):
+            return True
+        answers = request.__dict__.setdefault("_may_change", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            manager = type(obj)._default_manager
+            answers[key] = scoped(manager.filter(pk=obj.pk), request.user, Action.CHANGE).exists()
+        return answers[key]
