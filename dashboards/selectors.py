@@ -327,31 +327,19 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
         )
     wanted = _int(params.get("department"))
     department = next((d for d in departments if d.pk == wanted), None)
-    if allow_all_campaigns and params.get("campaign") == "all":
-        return Filters(
-            campaigns=campaigns,
-            campaign=None,
-            periods=[],
-            period=None,
-            departments=departments,
-            department=department,
-            unit_query=(params.get("unit") or "").strip()[:50],
-            on=on,
-            is_today=is_today,
-            errors=errors,
-            all_campaigns=True,
-        )
+    all_campaigns = allow_all_campaigns and params.get("campaign") == "all"
     return Filters(
         campaigns=campaigns,
-        campaign=campaign,
-        periods=periods,
-        period=period,
+        campaign=None if all_campaigns else campaign,
+        periods=[] if all_campaigns else periods,
+        period=None if all_campaigns else period,
         departments=departments,
         department=department,
         unit_query=(params.get("unit") or "").strip()[:50],
         on=on,
         is_today=is_today,
         errors=errors,
+        all_campaigns=all_campaigns,
     )
 
 

@@ -41,6 +41,19 @@ def _pg_connection() -> tuple[list[str], dict[str, str]]:
     return options, environment
 
 
+def _pg_tool(program: str, *arguments: str) -> None:
+    """Run the libpq tool ``program`` (``pg_dump``, ``pg_restore``) against the default database.
+
+    Raises ``CommandError`` with the tool's message when it fails.
+    """
+    options, environment = _pg_connection()
+    result = subprocess.run(
+        [program, *options, *arguments], env=environment, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise CommandError(f"{program} failed: {result.stderr.strip()}")
+
+
 def _storage_files(directory: str = "") -> Iterator[str]:
     """Every file name in the default storage below ``directory``, depth first."""
     try:
@@ -62,16 +75,7 @@ def backup_create(*, output_dir: Path) -> Path:
     target = Path(output_dir) / f"portal-{stamp}"
     target.mkdir(parents=True, exist_ok=False)
     target.chmod(0o700)
-    options, environment = _pg_connection()
-    result = subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(target / DUMP_NAME), *options],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+    _pg_tool("pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(target / DUMP_NAME))
     with tarfile.open(target / MEDIA_NAME, "w") as archive:
         for name in _storage_files():
             with default_storage.open(name, "rb") as stored:
@@ -93,26 +97,16 @@ def backup_restore(*, backup_dir: Path) -> None:
     for part in (DUMP_NAME, MEDIA_NAME):
         if not (backup_dir / part).is_file():
             raise CommandError(f"{backup_dir / part} is missing: not a backup folder.")
-    options, environment = _pg_connection()
-    result = subprocess.run(
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-acl",
-            "--single-transaction",
-            "--exit-on-error",
-            *options,
-            str(backup_dir / DUMP_NAME),
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    _pg_tool(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-acl",
+        "--single-transaction",
+        "--exit-on-error",
+        str(backup_dir / DUMP_NAME),
     )
-    if result.returncode != 0:
-        raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
     with tarfile.open(backup_dir / MEDIA_NAME) as archive:
         for member in archive.getmembers():
             if not member.isfile() or member.name.startswith("/") or ".." in member.name.split("/"):
