@@ -13,7 +13,8 @@ itself; a pattern this module cannot build arguments for fails ``test_every_url_
 - after a POST, every row that changed lies within what the role may write through that door
   (``WRITES``); a POST that may not write changes nothing.
 
-The world is built once for the module and every case runs in a savepoint that is rolled back.
+The world is built once for the module and every case runs in a savepoint that is rolled back:
+about 6,700 cases take 2½–3½ minutes on SQLite on a shared two-core machine.
 
 The expected policy, after ``reporting/access.py`` and ``docs/reporting.md``:
 
@@ -1040,6 +1041,11 @@ def response_text(response) -> str:
     return "\n".join(parts)
 
 
+def owner_name(owner: tuple) -> str:
+    """``assignment B2``, ``unit B``, ``people`` …"""
+    return " ".join(str(part) for part in owner if part is not None)
+
+
 def refused(response, url: str) -> bool:
     """403, 404, 405 (a GET of a POST-only step), or a redirect to a login page or the admin's "does not exist" index (or the bare
     admin URL's redirect to the same object's change page, which answers the same)."""
@@ -1120,7 +1126,7 @@ def test_access(world, db, role, spec, side, method):
         found.append(f"500s: {response.status_code} on {method} {target.url}")
     if not may_read(role, target.owner) and not refused(response, target.url):
         found.append(
-            f"leaks: {method} {target.url} of {'/'.join(map(str, target.owner))} answers "
+            f"leaks: {method} {target.url} of {owner_name(target.owner)} answers "
             f"{response.status_code} {response.get('Location', '')}".rstrip()
         )
     text = response_text(response)
@@ -1132,7 +1138,7 @@ def test_access(world, db, role, spec, side, method):
     if leaks:
         found.append(
             f"leaks: {method} {target.url} shows "
-            + ", ".join(f"{m} (of {'/'.join(map(str, cast.markers[m]))})" for m in leaks)
+            + ", ".join(f"{m} (of {owner_name(cast.markers[m])})" for m in leaks)
         )
     if problems:
         found.append(f"writes past scope: {method} {target.url}: " + "; ".join(problems))
