@@ -68,3 +68,12 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def portal_cast(db, settings, tmp_path):
+    """The shared cast of ``tests/cast.py`` (two units, two departments, every role), for one test."""
+    from tests.cast import build_cast
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_cast()

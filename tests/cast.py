@@ -1,0 +1,328 @@
+"""One cast of test users and one set of factories for the whole suite (STYLE: "one cast of test
+users and one set of factories, not one per test folder").
+
+The world (``build_cast``), built in code through the services where a workflow is involved:
+
+- 泉州市妇联 (the city) with two liaison departments, 宣传部 (P) and 发展部 (D);
+- two responsible units, A and B, each with its own assignments, 四定 plans, steps, indicators,
+  progress reports (approved, submitted, draft) and an evidence file:
+
+  ========  =========  ==========  ===========================================
+  key       project    unit        liaison    plan / reports
+  ========  =========  ==========  ===========================================
+  ``A1``    1          A           P          plan submitted; Q1 approved, Q2 submitted, Q3 draft + evidence
+  ``A3``    3 (shared) A           P          plan draft; Q1 draft
+  ``B2``    2          B           D          plan submitted; Q1 approved, Q2 submitted, Q3 draft + evidence
+  ``B3``    3 (shared) B           P          plan draft; Q1 draft
+  ========  =========  ==========  ===========================================
+
+- every role of ``units.Membership`` and the users around them: a superuser, a city administrator
+  (staff with every permission of the portal's apps, not a superuser), a leader, one liaison of each
+  department, one reporter of each unit, two scoped admin staff (``is_staff`` reporters of unit A,
+  one with only *view* permissions on every portal model, one with view, add, change and delete), a
+  user without membership and an inactive reporter of unit A.
+
+Every field that one unit must not read of another's carries a marker (``marker(tag)``: ``QZ<tag>QZ``,
+or an eleven-digit phone number) — responsible person, phone, target, steps, indicators, report
+texts, evidence names, unit names, project titles, the unit users' names (and so their memberships),
+notifications — so that a leak is found by searching a response body for the markers its reader
+must not see (``Cast.markers``: marker → owner).
+"""
+
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from projects.models import Assignment, Campaign, FeatureProject
+from reporting import services
+from reporting.models import Evidence, Notification, ProgressReport, ReportingPeriod
+from units.models import Membership, Organisation
+
+PORTAL_APPS = ("units", "projects", "reporting")
+
+#: The roles of the cast, in the order the matrix lists them.
+ROLES = (
+    "superuser",
+    "city_admin",
+    "leader",
+    "liaison_p",
+    "liaison_d",
+    "reporter_a",
+    "reporter_b",
+    "staff_view",
+    "staff_change",
+    "nobody",
+    "inactive",
+    "anonymous",
+)
+
+#: The assignments of the world: key → (project number, unit).
+ASSIGNMENTS = {"A1": (1, "A"), "A3": (3, "A"), "B2": (2, "B"), "B3": (3, "B")}
+
+
+def marker(tag: str) -> str:
+    """The searchable marker string of ``tag``, e.g. ``QZpersonA1QZ``."""
+    return f"QZ{tag}QZ"
+
+
+def phone_marker(key: str) -> str:
+    """An eleven-digit phone number that appears nowhere else (phones allow only digits)."""
+    return "1390000" + {"A1": "1011", "A3": "1033", "B2": "2022", "B3": "2033"}[key]
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+
+def organisation(name: str, kind: str = Organisation.Kind.COUNTY_FEDERATION, **extra) -> Organisation:
+    """An organisation of ``kind`` (a county-level federation unless told)."""
+    return Organisation.objects.create(name=name, kind=kind, **extra)
+
+
+def department(name: str, city: Organisation, order: int = 10) -> Organisation:
+    """A liaison department (联系部室) of the city federation."""
+    return organisation(name, Organisation.Kind.DEPARTMENT, parent=city, is_liaison=True, display_order=order)
+
+
+def user(
+    username: str,
+    organisation: Organisation | None = None,
+    role: str | None = None,
+    *,
+    permissions: tuple[str, ...] = (),
+    **extra,
+) -> User:
+    """A user with a membership (unless ``role`` is None) and the given permission codenames."""
+    result = User.objects.create_user(username, f"{username}@example.com", f"pw-{username}", **extra)
+    if role is not None:
+        Membership.objects.create(user=result, organisation=organisation, role=role)
+    if permissions:
+        result.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    return result
+
+
+def portal_permissions(*actions: str) -> tuple[str, ...]:
+    """Codenames of ``actions`` (view, add, change, delete) on every model of the portal's apps."""
+    return tuple(
+        Permission.objects.filter(
+            content_type__app_label__in=PORTAL_APPS, codename__regex=rf"^({'|'.join(actions)})_"
+        ).values_list("codename", flat=True)
+    )
+
+
+def png_bytes() -> bytes:
+    """A tiny valid PNG image."""
+    return (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+
+
+def docx_bytes() -> bytes:
+    """A minimal Word (OOXML) document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    """An uploaded file as the browser sends it (the declared type is not trusted)."""
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def plan_fill(assignment: Assignment, actor: User, key: str) -> None:
+    """Fill the 四定 of ``assignment`` through ``services.plan_update``, with ``key``'s markers."""
+    services.plan_update(
+        assignment=assignment,
+        actor=actor,
+        version=assignment.version,
+        target=marker(f"target{key}"),
+        deadline=datetime.date(2014, 12, 31),
+        responsible_person=marker(f"person{key}"),
+        responsible_person_position="主席",
+        responsible_person_phone=phone_marker(key),
+        milestones=[
+            services.MilestoneRow(None, 1, marker(f"step{key}"), datetime.date(2014, 3, 31)),
+            services.MilestoneRow(None, 2, marker(f"steptwo{key}"), datetime.date(2014, 9, 30)),
+        ],
+        indicators=[services.IndicatorRow(None, marker(f"ind{key}"), Decimal(2), "个")],
+    )
+
+
+def report_write(
+    assignment: Assignment, period: ReportingPeriod, actor: User, key: str, state: str
+) -> ProgressReport:
+    """A report of ``assignment`` for ``period`` with ``key``/``state`` markers in its texts."""
+    report = services.report_start(assignment=assignment, period=period, actor=actor)
+    services.report_update(
+        report=report,
+        actor=actor,
+        version=report.version,
+        progress=marker(f"progress{key}{state}"),
+        percent_complete=30,
+        problems=marker(f"problems{key}{state}"),
+        next_steps=marker(f"next{key}{state}"),
+        milestone_states={},
+        indicator_values={},
+    )
+    report.refresh_from_db()
+    return report
+
+
+# --- the cast -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    """The world and its users; ``markers`` maps each marker to its owner (see ``Cast.owner_kinds``).
+
+    Owners: ``("assignment", key)``, ``("unit", "A"|"B")``, ``("project", number)``,
+    ``("inbox", role)`` (a notification's recipient).
+    """
+
+    city: Organisation
+    publicity: Organisation  # 宣传部 (P): projects 1 and 3
+    development: Organisation  # 发展部 (D): project 2
+    units: dict[str, Organisation]  # "A", "B"
+    campaign: Campaign
+    projects: dict[int, FeatureProject]
+    assignments: dict[str, Assignment]
+    periods: list[ReportingPeriod]
+    reports: dict[tuple[str, str], ProgressReport]  # (key, "approved"|"submitted"|"draft")
+    evidence: dict[str, Evidence]  # "A1", "B2"
+    notifications: dict[str, Notification]  # role → one message to that user
+    users: dict[str, User | None]  # role → user (anonymous: None)
+    markers: dict[str, tuple[str, object]] = field(default_factory=dict)
+
+
+def build_cast() -> Cast:
+    """Create the world described in the module docstring; returns it. Needs database access."""
+    kind = Organisation.Kind
+    city = organisation("泉州市妇联", kind.CITY_FEDERATION, display_order=1)
+    publicity = department("宣传部", city, 10)
+    development = department("发展部", city, 11)
+    units = {
+        "A": organisation(f"晋江市妇联{marker('unitA')}", parent=city, display_order=106),
+        "B": organisation(f"惠安县妇联{marker('unitB')}", parent=city, display_order=107),
+    }
+    campaign = Campaign.objects.create(
+        name="争六好、创特色", year=2014, document_number="泉妇〔2013〕81号", issuing_body=city
+    )
+    projects = {}
+    for number, liaison in ((1, publicity), (2, development), (3, publicity)):
+        projects[number] = FeatureProject.objects.create(
+            campaign=campaign, number=number, title=marker(f"project{number}"), goal=f"目标{number}"
+        )
+        projects[number].liaison_departments.add(liaison)
+    assignments = {
+        key: Assignment.objects.create(project=projects[number], unit=units[unit])
+        for key, (number, unit) in ASSIGNMENTS.items()
+    }
+    periods = services.periods_ensure(campaign=campaign)
+
+    role = Membership.Role
+    every = portal_permissions("view", "add", "change", "delete")
+    users: dict[str, User | None] = {
+        "superuser": User.objects.create_superuser("superuser", "su@example.com", "pw-superuser"),
+        "city_admin": user("city_admin", city, role.CITY_ADMIN, is_staff=True, permissions=every),
+        "leader": user("leader", city, role.LEADER),
+        "liaison_p": user("liaison_p", publicity, role.LIAISON),
+        "liaison_d": user("liaison_d", development, role.LIAISON),
+        "reporter_a": user(marker("userRepA"), units["A"], role.REPORTER),
+        "reporter_b": user(marker("userRepB"), units["B"], role.REPORTER),
+        "staff_view": user(
+            marker("userStaffViewA"),
+            units["A"],
+            role.REPORTER,
+            is_staff=True,
+            permissions=portal_permissions("view"),
+        ),
+        "staff_change": user(
+            marker("userStaffChangeA"), units["A"], role.REPORTER, is_staff=True, permissions=every
+        ),
+        "nobody": user("nobody"),
+        "inactive": user(marker("userInactiveA"), units["A"], role.REPORTER, is_active=False),
+        "anonymous": None,
+    }
+    reporter = {"A": users["reporter_a"], "B": users["reporter_b"]}
+    liaison = {1: users["liaison_p"], 2: users["liaison_d"], 3: users["liaison_p"]}
+
+    reports: dict[tuple[str, str], ProgressReport] = {}
+    evidence: dict[str, Evidence] = {}
+    for key, (number, unit) in ASSIGNMENTS.items():
+        assignment = assignments[key]
+        plan_fill(assignment, reporter[unit], key)
+        assignment.refresh_from_db()
+        if number != 3:
+            services.plan_submit(assignment=assignment, actor=reporter[unit])
+            approved = report_write(assignment, periods[0], reporter[unit], key, "approved")
+            services.report_submit(report=approved, actor=reporter[unit])
+            services.report_approve(report=approved, actor=liaison[number], comment=marker(f"comment{key}"))
+            submitted = report_write(assignment, periods[1], reporter[unit], key, "submitted")
+            services.report_submit(report=submitted, actor=reporter[unit])
+            draft = report_write(assignment, periods[2], reporter[unit], key, "draft")
+            evidence[key] = services.evidence_add(
+                report=draft, actor=reporter[unit], upload=upload(f"{marker(f'file{key}')}.png", png_bytes())
+            )
+            for state, report in (("approved", approved), ("submitted", submitted), ("draft", draft)):
+                report.refresh_from_db()
+                reports[key, state] = report
+        else:
+            reports[key, "draft"] = report_write(assignment, periods[0], reporter[unit], key, "draft")
+
+    Notification.objects.all().delete()  # the workflow's own messages name no marker owner clearly
+    notifications = {
+        name: Notification.objects.create(
+            recipient=users[name], kind=Notification.Kind.PLAN, message=marker(f"note{name}")
+        )
+        for name in ("reporter_a", "reporter_b", "staff_change")
+    }
+    cast = Cast(
+        city=city,
+        publicity=publicity,
+        development=development,
+        units=units,
+        campaign=campaign,
+        projects=projects,
+        assignments={key: Assignment.objects.get(pk=a.pk) for key, a in assignments.items()},
+        periods=periods,
+        reports=reports,
+        evidence=evidence,
+        notifications=notifications,
+        users=users,
+    )
+    cast.markers = _markers(cast)
+    return cast
+
+
+def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
+    """Every marker of the world and its owner."""
+    found: dict[str, tuple[str, object]] = {}
+    for key, (number, _unit) in ASSIGNMENTS.items():
+        owner = ("assignment", key)
+        reviewed = number != 3  # the shared project's assignments have a draft report only
+        for tag in ("target", "person", "step", "steptwo", "ind", *(("comment", "file") if reviewed else ())):
+            found[marker(f"{tag}{key}")] = owner
+        found[phone_marker(key)] = owner
+        for state in ("approved", "submitted", "draft") if reviewed else ("draft",):
+            for tag in ("progress", "problems", "next"):
+                found[marker(f"{tag}{key}{state}")] = owner
+    for unit in ("A", "B"):
+        found[marker(f"unit{unit}")] = ("unit", unit)
+    for number in (1, 2, 3):
+        found[marker(f"project{number}")] = ("project", number)
+    found[marker("userRepA")] = ("unit", "A")
+    found[marker("userStaffViewA")] = ("unit", "A")
+    found[marker("userStaffChangeA")] = ("unit", "A")
+    found[marker("userInactiveA")] = ("unit", "A")
+    found[marker("userRepB")] = ("unit", "B")
+    for name in cast.notifications:
+        found[marker(f"note{name}")] = ("inbox", name)
+    # A marker that is never stored must not be listed: a typo would make the search vacuous.
+    return found
