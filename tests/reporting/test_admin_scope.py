@@ -1,5 +1,8 @@
 """The admin for staff who are not superusers shows only their scope (reporting/access.py)."""
 
+import io
+
+import openpyxl
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -7,9 +10,11 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from projects.models import Assignment, Milestone
+from projects.resources import FeatureProjectResource
 from quanzhou_women.lib.admin import ScopedAdminMixin
 from reporting.models import ProgressReport
 from tests.reporting.conftest import make_report
+from tests.spreadsheet_files import export_through_admin
 from units.models import Membership
 
 
@@ -341,3 +346,20 @@ def test_login_records_are_for_city_administrators_only(client, world, viewer):
 
 def test_every_registered_admin_is_scoped():
     assert all(isinstance(model_admin, ScopedAdminMixin) for model_admin in admin.site._registry.values())
+
+
+def _cells(content: bytes) -> str:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return "\n".join(
+        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+
+
+def test_the_project_export_and_overview_table_name_no_foreign_unit(client, world, viewer):
+    client.force_login(viewer)
+    flat = export_through_admin(client, "featureproject", FeatureProjectResource)
+    table = client.get(reverse("admin:projects_featureproject_overview_table"))
+    assert (flat.status_code, table.status_code) == (200, 200)
+    for content in (flat.content, table.content):
+        assert "晋江市妇联" in _cells(content)
+        assert "惠安县妇联" not in _cells(content)
