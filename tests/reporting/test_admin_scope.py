@@ -363,3 +363,9 @@ def test_the_project_export_and_overview_table_name_no_foreign_unit(client, worl
     for content in (flat.content, table.content):
         assert "晋江市妇联" in _cells(content)
         assert "惠安县妇联" not in _cells(content)
+
+
+def test_a_list_search_with_a_nul_byte_is_ignored_instead_of_failing(admin_client, world):
+    response = admin_client.get(reverse("admin:projects_assignment_changelist"), {"q": "王\x00丽"})
+    assert response.status_code == 200  # Django's search form refuses the term; the list is unfiltered
+    assert len(response.context["cl"].result_list) == 3
