@@ -369,3 +369,37 @@ def test_a_list_search_with_a_nul_byte_is_ignored_instead_of_failing(admin_clien
     response = admin_client.get(reverse("admin:projects_assignment_changelist"), {"q": "王\x00丽"})
     assert response.status_code == 200  # Django's search form refuses the term; the list is unfiltered
     assert len(response.context["cl"].result_list) == 3
+
+
+FOREIGN_MARKERS = ("惠安县妇联", "陈秀琴", "0595-87654321", "reporter_b", "外单位的进展")
+
+
+def test_no_admin_page_a_scoped_staff_can_open_names_a_foreign_unit_person_or_report(
+    client, world, cast, viewer
+):
+    report = make_report(world, world.b1, cast["reporter_b"])
+    report.progress = "外单位的进展"
+    report.save()
+    make_report(world, world.a1, cast["reporter_a"])
+    staff = _staff(
+        viewer, *Permission.objects.filter(codename__startswith="view_").values_list("codename", flat=True)
+    )
+    client.force_login(staff)
+    opened = []
+    for model in admin.site._registry:
+        opts = model._meta
+        response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert response.status_code in (200, 403), opts.label
+        if response.status_code == 403:
+            continue
+        pages = [response]
+        for obj in response.context["cl"].result_list[:3]:
+            pages.append(client.get(_admin_url(obj, "change")))
+            pages.append(client.get(_admin_url(obj, "history")))
+        for page in pages:
+            assert page.status_code == 200, (opts.label, page)
+            leaked = [marker for marker in FOREIGN_MARKERS if marker in page.content.decode()]
+            assert leaked == [], (opts.label, page.wsgi_request.path)
+        opened.append(opts.label)
+    assert {"projects.Assignment", "projects.FeatureProject", "reporting.ProgressReport"} <= set(opened)
+    assert not {"auth.User", "auth.Group", "axes.AccessAttempt"} & set(opened)
