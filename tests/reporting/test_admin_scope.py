@@ -1,5 +1,6 @@
 """The admin for staff who are not superusers shows only their scope (reporting/access.py)."""
 
+import datetime
 import io
 
 import openpyxl
@@ -9,10 +10,10 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from projects.models import Assignment, Milestone
+from projects.models import Assignment, Campaign, Milestone
 from projects.resources import FeatureProjectResource
 from quanzhou_women.lib.admin import ScopedAdminMixin
-from reporting.models import ProgressReport
+from reporting.models import ProgressReport, ReportingPeriod
 from tests.reporting.conftest import make_report
 from tests.spreadsheet_files import export_through_admin
 from units.models import Membership
@@ -409,3 +410,26 @@ def test_no_admin_page_a_scoped_staff_can_open_names_a_foreign_record(client, wo
         opened.append(opts.label)
     assert {"projects.Assignment", "projects.FeatureProject", "reporting.ProgressReport"} <= set(opened)
     assert not {"auth.User", "auth.Group", "axes.AccessAttempt"} & set(opened)
+
+
+def test_the_report_lists_period_filter_names_only_periods_of_visible_campaigns(client, world, cast):
+    other = Campaign.objects.create(name="另一届活动", year=2015, issuing_body=world.city)
+    ReportingPeriod.objects.create(
+        campaign=other,
+        name="外届第1期",
+        starts_on=datetime.date(2015, 1, 1),
+        ends_on=datetime.date(2015, 3, 31),
+        due_on=datetime.date(2015, 4, 10),
+    )
+    make_report(world, world.a1, cast["reporter_a"])
+    staff = _staff(cast["reporter_a"], "view_progressreport")
+    client.force_login(staff)
+    response = client.get(reverse("admin:reporting_progressreport_changelist"))
+    names = {
+        str(value)
+        for spec in response.context["cl"].filter_specs
+        for value in getattr(spec, "lookup_choices", [])
+    }
+    assert world.q1.name in names
+    assert "外届第1期" not in names
+    assert "另一届活动" not in response.content.decode()
