@@ -8,7 +8,7 @@ change is kept by django-simple-history and shown under 历史.
 from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +26,12 @@ from quanzhou_women.lib.admin import (
     PortalModelAdmin,
     PortalTabularInline,
     ScopedAdminMixin,
+    scoped,
 )
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 from reporting.services import periods_ensure
+from units.models import Organisation
 
 
 @admin.register(Campaign)
@@ -114,8 +116,17 @@ class FeatureProjectAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAd
     inlines = [ProjectLiaisonInline, AssignmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
-        """Preload units and departments in official order: two queries for the whole list."""
-        return super().get_queryset(request).prefetch_related("liaison_departments", "responsible_units")
+        """Preload units and departments in official order: two queries for the whole list; only
+        those the user may view (a reporter's project names no other unit)."""
+        organisations = scoped(Organisation.objects.all(), request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("liaison_departments", queryset=organisations),
+                Prefetch("responsible_units", queryset=organisations),
+            )
+        )
 
     def get_urls(self):
         """Adds ``overview-table/``: the 一览表 download."""

@@ -67,7 +67,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "quanzhou_women.lib.apps.PortalAdminConfig",  # django.contrib.admin, every admin scoped
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,22 +1,109 @@
 """The base classes of every admin page of the portal."""
 
+import re
+
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.contrib.admin.filters import (
+    AllValuesFieldListFilter,
+    FieldListFilter,
+    RelatedFieldListFilter,
+    RelatedOnlyFieldListFilter,
+)
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, reverse_field_path
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, restrict, restriction_of
 
 RELATED_HISTORY_LIMIT = 100
 
 
-class PortalModelAdmin(SimpleHistoryAdmin):
+def scoped(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet:
+    """``queryset`` limited to what ``user`` may ``action`` (``quanzhou_women.lib.querysets.restrict``):
+    the model's own rule, or the default rule for a model without one (city administrators only,
+    set by ``units``). The same queryset object when the user may ``action`` every record."""
+    return restrict(queryset, user, action)
+
+
+def sees_every(model: type[Model], user, action: Action = Action.VIEW) -> bool:
+    """Whether ``user`` may ``action`` every record of ``model`` (no filter is needed)."""
+    return restriction_of(model._default_manager.all(), user, action) is EVERYTHING
+
+
+def visible_pks(model: type[Model], user) -> QuerySet | None:
+    """A subquery of the primary keys of ``model`` that ``user`` may view, or ``None`` when that is
+    every record (so that callers add no condition and no query)."""
+    if sees_every(model, user):
+        return None
+    return scoped(model._default_manager.all(), user).values("pk")
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ScopedHistoryMixin:
+    """History pages (django-simple-history) that only read, and only what the user may see.
+
+    - The record page (``…/history/<history_id>/``) shows the old version read-only for everybody,
+      superusers included: its revert form is off and a POST is refused (403). A revert is an edit:
+      make it on the change page, where scope, permissions and the services apply.
+    - The history of an object, and each record of it, are shown only where the object is in the
+      admin's ``get_queryset`` (restrict "view"); the history of a deleted object only to users who
+      see every record of the model (the row that decided the scope is gone). Otherwise 404.
+    - Malformed ids are a 404, never a 500.
+    """
+
+    def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
+        """No revert button, for anybody."""
+        return True
+
+    def _history_pk(self, object_id: str):
+        """``object_id`` as the model's primary key; 404 when it is not one."""
+        try:
+            return self.model._meta.pk.to_python(object_id)
+        except ValidationError as error:
+            raise Http404 from error
+
+    def _require_history_scope(self, request: HttpRequest, pk) -> None:
+        """404 unless the object ``pk`` is in the admin's queryset, or deleted and the user sees every
+        record of the model."""
+        if not sees_every(self.model, request.user) and not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        """One old version of the object, read-only. POST (or any other write method) is a 403."""
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        pk = self._history_pk(object_id)
+        try:
+            history_id = self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError as error:
+            raise Http404 from error
+        self._require_history_scope(request, pk)
+        request._history_read_only = True
+        return super().history_form_view(request, str(pk), str(history_id), extra_context)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """On a history record page, every field of the model is read-only."""
+        fields = super().get_readonly_fields(request, obj)
+        if getattr(request, "_history_read_only", False):
+            names = [
+                field.name
+                for field in self.model._meta.get_fields()
+                if (field.concrete or field.many_to_many) and not field.auto_created
+            ]
+            fields = [*fields, *(name for name in names if name not in fields)]
+        return fields
+
+
+class PortalModelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     """An admin whose pages keep every change in a history (django-simple-history).
 
     - ``list_select_related`` applies to every page, not only the list, so that the change and
@@ -25,7 +112,9 @@ class PortalModelAdmin(SimpleHistoryAdmin):
       chosen object, e.g. ``{"assignment": ["project", "unit"]}``.
     - ``related_histories`` lists ``(model, field)`` pairs whose changes also show on this object's
       history page, e.g. the steps of an assignment: ``((Milestone, "assignment"),)``; the newest
-      ``RELATED_HISTORY_LIMIT`` of them, newest first.
+      ``RELATED_HISTORY_LIMIT`` of them, newest first, of the parts the user may view (a deleted
+      part only to users who see every record of its model).
+    - History is read-only and scoped (``ScopedHistoryMixin``).
     """
 
     related_select_related: dict[str, list[str]] = {}
@@ -44,18 +133,19 @@ class PortalModelAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
-        """The object's history and that of its parts; a malformed id is a 404, not a 500."""
-        try:
-            pk = self.model._meta.pk.to_python(object_id)
-        except ValidationError as error:
-            raise Http404 from error
-        related = [
-            record
-            for model, field in self.related_histories
-            for record in model.history.filter(**{f"{field}_id": pk})
-            .select_related("history_user")
-            .order_by("-history_date")[:RELATED_HISTORY_LIMIT]
-        ]
+        """The object's history and that of its parts; 404 for a malformed id or an object the user
+        may not see."""
+        pk = self._history_pk(object_id)
+        self._require_history_scope(request, pk)
+        related = []
+        for model, field in self.related_histories:
+            records = model.history.filter(**{f"{field}_id": pk})
+            visible = visible_pks(model, request.user)
+            if visible is not None:
+                records = records.filter(**{f"{model._meta.pk.attname}__in": visible})
+            related += records.select_related("history_user").order_by("-history_date")[
+                :RELATED_HISTORY_LIMIT
+            ]
         for record in related:
             record.part_name = record.instance_type._meta.verbose_name
         related.sort(key=lambda record: record.history_date, reverse=True)
@@ -116,23 +206,181 @@ class PortalTabularInline(admin.TabularInline):
         return super().get_queryset(request).select_related(*self.select_related)
 
 
-def scoped(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet:
-    """``queryset`` limited to what ``user`` may ``action``: its ``restrict`` where the model has one
-    (``quanzhou_women.lib.querysets``); a model without a rule is for superusers only."""
-    if hasattr(queryset, "restrict"):
-        return queryset.restrict(user, action)
-    return queryset if user.is_active and user.is_superuser else queryset.none()
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A related filter (``"campaign"``, ``"liaison_departments"`` …) offering only the related
+    records the user may view."""
+
+    def field_choices(self, field, request: HttpRequest, model_admin):
+        visible = visible_pks(field.related_model, request.user)
+        if visible is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=Q(pk__in=visible), ordering=ordering)
 
 
-class ScopedAdminMixin:
-    """Admin mixin: lists, change pages and autocompletes show only the user's scope.
+class ScopedRelatedOnlyFieldListFilter(RelatedOnlyFieldListFilter):
+    """``RelatedOnlyFieldListFilter`` (the related records of the listed rows) limited, in addition,
+    to the related records the user may view: a visible project names only the visible units."""
 
-    Put it before the ``ModelAdmin`` base class. A record outside ``restrict(user, "view")`` does
-    not exist for that user's admin (404); one outside ``restrict(user, "change")`` is read-only.
+    def field_choices(self, field, request: HttpRequest, model_admin):
+        visible = visible_pks(field.related_model, request.user)
+        if visible is None:
+            return super().field_choices(field, request, model_admin)
+        listed = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to=Q(pk__in=listed) & Q(pk__in=visible), ordering=ordering
+        )
+
+
+class ScopedAllValuesFieldListFilter(AllValuesFieldListFilter):
+    """A filter on a plain field of a related model (``"period__name"``): the values of the
+    related records the user may view (Django's takes every record's)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path) -> None:
+        super().__init__(field, request, params, model, model_admin, field_path)
+        parent_model, _path = reverse_field_path(model, field_path)
+        if parent_model is not model:
+            self.lookup_choices = (
+                scoped(parent_model._default_manager.all(), request.user)
+                .distinct()
+                .order_by(field.name)
+                .values_list(field.name, flat=True)
+            )
+
+
+SCOPED_FILTERS = {
+    RelatedFieldListFilter: ScopedRelatedFieldListFilter,
+    RelatedOnlyFieldListFilter: ScopedRelatedOnlyFieldListFilter,
+    AllValuesFieldListFilter: ScopedAllValuesFieldListFilter,
+}
+
+
+def scoped_list_filter(model: type[Model], entry):
+    """``entry`` of a ``list_filter`` with Django's related and all-values filters replaced by their
+    scoped versions; other entries (choices, booleans, dates, custom filters) as they are."""
+    if isinstance(entry, str):
+        path, chosen = entry, None
+    elif isinstance(entry, tuple) and isinstance(entry[1], type) and issubclass(entry[1], FieldListFilter):
+        path, chosen = entry
+    else:
+        return entry
+    if chosen is None:
+        try:
+            field = get_fields_from_path(model, path)[-1]
+        except (FieldDoesNotExist, NotRelationField):  # Django's system checks report bad paths
+            return entry
+        chosen = next((cls for test, cls in FieldListFilter._field_list_filters if test(field)), None)
+    scoped_class = SCOPED_FILTERS.get(chosen)
+    return (path, scoped_class) if scoped_class else entry
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many form fields offer only the records the user may view (the
+    related model's restrict "view"), plus the values the edited object holds now, so that a form
+    of an existing object still validates its current value."""
+
+    def _current_choices(self, request: HttpRequest, db_field):
+        """The primary keys the edited object(s) hold in ``db_field`` now: a list, a subquery or
+        ``None`` (nothing to keep)."""
+        return None
+
+    def _scoped_formfield(self, request: HttpRequest, db_field, formfield):
+        if formfield is None or getattr(formfield, "queryset", None) is None:
+            return formfield
+        queryset = formfield.queryset
+        limited = scoped(queryset, request.user)
+        if limited is queryset:
+            return formfield
+        condition = Q(pk__in=limited.values("pk"))
+        kept = self._current_choices(request, db_field)
+        if kept is not None:
+            condition |= Q(pk__in=kept)
+        formfield.queryset = queryset.filter(condition)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._scoped_formfield(request, db_field, formfield)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._scoped_formfield(request, db_field, formfield)
+
+
+class ScopedInlineMixin(ScopedChoicesMixin):
+    """An inline whose rows are those the user may view (the inline model's restrict "view"); a
+    model without a rule of its own (a report's step states, its transitions) is a part of its
+    parent and shown where the parent is. Its choices are scoped (``ScopedChoicesMixin``)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if hasattr(queryset, "restrict"):
+            queryset = scoped(queryset, request.user)
+        return queryset
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        request.__dict__.setdefault("_scoped_parents", {})[id(self)] = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def _current_choices(self, request: HttpRequest, db_field):
+        parent = request.__dict__.get("_scoped_parents", {}).get(id(self))
+        if parent is None or parent.pk is None or db_field.many_to_many:
+            return None
+        fk = _get_foreign_key(self.parent_model, self.model, fk_name=self.fk_name)
+        return self.get_queryset(request).filter(**{fk.name: parent}).values(db_field.attname)
+
+
+_scoped_inline_classes: dict[type, type] = {}
+
+
+def scoped_inline(inline_class: type) -> type:
+    """``inline_class`` with ``ScopedInlineMixin`` in front (made once per class)."""
+    if issubclass(inline_class, ScopedInlineMixin):
+        return inline_class
+    if inline_class not in _scoped_inline_classes:
+        _scoped_inline_classes[inline_class] = type(
+            inline_class.__name__,
+            (ScopedInlineMixin, inline_class),
+            {"__module__": inline_class.__module__, "__doc__": inline_class.__doc__},
+        )
+    return _scoped_inline_classes[inline_class]
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
+    """Admin mixin: every page of the admin shows only the user's scope.
+
+    The portal's admin site (``quanzhou_women.lib.admin_site.PortalAdminSite``) puts it in front of
+    every registered admin, the portal's and third parties' (users, groups, django-axes), so that a
+    new admin is scoped by itself. Scope is the model's ``restrict`` (``quanzhou_women.lib.querysets``);
+    a model without a rule is for city administrators only.
+
+    - Lists, change pages, exports (``get_export_queryset`` reads ``get_queryset``), history and
+      autocompletes (the target admin's ``get_queryset``) read ``restrict(user, "view")``: a record
+      outside it does not exist for that user's admin (404, or the admin's "does not exist").
+    - A record outside ``restrict(user, "change")`` is read-only; a model whose view (change) scope is
+      empty for the user is not offered at all (403).
+    - Inlines show only the rows the user may view (``ScopedInlineMixin``); filter sidebars and
+      form choices offer only visible related records (``scoped_list_filter``, ``ScopedChoicesMixin``).
+    - A search term with control characters (NUL …) finds nothing instead of failing in the database.
     """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scoped(super().get_queryset(request), request.user)
+
+    def _scope_is_empty(self, request: HttpRequest, action: Action) -> bool:
+        """Whether the user may ``action`` no record of the model at all; asked once per request."""
+        answers = request.__dict__.setdefault("_scope_is_empty", {})
+        key = (self.model._meta.label, action)
+        if key not in answers:
+            answers[key] = restriction_of(self.model._default_manager.all(), request.user, action) is NOTHING
+        return answers[key]
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and not self._scope_is_empty(request, Action.VIEW)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not self._scope_is_empty(request, Action.CHANGE)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_change_permission(request, obj) and self._may_change(request, obj)
@@ -141,8 +389,11 @@ class ScopedAdminMixin:
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
 
     def _may_change(self, request: HttpRequest, obj) -> bool:
-        """Whether ``obj`` is in the user's change scope; asked once per request and object."""
-        if obj is None or obj.pk is None or (request.user.is_active and request.user.is_superuser):
+        """Whether ``obj`` (``None``: some record) is in the user's change scope; asked once per
+        request and object."""
+        if obj is None or obj.pk is None:
+            return not self._scope_is_empty(request, Action.CHANGE)
+        if request.user.is_active and request.user.is_superuser:
             return True
         answers = request.__dict__.setdefault("_may_change", {})
         key = (obj._meta.label, obj.pk)
@@ -150,3 +401,27 @@ class ScopedAdminMixin:
             manager = type(obj)._default_manager
             answers[key] = scoped(manager.filter(pk=obj.pk), request.user, Action.CHANGE).exists()
         return answers[key]
+
+    def get_list_filter(self, request: HttpRequest):
+        return [scoped_list_filter(self.model, entry) for entry in super().get_list_filter(request)]
+
+    def get_inlines(self, request: HttpRequest, obj):
+        return [scoped_inline(inline) for inline in super().get_inlines(request, obj)]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        request.__dict__.setdefault("_scoped_objects", {})[id(self)] = obj
+        return super().get_form(request, obj, change, **kwargs)
+
+    def _current_choices(self, request: HttpRequest, db_field):
+        obj = request.__dict__.get("_scoped_objects", {}).get(id(self))
+        if obj is None or obj.pk is None:
+            return None
+        if db_field.many_to_many:
+            return getattr(obj, db_field.name).values("pk")
+        value = getattr(obj, db_field.attname, None)
+        return None if value is None else [value]
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        if CONTROL_CHARACTERS.search(search_term or ""):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)

@@ -9,6 +9,7 @@ A record outside a user's ``restrict(user, VIEW)`` does not exist for that user 
 it but outside ``restrict(user, CHANGE)`` is read-only (403 on a write).
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
@@ -34,14 +35,47 @@ class RestrictedQuerySet(QuerySet):
     """
 
     def restrict(self, user, action: Action = Action.VIEW) -> "RestrictedQuerySet":
-        """The records of this queryset that ``user`` may ``action`` ("view" or "change")."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        condition = self.restriction(user, Action(action))
-        if condition is EVERYTHING:
-            return self
-        return self.filter(condition)
+        """The records of this queryset that ``user`` may ``action`` ("view" or "change"); the
+        queryset itself (the same object) when the user may ``action`` every record."""
+        return restrict(self, user, action)
 
     def restriction(self, user, action: Action) -> Q | None:
         """The condition a record must meet for ``user`` to ``action`` it; override per model."""
         raise NotImplementedError(f"{self.model.__name__} has no access rule")
+
+
+def _superusers_only(user, action: Action) -> Q | None:
+    """The rule of a model without one until ``units`` names its own: superusers only."""
+    return EVERYTHING if user.is_superuser else NOTHING
+
+
+_default_restriction: Callable[[object, Action], Q | None] = _superusers_only
+
+
+def set_default_restriction(rule: Callable[[object, Action], Q | None]) -> None:
+    """Make ``rule(user, action)`` the restriction of every model whose queryset has none (Django's
+    users and groups, django-axes' login records …). ``units`` sets "city administrators only"."""
+    global _default_restriction
+    _default_restriction = rule
+
+
+def restriction_of(queryset: QuerySet, user, action: Action = Action.VIEW) -> Q | None:
+    """The condition a record of ``queryset``'s model must meet for ``user`` to ``action`` it:
+    ``EVERYTHING``, ``NOTHING`` (always for anonymous and inactive users) or a ``Q``. The model's
+    own rule (``RestrictedQuerySet.restriction``), else the default rule."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if isinstance(queryset, RestrictedQuerySet):
+        return queryset.restriction(user, Action(action))
+    return _default_restriction(user, Action(action))
+
+
+def restrict(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet:
+    """The records of any ``queryset`` that ``user`` may ``action``: ``queryset`` itself (the same
+    object) when that is every record, an empty queryset when it is none."""
+    condition = restriction_of(queryset, user, action)
+    if condition is EVERYTHING:
+        return queryset
+    if condition is NOTHING:
+        return queryset.none()
+    return queryset.filter(condition)
