@@ -50,8 +50,9 @@ class NotificationQuerySet(RestrictedQuerySet):
     """In-portal notifications: each user reads their own."""
 
     def restriction(self, user, action: Action) -> Q | None:
-        """City administrators read and change every notification, everybody else their own only."""
-        return EVERYTHING if is_city_admin(user) else Q(recipient=user.pk)
+        """A notification is its recipient's: superusers read every one, everybody else — city
+        administrators too — their own only."""
+        return EVERYTHING if user.is_superuser else Q(recipient=user.pk)
 
 
 class EvidenceQuerySet(AssignmentScopedQuerySet):

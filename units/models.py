@@ -148,13 +148,13 @@ class MembershipQuerySet(RestrictedQuerySet):
     """Memberships: who belongs where with which role."""
 
     def restriction(self, user, action: Action) -> Q | None:
-        """City administrators and leaders read every membership, everybody else only their own;
-        only city administrators change them (users are managed by the city federation)."""
+        """City administrators and leaders read memberships, and only city administrators change
+        them (users are managed by the city federation); nobody else sees any."""
         from units.roles import is_city_admin, sees_everything
 
         if action == Action.CHANGE:
             return EVERYTHING if is_city_admin(user) else NOTHING
-        return EVERYTHING if sees_everything(user) else Q(user=user.pk)
+        return EVERYTHING if sees_everything(user) else NOTHING
 
 
 class Membership(models.Model):

@@ -408,9 +408,9 @@ class ScopedAdminMixin(ScopedChoicesMixin):
     def get_inlines(self, request: HttpRequest, obj):
         return [scoped_inline(inline) for inline in super().get_inlines(request, obj)]
 
-    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
         request.__dict__.setdefault("_scoped_objects", {})[id(self)] = obj
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, **kwargs)
 
     def _current_choices(self, request: HttpRequest, db_field):
         obj = request.__dict__.get("_scoped_objects", {}).get(id(self))
