@@ -4,6 +4,8 @@ Organisations: the tree, the kinds and the official order. Users: each user's or
 role (``Membership``) is edited on the user's page, so that city staff manage users in one place.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -112,3 +114,20 @@ class MembershipAdmin(ScopedAdminMixin, PortalModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed logins, whose "clean up expired attempts" action works from the admin.
+
+    django-axes reads the time of the attempt from the request, which only a login request carries;
+    from the admin the cool-off (``AXES_COOLOFF_TIME``) then counts back from now.
+    """
+
+    @admin.action(description=AccessAttemptAdmin.cleanup_expired_attempts.short_description)
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet) -> None:
+        request.axes_attempt_time = None
+        super().cleanup_expired_attempts(request, queryset)
