@@ -47,12 +47,13 @@ CHANGE_PAGES = [
     (Organisation, lambda plan: Organisation.objects.get(name="晋江市妇联"), 4),
     # + the object with its issuing body, the issuing-body widget's option
     (Campaign, lambda plan: Campaign.objects.get(year=2014), 4),
-    # + the project with its departments and units (2 prefetches), the campaign choices, the inline
-    #   liaison rows with project and department, the inline assignments with project and unit, one
-    #   widget option per liaison row (1 for project 7) and per assignment (3 for project 7)
-    (FeatureProject, lambda plan: plan.project, 12),
-    # + the assignment with project and unit, its steps, its indicators, the project and unit widgets
-    (Assignment, lambda plan: plan, 7),
+    # + the project with its departments and units (2 prefetches), the campaign choices, the units
+    #   and the departments chosen and the two lists to choose from, the read-only inline
+    #   assignments with project and unit
+    (FeatureProject, lambda plan: plan.project, 9),
+    # + the assignment with project and unit, its steps, its indicators (project and unit are
+    #   read-only once the assignment exists)
+    (Assignment, lambda plan: plan, 5),
     # + the step with assignment, project and unit, the assignment widget's option
     (Milestone, lambda plan: plan.milestones.get(), 4),
     (Indicator, lambda plan: plan.indicators.get(), 4),
@@ -146,18 +147,18 @@ def _inline(prefix: str, rows: list[dict]) -> dict:
 
 
 def _project_form(project: FeatureProject, **changes) -> dict:
-    """The project's change form as it stands, with ``changes`` applied."""
-    liaisons = [
-        {"id": link.pk, "project": project.pk, "department": link.department_id}
-        for link in ProjectLiaison.objects.filter(project=project)
-    ]
+    """The project's change form as it stands (its units and departments as two lists, the
+    read-only assignment rows), with ``changes`` applied."""
     assignments = [{"id": a.pk, "project": project.pk, "unit": a.unit_id} for a in project.assignments.all()]
     return {
         "campaign": project.campaign_id,
         "number": project.number,
         "title": project.title,
         "goal": project.goal,
-        **_inline("projectliaison_set", liaisons),
+        "units": [a.unit_id for a in project.assignments.all()],
+        "departments": list(
+            ProjectLiaison.objects.filter(project=project).values_list("department_id", flat=True)
+        ),
         **_inline("assignments", assignments),
         **changes,
     }
@@ -286,9 +287,9 @@ def test_a_department_cannot_be_made_a_responsible_unit(admin_client):
     project = FeatureProject.objects.get(number=8)
     department = Organisation.objects.get(name="发展部")
     data = _project_form(project)
-    data.update(_inline("assignments", [{"project": project.pk, "unit": department.pk}]))
-    data["assignments-INITIAL_FORMS"] = 0
-    admin_client.post(_url(FeatureProject, "change", project.pk), data)
+    data["units"] = [*data["units"], department.pk]
+    response = admin_client.post(_url(FeatureProject, "change", project.pk), data)
+    assert response.status_code == 200  # the form comes back: 发展部 is no choice for a unit
     assert not project.assignments.filter(unit=department).exists()
 
 
