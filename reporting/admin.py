@@ -130,7 +130,22 @@ class PlanStepsFormSet(LivePartsFormSet):
                 form.add_error("due_on", message)
 
 
-class MilestoneInline(PortalTabularInline):
+class RetiringInline(PortalTabularInline):
+    """Rows of a plan (steps, indicators) that are retired, not deleted, when a report used them:
+    Django's check that refuses to delete a row others protect (the reports' rows) does not apply."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class RetiringForm(formset.form):
+            def hand_clean_DELETE(self) -> None:
+                """Removing a used row retires it (``services.plan_update``): nothing to refuse."""
+
+        formset.form = RetiringForm
+        return formset
+
+
+class MilestoneInline(RetiringInline):
     """The live steps (定步骤) of an assignment; a removed step a report used is retired."""
 
     model = Milestone
@@ -138,7 +153,7 @@ class MilestoneInline(PortalTabularInline):
     fields = ["order", "title", "due_on"]
 
 
-class IndicatorInline(PortalTabularInline):
+class IndicatorInline(RetiringInline):
     """The live measurable targets of an assignment; a removed one a report used is retired."""
 
     model = Indicator
@@ -299,6 +314,12 @@ class PlanPartAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminM
         if not allowed or obj is None or obj.pk is None:
             return allowed
         return _plan_may_edit(request, obj.assignment_id)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """What deleting shows: the rows themselves; a row a report used is retired instead, so the
+        reports' rows do not protect it."""
+        to_delete, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return to_delete, model_count, perms_needed, []
 
     def row_of(self, obj, delete: bool = False):
         """The object as a ``MilestoneRow`` or ``IndicatorRow``."""
