@@ -103,7 +103,7 @@ def feature_project_save(
                     {
                         "responsible_units": _(
                             "%(unit)s has already filled in its plan for this project and cannot be removed "
-                            "by an import; remove it in the admin if that is intended."
+                            "here; if that is intended, delete its assignment on the assignments page."
                         )
                         % {"unit": assignment.unit.name}
                     }
