@@ -260,6 +260,22 @@ class AssignmentAdmin(
             created = project_services.assignment_add(actor=request.user, project=obj.project, unit=obj.unit)
             obj.pk, obj.version = created.pk, created.version
             obj._state.adding = False
+        elif getattr(request, "_history_revert", False):  # no inlines there: the steps stay as stored
+            milestones, indicators = services.plan_rows(obj)
+            saved = services.plan_update(
+                assignment=obj,
+                actor=request.user,
+                version=None,  # the history keeps no version
+                **services.plan_fields(obj),
+                milestones=milestones,
+                indicators=indicators,
+            )
+            _warn_retired(request, saved)
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        """A record of the history, and its revert, which saves through ``save_model`` alone."""
+        request._history_revert = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         """The whole plan — the form's 四定 and the inline rows — through ``services.plan_update``."""

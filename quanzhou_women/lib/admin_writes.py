@@ -57,6 +57,16 @@ class ServiceErrorsAdminMixin:
                 messages.error(request, text)
             return HttpResponseRedirect(request.get_full_path())
 
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        """django-simple-history's record page, whose revert saves through ``save_model``."""
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except self._refusals() as error:
+            for text in user_messages(error):
+                messages.error(request, text)
+            return HttpResponseRedirect(request.get_full_path())
+
     def delete_view(self, request: HttpRequest, object_id, extra_context=None):
         try:
             return super().delete_view(request, object_id, extra_context)

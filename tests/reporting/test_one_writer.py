@@ -357,3 +357,53 @@ def test_the_admin_says_before_saving_that_used_steps_are_retired(client, world,
     client.force_login(cast["superuser"])
     page = client.get(reverse("admin:projects_assignment_change", args=[world.a1.pk]))
     assert "停用" in page.text
+
+
+# --------------------------------------------------------------------------- the history pages
+
+
+def test_a_history_record_posted_by_view_only_staff_does_not_promote_them(client, world, cast):
+    reporter = _staff(cast["reporter_a"], "view_membership", "view_milestone")
+    membership = reporter.membership
+    record = membership.history.latest()
+    client.force_login(reporter)
+
+    response = client.post(
+        reverse("admin:units_membership_simple_history", args=[membership.pk, record.history_id]),
+        {"user": reporter.pk, "organisation": world.city.pk, "role": "city_admin"},
+    )
+
+    assert response.status_code in (403, 404)
+    membership.refresh_from_db()
+    assert (membership.organisation, membership.role) == (world.unit_a, "reporter")
+
+
+def test_a_history_record_posted_by_scoped_staff_does_not_overwrite_a_foreign_step(client, world, cast):
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+    step = world.b1.milestones.get()
+    record = step.history.latest()
+
+    response = client.post(
+        reverse("admin:projects_milestone_simple_history", args=[step.pk, record.history_id]),
+        {"assignment": world.b1.pk, "order": 1, "title": "被改写", "due_on": "2014-03-31"},
+    )
+
+    assert response.status_code in (403, 404)
+    step.refresh_from_db()
+    assert step.title == "调研摸底"
+
+
+def test_reverting_a_plan_from_its_history_goes_through_the_plan_writer(client, world, cast):
+    _confirm(world, cast, world.a1)
+    old = world.a1.history.earliest()
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+
+    response = client.post(
+        reverse("admin:projects_assignment_simple_history", args=[world.a1.pk, old.history_id]),
+        {"target": "从历史恢复", "deadline": "2014-12-31", "responsible_person": "王丽"},
+        follow=True,
+    )
+
+    assert "已锁定" in response.text  # the plan is confirmed: locked for the unit
+    world.a1.refresh_from_db()
+    assert world.a1.target == "建成示范点"
