@@ -407,3 +407,21 @@ def test_reverting_a_plan_from_its_history_goes_through_the_plan_writer(client, 
     assert "已锁定" in response.text  # the plan is confirmed: locked for the unit
     world.a1.refresh_from_db()
     assert world.a1.target == "建成示范点"
+
+
+def test_the_dashboards_show_the_live_steps_only(client, world, cast):
+    Milestone.objects.filter(assignment=world.b1).update(title="惠安的调研")  # only 晋江's is 调研摸底
+    _approved_report(world, cast)
+    services.plan_update(
+        assignment=world.a1,
+        actor=cast["superuser"],
+        version=None,
+        **services.plan_fields(world.a1),
+        milestones=[services.MilestoneRow(None, 1, "新的第一步", datetime.date(2014, 6, 30))],
+        indicators=[],
+    )
+    client.force_login(cast["leader"])
+
+    page = client.get(reverse("dashboards:project", args=[world.project_1.pk]), {"on": "2014-07-10"}).text
+    assert "新的第一步" in page
+    assert "调研摸底" not in page  # retired: neither in the timeline nor in why the cell is late
