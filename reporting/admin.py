@@ -331,6 +331,11 @@ class PlanPartAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminM
             return allowed
         return _plan_may_edit(request, obj.assignment_id)
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """A saved row stays in its plan: its assignment is fixed."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "assignment"] if obj is not None and obj.pk else fields
+
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What deleting shows: the rows themselves; a row a report used is retired instead, so the
         reports' rows do not protect it."""

@@ -54,9 +54,9 @@ CHANGE_PAGES = [
     # + the assignment with project and unit, its steps, its indicators (project and unit are
     #   read-only once the assignment exists)
     (Assignment, lambda plan: plan, 5),
-    # + the step with assignment, project and unit, the assignment widget's option
-    (Milestone, lambda plan: plan.milestones.get(), 4),
-    (Indicator, lambda plan: plan.indicators.get(), 4),
+    # + the step with assignment, project and unit (its assignment is read-only once saved)
+    (Milestone, lambda plan: plan.milestones.get(), 3),
+    (Indicator, lambda plan: plan.indicators.get(), 3),
 ]
 
 
