@@ -505,6 +505,10 @@ class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
         """Reports are started by their unit in the portal."""
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """A report is never deleted: what it said, and what was approved, stays."""
+        return False
+
     def save_model(self, request: HttpRequest, obj: ProgressReport, form, change: bool) -> None:
         """Save the texts through ``services.report_update``, which refuses a stale version.
 

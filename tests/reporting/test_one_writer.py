@@ -425,3 +425,15 @@ def test_the_dashboards_show_the_live_steps_only(client, world, cast):
     page = client.get(reverse("dashboards:project", args=[world.project_1.pk]), {"on": "2014-07-10"}).text
     assert "新的第一步" in page
     assert "调研摸底" not in page  # retired: neither in the timeline nor in why the cell is late
+
+
+def test_an_approved_report_cannot_be_deleted_in_the_admin(client, world, cast):
+    report = _approved_report(world, cast)
+    client.force_login(cast["superuser"])
+
+    response = client.post(
+        reverse("admin:reporting_progressreport_delete", args=[report.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert report.milestone_states.count() == 1
