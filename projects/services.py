@@ -9,14 +9,13 @@ the plan's lock (``reporting.Plan``).
 
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
-from quanzhou_women.lib.querysets import Action
 from units.models import Organisation
-from units.roles import is_city_admin
+from units.services import require_change
 
 
 def _has_plan(assignment: Assignment) -> bool:
@@ -28,18 +27,6 @@ def _has_plan(assignment: Assignment) -> bool:
         or assignment.milestones.exists()
         or assignment.indicators.exists()
     )
-
-
-def require_change(actor, model, obj) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
-    ``model.objects.restrict(actor, "change")``; a new row of a city-administered model (campaign,
-    project, liaison link, assignment) needs a city administrator."""
-    if obj is None or obj.pk is None:
-        allowed = is_city_admin(actor)
-    else:
-        allowed = model.objects.restrict(actor, Action.CHANGE).filter(pk=obj.pk).exists()
-    if not allowed:
-        raise PermissionDenied
 
 
 @transaction.atomic

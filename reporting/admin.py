@@ -13,7 +13,7 @@ somebody else saved the report meanwhile (django-concurrency).
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -505,9 +505,16 @@ class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
         """Reports are started by their unit in the portal."""
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        """A report is never deleted: what it said, and what was approved, stays."""
-        return False
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        """A report is never deleted: what it said, and what was approved, stays (403). (Its delete
+        permission stays as it is, so that deleting what holds reports is explained as protected.)"""
+        raise PermissionDenied
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        """No bulk delete either."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request: HttpRequest, obj: ProgressReport, form, change: bool) -> None:
         """Save the texts through ``services.report_update``, which refuses a stale version.

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from projects import services as project_services
 from projects.models import Assignment, Campaign, Indicator, Milestone, steps_within_deadline
 from quanzhou_women.lib import admin_writes
 from quanzhou_women.lib.querysets import Action as Access
@@ -44,6 +43,7 @@ from reporting.models import (
     ReportTransition,
 )
 from units.models import Membership
+from units.services import require_change
 
 User = AbstractBaseUser
 
@@ -428,7 +428,7 @@ def campaign_save(*, actor: User, campaign: Campaign) -> Campaign:
     """Create or update ``campaign`` (its fields as set by the caller) and make the reporting periods
     of its cadence (``periods_ensure``): the one writer of ``Campaign``. Only city administrators
     (``PermissionDenied``); raises ``ValidationError`` for an invalid campaign."""
-    project_services.require_change(actor, Campaign, campaign)
+    require_change(actor, Campaign, campaign)
     campaign.full_clean()
     campaign._history_user = actor
     campaign.save()

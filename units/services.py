@@ -11,8 +11,11 @@ from units.models import Membership, Organisation
 from units.roles import is_city_admin
 
 
-def _require_change(actor, model, obj) -> None:
-    """``PermissionDenied`` unless ``actor`` may change ``obj`` (a new row: a city administrator)."""
+def require_change(actor, model, obj) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
+    ``model.objects.restrict(actor, "change")``; a new row of a city-administered model
+    (organisation, membership, campaign, project, liaison link, assignment) needs a city
+    administrator. Every writer of those models calls it first."""
     if obj is None or obj.pk is None:
         allowed = is_city_admin(actor)
     else:
@@ -68,7 +71,7 @@ def organisation_save(
     order (smaller first). The tree move is serialized (``_lock_tree_path``) and the loop check runs
     on the locked rows. Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
     """
-    _require_change(actor, Organisation, organisation)
+    require_change(actor, Organisation, organisation)
     organisation = organisation or Organisation()
     chain = _lock_tree_path(organisation, parent)
     if organisation.pk is not None and organisation.pk in chain:
@@ -98,7 +101,7 @@ def membership_save(
     """Give ``user`` their organisation and role (``Membership``): the one writer of memberships
     (the membership admin and the user page's inline). Only city administrators (``PermissionDenied``);
     raises ``ValidationError``, e.g. for liaison staff outside a liaison department."""
-    _require_change(actor, Membership, membership)
+    require_change(actor, Membership, membership)
     membership = membership or Membership()
     membership.user = user
     membership.organisation = organisation
@@ -113,6 +116,6 @@ def membership_save(
 def record_delete(*, actor, record) -> None:
     """Delete one organisation or membership in the actor's change scope (``PermissionDenied``
     otherwise); a protected organisation (still carrying projects) raises ``ProtectedError``."""
-    _require_change(actor, type(record), record)
+    require_change(actor, type(record), record)
     record._history_user = actor
     record.delete()

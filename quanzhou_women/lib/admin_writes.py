@@ -35,42 +35,32 @@ class ServiceErrorsAdminMixin:
     registered user error, or a ``ProtectedError`` on delete) during a save or delete rolls the
     request's writes back and comes back as an error message on the page, never a 500."""
 
-    def _refusals(self) -> tuple[type[Exception], ...]:
-        return (ValidationError, ProtectedError, *USER_ERRORS)
+    def _refusing(self, request: HttpRequest, view, *args, atomic: bool = False):
+        """``view(*args)`` (in a transaction of its own if ``atomic``: Django's change and delete views
+        have one); a refusal becomes messages and a redirect to the same URL."""
+        try:
+            if not atomic:
+                return view(*args)
+            with transaction.atomic():
+                return view(*args)
+        except (ValidationError, ProtectedError, *USER_ERRORS) as error:
+            for text in user_messages(error):
+                messages.error(request, text)
+            return HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except self._refusals() as error:
-            for text in user_messages(error):
-                messages.error(request, text)
-            return HttpResponseRedirect(request.get_full_path())
+        return self._refusing(request, super().changeform_view, request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        if request.method != "POST":
-            return super().changelist_view(request, extra_context)
-        try:
-            with transaction.atomic():  # the list's edits and actions: all rows or none
-                return super().changelist_view(request, extra_context)
-        except self._refusals() as error:
-            for text in user_messages(error):
-                messages.error(request, text)
-            return HttpResponseRedirect(request.get_full_path())
+        """The list's edits (``list_editable``) and actions: all rows or none."""
+        atomic = request.method == "POST"
+        return self._refusing(request, super().changelist_view, request, extra_context, atomic=atomic)
 
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         """django-simple-history's record page, whose revert saves through ``save_model``."""
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except self._refusals() as error:
-            for text in user_messages(error):
-                messages.error(request, text)
-            return HttpResponseRedirect(request.get_full_path())
+        atomic = request.method == "POST"
+        view = super().history_form_view
+        return self._refusing(request, view, request, object_id, version_id, extra_context, atomic=atomic)
 
     def delete_view(self, request: HttpRequest, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except self._refusals() as error:
-            for text in user_messages(error):
-                messages.error(request, text)
-            return HttpResponseRedirect(request.get_full_path())
+        return self._refusing(request, super().delete_view, request, object_id, extra_context)
