@@ -2,12 +2,11 @@
 through these functions, each with the ``actor`` whose change scope (``restrict(actor, "change")``)
 it checks."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from quanzhou_women.lib.querysets import Action
-from units.models import Membership, Organisation
+from units.models import Membership, Organisation, ancestor_ids
 from units.roles import is_city_admin
 
 
@@ -24,18 +23,9 @@ def require_change(actor, model, obj) -> None:
         raise PermissionDenied
 
 
-def _ancestor_ids(parent_id: int | None) -> list[int]:
-    """The ids from ``parent_id`` up to the root, read fresh from the database (one query a level)."""
-    ids: list[int] = []
-    while parent_id is not None and parent_id not in ids:
-        ids.append(parent_id)
-        parent_id = Organisation.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-    return ids
-
-
-def _lock_tree_path(organisation: Organisation, parent: Organisation | None) -> list[int]:
+def _lock_tree_path(organisation: Organisation, parent: Organisation | None) -> None:
     """Lock (``SELECT … FOR UPDATE``) the organisation and every ancestor of its new parent, in id
-    order, and return the new parent's ancestor chain as it stands once they are locked.
+    order, so that the loop check (``Organisation.clean``) then reads the path as committed.
 
     Two moves that could close a loop together (甲 under 乙 while 乙 goes under 甲) each lock both
     rows, in the same order, so the second waits for the first and then sees its parent. A chain
@@ -44,10 +34,10 @@ def _lock_tree_path(organisation: Organisation, parent: Organisation | None) -> 
     """
     locked: set[int] = set()
     while True:
-        chain = _ancestor_ids(parent.pk if parent is not None else None)
+        chain = ancestor_ids(parent.pk if parent is not None else None)
         wanted = set(chain) | ({organisation.pk} if organisation.pk is not None else set())
         if wanted <= locked:
-            return chain
+            return
         list(Organisation.objects.select_for_update().filter(pk__in=wanted - locked).order_by("pk"))
         locked |= wanted
 
@@ -68,16 +58,12 @@ def organisation_save(
 
     ``actor`` must be allowed to change organisations (city administrators), else
     ``PermissionDenied``. ``kind`` is an ``Organisation.Kind`` value; ``display_order`` the official
-    order (smaller first). The tree move is serialized (``_lock_tree_path``) and the loop check runs
-    on the locked rows. Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
+    order (smaller first). The tree move is serialized (``_lock_tree_path``) and the loop check
+    (``Organisation.clean``, the one place of that rule) runs on the locked rows. Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
     """
     require_change(actor, Organisation, organisation)
     organisation = organisation or Organisation()
-    chain = _lock_tree_path(organisation, parent)
-    if organisation.pk is not None and organisation.pk in chain:
-        raise ValidationError(
-            {"parent": _("The parent organisation cannot be this organisation or one below it.")}
-        )
+    _lock_tree_path(organisation, parent)
     organisation.name = name
     organisation.kind = kind
     organisation.parent = parent
