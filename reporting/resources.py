@@ -92,14 +92,14 @@ class AssignmentResource(AssignmentKeyResource):
         """A new unit joins the project (``projects.services.assignment_add``: city administrators
         only); the 四定 go through ``plan_update`` with the plan's steps and indicators as stored."""
         with _as_row_errors():
-            assignment = (
-                project_services.assignment_add(
+            if instance.pk is None:
+                assignment = project_services.assignment_add(
                     actor=self.actor, project=instance.project, unit=instance.unit
                 )
-                if instance.pk is None
-                else instance
-            )
-            milestones, indicators = services.plan_rows(assignment)
+                milestones, indicators = [], []  # a new assignment has none yet
+            else:
+                assignment = instance
+                milestones, indicators = services.plan_rows(assignment)
             services.plan_update(
                 assignment=assignment,
                 actor=self.actor,
