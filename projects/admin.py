@@ -1,82 +1,35 @@
-"""Admin of campaigns, feature projects and 四定 plans, in Chinese, for city staff.
+"""Admin of feature projects, in Chinese, for city staff (campaigns and the 四定 plans, whose
+saves make reporting periods and respect the plan's lock, are registered in ``reporting/admin.py``).
 
 Lists answer the questions staff ask: "which projects does 晋江市妇联 carry?" (filter or search
 by responsible unit), "which projects does 儿童部 follow?" (filter by liaison department). Every
 change is kept by django-simple-history and shown under 历史.
 """
 
-from concurrency.forms import ConcurrentForm
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
+from projects import services
+from projects.models import Assignment, Campaign, FeatureProject, ProjectLiaison
 from projects.overview_table import overview_table_filename, write_overview_table
-from projects.resources import (
-    AssignmentResource,
-    FeatureProjectResource,
-    IndicatorResource,
-    MilestoneResource,
-)
-from quanzhou_women.lib.admin import (
-    ConflictRefusingAdmin,
-    PortalModelAdmin,
-    PortalTabularInline,
-    ScopedAdminMixin,
-    scoped,
-)
+from projects.resources import FeatureProjectResource
+from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, ScopedAdminMixin, scoped
+from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
-from reporting.services import periods_ensure
 from units.models import Organisation
 
 
-@admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, PortalModelAdmin):
-    """Campaigns by year, with their source document."""
-
-    list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
-    list_display_links = ["year", "name"]
-    list_select_related = ["issuing_body"]
-    search_fields = ["name", "document_number", "document_title"]
-    autocomplete_fields = ["issuing_body"]
-    fieldsets = [
-        (None, {"fields": ["name", "year", "reporting_cadence"]}),
-        (
-            _("Source document"),
-            {
-                "fields": [
-                    "document_number",
-                    "document_title",
-                    "issued_on",
-                    "issuing_body",
-                    "overview_table_title",
-                ]
-            },
-        ),
-    ]
-
-    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
-        """Save, then make the reporting periods of the campaign's cadence."""
-        super().save_model(request, obj, form, change)
-        periods_ensure(campaign=obj)
-
-
-class ProjectLiaisonInline(PortalTabularInline):
-    """The city federation's departments that follow the project."""
-
-    model = ProjectLiaison
-    fields = ["department"]
-    autocomplete_fields = ["department"]
-    select_related = ("project", "department")
-    min_num = 1
-
-
 class AssignmentInline(PortalTabularInline):
-    """The responsible units of a project, with their deadline and responsible person."""
+    """The responsible units of a project, with their deadline and responsible person — read only:
+    which units carry the project is set in the form above (``feature_project_save``), each unit's
+    四定 on its assignment page (the change link; ``reporting.services.plan_update``)."""
 
     model = Assignment
     fields = [
@@ -86,13 +39,47 @@ class AssignmentInline(PortalTabularInline):
         "responsible_person_position",
         "responsible_person_phone",
     ]
-    autocomplete_fields = ["unit"]
+    readonly_fields = fields
     select_related = ("project", "unit")
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class FeatureProjectAdminForm(forms.ModelForm):
+    """The project's own fields, with its responsible units and liaison departments as two lists
+    (the rows of ``Assignment`` and ``ProjectLiaison``, written by ``feature_project_save``)."""
+
+    units = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.exclude(kind=Organisation.Kind.DEPARTMENT),
+        required=False,
+        label=_("responsible units"),
+        widget=FilteredSelectMultiple(_("responsible units"), is_stacked=False),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.liaisons(),
+        label=_("liaison departments"),
+        widget=FilteredSelectMultiple(_("liaison departments"), is_stacked=False),
+    )
+
+    class Meta:
+        model = FeatureProject
+        fields = ["campaign", "number", "title", "goal"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("units", list(self.instance.responsible_units.all()))
+            self.initial.setdefault("departments", list(self.instance.liaison_departments.all()))
 
 
 @admin.register(FeatureProject)
-class FeatureProjectAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
+class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
     """Feature projects in 序号 order, with units and liaison departments as printed.
 
     The list has a button for the official 一览表 (``overview_table_view``) besides import and export.
@@ -111,9 +98,36 @@ class FeatureProjectAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAd
     list_select_related = ["campaign"]
     search_fields = ["title", "goal", "responsible_units__name", "liaison_departments__name"]
     ordering = ["campaign", "number"]
-    fields = ["campaign", "number", "title", "goal"]
+    form = FeatureProjectAdminForm
+    fields = ["campaign", "number", "title", "goal", "units", "departments"]
     related_histories = ((ProjectLiaison, "project"), (Assignment, "project"))
-    inlines = [ProjectLiaisonInline, AssignmentInline]
+    inlines = [AssignmentInline]
+
+    def save_model(self, request: HttpRequest, obj: FeatureProject, form, change: bool) -> None:
+        """Through ``projects.services.feature_project_save``: scope, the liaison and unit rules."""
+        services.feature_project_save(
+            actor=request.user,
+            project=obj,
+            campaign=obj.campaign,
+            number=obj.number,
+            title=obj.title,
+            goal=obj.goal,
+            responsible_units=list(form.cleaned_data["units"]),
+            liaison_departments=list(form.cleaned_data["departments"]),
+        )
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Nothing more to write: the units and departments were saved with the project, the
+        assignment rows are read only."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request: HttpRequest, obj: FeatureProject) -> None:
+        services.record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            services.record_delete(actor=request.user, record=obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list; only
@@ -163,94 +177,3 @@ class FeatureProjectAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAd
     def liaison_department_names(self, obj: FeatureProject) -> str:
         """The liaison departments, separated by 、, in official order."""
         return "、".join(department.name for department in obj.liaison_departments.all())
-
-
-class MilestoneInline(PortalTabularInline):
-    """The steps (定步骤) of an assignment."""
-
-    model = Milestone
-    fields = ["order", "title", "due_on"]
-
-
-class IndicatorInline(PortalTabularInline):
-    """The measurable targets of an assignment."""
-
-    model = Indicator
-    fields = ["name", "target_value", "unit_of_measure"]
-
-
-class AssignmentAdminForm(ConcurrentForm):
-    """The assignment page's form: its steps, edited below on the same page, are each checked
-    against the new deadline, so the deadline is not checked against the steps as saved."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.check_saved_steps = False
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, ConflictRefusingAdmin, PortalModelAdmin):
-    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
-
-    The hidden ``version`` makes the later of two concurrent saves fail with a message instead of
-    overwriting the earlier one (django-concurrency).
-    """
-
-    form = AssignmentAdminForm
-    resource_classes = [AssignmentResource]
-    list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
-    list_filter = [
-        "project__campaign",
-        ("unit", admin.RelatedOnlyFieldListFilter),
-        "project__liaison_departments",
-    ]
-    list_select_related = ["project", "unit"]
-    search_fields = ["project__title", "unit__name", "responsible_person", "target"]
-    autocomplete_fields = ["project", "unit"]
-    ordering = ["project__campaign", "project__number", "unit__display_order"]
-    fieldsets = [
-        (None, {"fields": ["project", "unit", "version"]}),
-        (
-            _("The four fixes"),
-            {
-                "fields": [
-                    "target",
-                    "deadline",
-                    "responsible_person",
-                    "responsible_person_position",
-                    "responsible_person_phone",
-                ]
-            },
-        ),
-    ]
-    inlines = [MilestoneInline, IndicatorInline]
-    related_histories = ((Milestone, "assignment"), (Indicator, "assignment"))
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
-    """Steps of every plan, to see what falls due when."""
-
-    resource_classes = [MilestoneResource]
-
-    list_display = ["title", "order", "due_on", "assignment"]
-    list_filter = ["assignment__project__campaign", "due_on"]
-    list_select_related = ["assignment__project", "assignment__unit"]
-    search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
-    autocomplete_fields = ["assignment"]
-    related_select_related = {"assignment": ["project", "unit"]}
-    ordering = ["due_on", "assignment__project__number"]
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
-    """Measurable targets of every plan."""
-
-    resource_classes = [IndicatorResource]
-
-    list_display = ["name", "target_value", "unit_of_measure", "assignment"]
-    list_filter = ["assignment__project__campaign"]
-    list_select_related = ["assignment__project", "assignment__unit"]
-    search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
-    autocomplete_fields = ["assignment"]
-    related_select_related = {"assignment": ["project", "unit"]}

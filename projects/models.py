@@ -8,6 +8,7 @@ liaison departments of the city federation; each (project, responsible unit) pai
 """
 
 import datetime
+from collections.abc import Iterable
 
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
@@ -27,6 +28,36 @@ validate_phone = RegexValidator(
         "A phone number may only hold digits, spaces, “-”, “+”, brackets, “转” and “/” or “、” between numbers."
     ),
 )
+
+
+def step_lateness(*, due_on: datetime.date | None, deadline: datetime.date | None) -> str | None:
+    """Why a step due on ``due_on`` breaks the plan's ``deadline`` (the 四定: 定步骤 within 定时限),
+    or ``None`` when it does not. The one place of this rule: ``steps_within_deadline`` (used by
+    ``reporting.services.plan_update``, which every door that writes a plan calls) and the admin's
+    plan form, which shows the message next to the step."""
+    if deadline is not None and due_on is not None and due_on > deadline:
+        return _("The due date %(due_on)s is after the deadline %(deadline)s.") % {
+            "due_on": due_on,
+            "deadline": deadline,
+        }
+    return None
+
+
+def steps_within_deadline(
+    *, deadline: datetime.date | None, steps: Iterable[tuple[int, datetime.date | None]]
+) -> None:
+    """Refuse the first step due after ``deadline``; ``steps`` are (order, due date) pairs.
+
+    Raises ``ValidationError`` naming the step (``step_lateness`` holds the rule).
+    """
+    for order, due_on in steps:
+        if step_lateness(due_on=due_on, deadline=deadline):
+            raise ValidationError(
+                {
+                    "due_on": _("Step %(order)s is due %(due_on)s, after the deadline %(deadline)s.")
+                    % {"order": order, "due_on": due_on, "deadline": deadline}
+                }
+            )
 
 
 def _city_admin_only(user) -> Q | None:
@@ -367,28 +398,28 @@ class Assignment(models.Model):
 
     natural_key.dependencies = ["projects.featureproject", "units.organisation"]
 
-    #: Whether ``clean()`` checks the deadline against the saved steps. A form that edits the deadline
-    #: together with every step (the admin's assignment page) turns it off: there each step is checked
-    #: against the new deadline, and the saved due dates may be the ones being moved.
-    check_saved_steps = True
 
-    def clean(self) -> None:
-        """Refuse a deadline earlier than a saved step's due date (the 四定: steps within the
-        deadline); raises ``ValidationError``."""
-        super().clean()
-        if self.pk is None or self.deadline is None or not self.check_saved_steps:
-            return
-        late = self.milestones.filter(due_on__gt=self.deadline).order_by("due_on").last()
-        if late is not None:
-            raise ValidationError(
-                {
-                    "deadline": _("The deadline %(deadline)s is earlier than step %(order)s, due %(due_on)s.")
-                    % {"deadline": self.deadline, "order": late.order, "due_on": late.due_on}
-                }
-            )
+class PlanPartQuerySet(AssignmentScopedQuerySet):
+    """Steps and indicators of plans, scoped by ``AssignmentScopedQuerySet``."""
+
+    def live(self) -> "PlanPartQuerySet":
+        """The rows still part of their plan (not retired)."""
+        return self.filter(retired_at__isnull=True)
 
 
-class MilestoneManager(models.Manager.from_queryset(AssignmentScopedQuerySet)):
+class LivePartManager(models.Manager.from_queryset(PlanPartQuerySet)):
+    """The default manager of steps and indicators: only the live ones (not retired).
+
+    ``assignment.milestones``, the admin, forms, dashboards and exports see the plan as it stands; a
+    report's rows reach their (possibly retired) step through the foreign key, which Django reads
+    with the base manager, so an old report keeps showing what it was about. ``all_objects`` has all.
+    """
+
+    def get_queryset(self) -> PlanPartQuerySet:
+        return super().get_queryset().live()
+
+
+class MilestoneManager(LivePartManager):
     """Looks steps up by (campaign year, 序号, unit's name, order)."""
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, order: int) -> "Milestone":
@@ -410,9 +441,19 @@ class Milestone(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), validators=[MaxValueValidator(999)])
     title = models.CharField(_("step"), max_length=200)
     due_on = models.DateField(_("due date"), null=True, blank=True)
+    retired_at = models.DateTimeField(
+        _("retired at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Removed from the plan after a report used it: kept on those reports, gone from new ones."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = MilestoneManager()
+    all_objects = PlanPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "order"]
@@ -421,6 +462,7 @@ class Milestone(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "order"],
+                condition=Q(retired_at__isnull=True),
                 name="milestone_order_unique_in_assignment",
                 violation_error_message=_("This order is already used by another step."),
             ),
@@ -435,20 +477,8 @@ class Milestone(models.Model):
 
     natural_key.dependencies = ["projects.assignment"]
 
-    def clean(self) -> None:
-        """Refuse a due date after the assignment's deadline (定时限); raises ``ValidationError``."""
-        super().clean()
-        deadline: datetime.date | None = self.assignment.deadline if self.assignment_id else None
-        if deadline is not None and self.due_on is not None and self.due_on > deadline:
-            raise ValidationError(
-                {
-                    "due_on": _("The due date %(due_on)s is after the deadline %(deadline)s.")
-                    % {"due_on": self.due_on, "deadline": deadline}
-                }
-            )
 
-
-class IndicatorManager(models.Manager.from_queryset(AssignmentScopedQuerySet)):
+class IndicatorManager(LivePartManager):
     """Looks indicators up by (campaign year, 序号, unit's name, indicator name)."""
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str, name: str) -> "Indicator":
@@ -468,9 +498,19 @@ class Indicator(models.Model):
     name = models.CharField(_("indicator"), max_length=100)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
+    retired_at = models.DateTimeField(
+        _("retired at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Removed from the plan after a report used it: kept on those reports, gone from new ones."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = IndicatorManager()
+    all_objects = PlanPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "name"]
@@ -479,6 +519,7 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "name"],
+                condition=Q(retired_at__isnull=True),
                 name="indicator_name_unique_in_assignment",
                 violation_error_message=_("This assignment already has an indicator of this name."),
             ),

@@ -2,12 +2,12 @@
 
 Column headers are the Chinese words of the 一览表 and of the 四定 (notice 泉妇〔2013〕81号), the
 same on export and import; rows are identified by natural keys (年度 + 序号 + 责任单位 …), never by
-database ids. Every write goes through ``projects.services``.
+database ids. Every write goes through a service, with the importing user as actor.
 
 - ``FeatureProjectResource``: one row per project, the columns of the 一览表 (the official table
   exported by ``projects.overview_table`` imports through it too).
-- ``AssignmentResource``: the flat table, one row per project × responsible unit with the 四定.
-- ``MilestoneResource`` and ``IndicatorResource``: steps and measurable targets of each plan.
+- ``AssignmentKeyResource``: the base of the 四定 resources (``reporting/resources.py``: the flat
+  table, steps, indicators), whose rows are written by ``reporting.services.plan_update``.
 """
 
 import re
@@ -17,17 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from projects import services
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import Assignment, Campaign, FeatureProject
 from quanzhou_women.lib.importing import (
-    CodeWidget,
-    DateWidget,
-    DecimalWidget,
     IntegerWidget,
     NameListWidget,
     NameWidget,
     SpreadsheetResource,
     TextWidget,
 )
+from quanzhou_women.lib.querysets import Action
 from units.models import Organisation
 
 YEAR = "年度"
@@ -111,6 +109,7 @@ class FeatureProjectResource(SpreadsheetResource):
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         services.feature_project_save(
+            actor=self.actor,
             project=instance,
             campaign=instance.campaign,
             number=instance.number,
@@ -127,7 +126,7 @@ class FeatureProjectResource(SpreadsheetResource):
         return "\n".join(department.name for department in project.liaison_departments.all())
 
 
-class _AssignmentKeyResource(SpreadsheetResource):
+class AssignmentKeyResource(SpreadsheetResource):
     """Rows that belong to one unit's plan for one project: 年度 | 序号 | 责任单位 lead every row."""
 
     year = Field(column_name=YEAR, widget=IntegerWidget())
@@ -175,10 +174,12 @@ class _AssignmentKeyResource(SpreadsheetResource):
         return self._assignment_of(obj).unit.name
 
     def find_project(self, row) -> tuple[FeatureProject, Organisation]:
-        """The project (年度, 序号) and unit of a row; raises a row ``ValidationError``."""
+        """The project (年度, 序号) and unit of a row, among the projects the importing user can see;
+        raises a row ``ValidationError``."""
         year, number, unit = self._key(row)
         project = (
-            FeatureProject.objects.select_related("campaign")
+            FeatureProject.objects.restrict(self.actor, Action.VIEW)
+            .select_related("campaign")
             .filter(campaign__year=year, number=number)
             .first()
         )
@@ -196,7 +197,9 @@ class _AssignmentKeyResource(SpreadsheetResource):
     def find_assignment(self, row) -> Assignment:
         """The unit's assignment to the row's project; raises a row ``ValidationError``."""
         project, unit = self.find_project(row)
-        assignment = Assignment.objects.filter(project=project, unit=unit).first()
+        assignment = (
+            Assignment.objects.restrict(self.actor, Action.VIEW).filter(project=project, unit=unit).first()
+        )
         if assignment is None:
             raise self._row_error(
                 ValidationError(
@@ -207,144 +210,3 @@ class _AssignmentKeyResource(SpreadsheetResource):
                 )
             )
         return assignment
-
-
-class AssignmentResource(_AssignmentKeyResource):
-    """The flat table staff fill in: one row per project × responsible unit, with the 四定.
-
-    定目标 (target), 定时限 (deadline), 定责任 (责任人, 职务, 联系电话); 定步骤 are the steps of
-    ``MilestoneResource``. A row for a unit not yet responsible for the project adds it.
-    """
-
-    target = Field(attribute="target", column_name="定目标", widget=TextWidget())
-    deadline = Field(attribute="deadline", column_name="定时限", widget=DateWidget())
-    responsible_person = Field(attribute="responsible_person", column_name="责任人", widget=TextWidget())
-    responsible_person_position = Field(
-        attribute="responsible_person_position", column_name="职务", widget=TextWidget()
-    )
-    responsible_person_phone = Field(
-        attribute="responsible_person_phone", column_name="联系电话", widget=CodeWidget()
-    )
-
-    assignment_path = ""
-    column_aliases = {
-        "定时限": ["截止时间", "完成时限", "截止日期"],
-        "定目标": ["目标"],
-        "责任人": ["负责人"],
-        UNITS: ["责任县（区、市）妇联"],
-    }
-    key_columns = [YEAR, NUMBER, UNITS]
-
-    class Meta(SpreadsheetResource.Meta):
-        model = Assignment
-        name = _("Four fixes of every responsible unit (flat table)")
-        fields = (
-            "year",
-            "number",
-            "project_title",
-            "unit",
-            "target",
-            "deadline",
-            "responsible_person",
-            "responsible_person_position",
-            "responsible_person_phone",
-        )
-        import_id_fields = ("year", "number", "unit")
-
-    def get_instance(self, instance_loader, row):
-        project, unit = self.find_project(row)
-        self._new = Assignment(project=project, unit=unit)
-        return (
-            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
-        )
-
-    def init_instance(self, row=None):
-        return self._new
-
-    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
-        services.assignment_save(
-            assignment=instance,
-            project=instance.project,
-            unit=instance.unit,
-            target=instance.target,
-            deadline=instance.deadline,
-            responsible_person=instance.responsible_person,
-            responsible_person_position=instance.responsible_person_position,
-            responsible_person_phone=instance.responsible_person_phone,
-        )
-
-
-class MilestoneResource(_AssignmentKeyResource):
-    """Steps of the plans (定步骤): 年度 | 序号 | 责任单位 | 步骤序号 | 步骤 | 完成时限."""
-
-    order = Field(attribute="order", column_name="步骤序号", widget=IntegerWidget())
-    title = Field(attribute="title", column_name="步骤", widget=TextWidget())
-    due_on = Field(attribute="due_on", column_name="完成时限", widget=DateWidget())
-
-    column_aliases = {"完成时限": ["截止时间", "完成时间"], "步骤": ["步骤内容"]}
-    key_columns = [YEAR, NUMBER, UNITS, "步骤序号"]
-
-    class Meta(SpreadsheetResource.Meta):
-        model = Milestone
-        name = _("Steps (定步骤)")
-        fields = ("year", "number", "project_title", "unit", "order", "title", "due_on")
-        import_id_fields = ("year", "number", "unit", "order")
-
-    def get_instance(self, instance_loader, row):
-        assignment = self.find_assignment(row)
-        try:
-            order = self.clean_value(self.fields["order"], row)
-        except ValueError:
-            order = None  # reported with the row
-        self._new = Milestone(assignment=assignment)
-        return Milestone.objects.filter(assignment=assignment, order=order).first() if order else None
-
-    def init_instance(self, row=None):
-        return self._new
-
-    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
-        services.milestone_save(
-            milestone=instance,
-            assignment=instance.assignment,
-            order=instance.order,
-            title=instance.title,
-            due_on=instance.due_on,
-        )
-
-
-class IndicatorResource(_AssignmentKeyResource):
-    """Measurable targets (指标): 年度 | 序号 | 责任单位 | 指标 | 目标值 | 计量单位."""
-
-    name = Field(attribute="name", column_name="指标", widget=TextWidget())
-    target_value = Field(attribute="target_value", column_name="目标值", widget=DecimalWidget())
-    unit_of_measure = Field(attribute="unit_of_measure", column_name="计量单位", widget=TextWidget())
-
-    column_aliases = {"计量单位": ["单位"], "指标": ["指标名称"]}
-    key_columns = [YEAR, NUMBER, UNITS, "指标"]
-
-    class Meta(SpreadsheetResource.Meta):
-        model = Indicator
-        name = _("Indicators (指标)")
-        fields = ("year", "number", "project_title", "unit", "name", "target_value", "unit_of_measure")
-        import_id_fields = ("year", "number", "unit", "name")
-
-    def get_instance(self, instance_loader, row):
-        assignment = self.find_assignment(row)
-        try:
-            name = self.clean_value(self.fields["name"], row)
-        except ValueError:
-            name = ""
-        self._new = Indicator(assignment=assignment)
-        return Indicator.objects.filter(assignment=assignment, name=name).first() if name else None
-
-    def init_instance(self, row=None):
-        return self._new
-
-    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
-        services.indicator_save(
-            indicator=instance,
-            assignment=instance.assignment,
-            name=instance.name,
-            unit_of_measure=instance.unit_of_measure,
-            target_value=instance.target_value,
-        )

@@ -1,12 +1,13 @@
 """Writes to feature projects and their 四定 plans.
 
 Admin forms, spreadsheet imports and commands call these functions; none write the models
-directly. Each runs in one transaction and validates before it writes.
+directly. Each takes the ``actor``, checks the change scope (``restrict(actor, "change")``), runs in
+one transaction and validates before it writes. The 四定 content of an assignment (target,
+deadline, person, steps, indicators) is written by ``reporting.services.plan_update``, which owns
+the plan's lock (``reporting.Plan``).
 """
 
-import datetime
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from units.models import Organisation
+from units.services import require_change
 
 
 def _has_plan(assignment: Assignment) -> bool:
@@ -30,6 +32,7 @@ def _has_plan(assignment: Assignment) -> bool:
 @transaction.atomic
 def feature_project_save(
     *,
+    actor,
     project: FeatureProject | None = None,
     campaign: Campaign,
     number: int,
@@ -38,19 +41,25 @@ def feature_project_save(
     responsible_units: Sequence[Organisation] | None = None,
     liaison_departments: Sequence[Organisation] | None = None,
 ) -> FeatureProject:
-    """Create or update a feature project: one row of the 一览表 (notice 泉妇〔2013〕81号).
+    """Create or update a feature project: one row of the 一览表 (notice 泉妇〔2013〕81号); the one
+    writer of ``FeatureProject``, its ``ProjectLiaison`` links and which units carry it (the admin's
+    project page and the 一览表 import call it).
 
-    ``responsible_units`` and ``liaison_departments`` replace the current ones when given (None
-    leaves them alone). A unit that joins gets an empty ``Assignment``; a unit that leaves loses
-    its assignment only while its 四定 are still empty. Raises ``ValidationError`` for a department
-    that is not a liaison body, a unit leaving with a filled-in plan, or an invalid project.
+    ``actor`` must be allowed to change projects (city administrators, ``FeatureProject.objects.
+    restrict``), else ``PermissionDenied``. ``responsible_units`` and ``liaison_departments`` replace
+    the current ones when given (None leaves them alone). A unit that joins gets an empty
+    ``Assignment`` (``assignment_add``); a unit that leaves loses its assignment only while its 四定
+    are still empty. Raises ``ValidationError`` for a department that is not a liaison body, a unit
+    leaving with a filled-in plan, or an invalid project.
     """
+    require_change(actor, FeatureProject, project)
     project = project or FeatureProject()
     project.campaign = campaign
     project.number = number
     project.title = title
     project.goal = goal
     project.full_clean()
+    project._history_user = actor
     project.save()
     if liaison_departments is not None:
         not_liaison = [d.name for d in liaison_departments if not d.is_liaison]
@@ -61,7 +70,16 @@ def feature_project_save(
                     % {"names": "、".join(not_liaison)}
                 }
             )
-        project.liaison_departments.set(liaison_departments)
+        wanted = {department.pk for department in liaison_departments}
+        for link in ProjectLiaison.objects.filter(project=project).exclude(department__in=wanted):
+            link._history_user = actor
+            link.delete()
+        present = set(ProjectLiaison.objects.filter(project=project).values_list("department", flat=True))
+        for department in liaison_departments:
+            if department.pk not in present:
+                link = ProjectLiaison(project=project, department=department)
+                link._history_user = actor
+                link.save()
     if responsible_units is not None:
         wanted = {unit.pk: unit for unit in responsible_units}
         for assignment in project.assignments.select_related("unit"):
@@ -72,89 +90,31 @@ def feature_project_save(
                     {
                         "responsible_units": _(
                             "%(unit)s has already filled in its plan for this project and cannot be removed "
-                            "by an import; remove it in the admin if that is intended."
+                            "here; if that is intended, delete its assignment on the assignments page."
                         )
                         % {"unit": assignment.unit.name}
                     }
                 )
             else:
+                assignment._history_user = actor
                 assignment.delete()
         for unit in wanted.values():
-            assignment_save(project=project, unit=unit)
+            assignment_add(actor=actor, project=project, unit=unit)
     return project
 
 
 @transaction.atomic
-def assignment_save(
-    *,
-    assignment: Assignment | None = None,
-    project: FeatureProject,
-    unit: Organisation,
-    target: str = "",
-    deadline: datetime.date | None = None,
-    responsible_person: str = "",
-    responsible_person_position: str = "",
-    responsible_person_phone: str = "",
-) -> Assignment:
-    """Create or update a unit's assignment to a project with its 四定 (target, deadline, person).
-
-    Steps and indicators have their own functions. Raises ``ValidationError``, e.g. for a deadline
-    earlier than a step's due date (定时限).
-    """
-    assignment = assignment or Assignment()
-    assignment.project = project
-    assignment.unit = unit
-    assignment.target = target
-    assignment.deadline = deadline
-    assignment.responsible_person = responsible_person
-    assignment.responsible_person_position = responsible_person_position
-    assignment.responsible_person_phone = responsible_person_phone
+def assignment_add(*, actor, project: FeatureProject, unit: Organisation) -> Assignment:
+    """Make ``unit`` responsible for ``project``: a new, empty ``Assignment`` (its 四定 are then
+    written by ``reporting.services.plan_update``). Only who may change the project (city
+    administrators) may add a unit: ``PermissionDenied``. Raises ``ValidationError`` for a unit
+    already responsible or a unit that cannot carry projects (a department)."""
+    require_change(actor, FeatureProject, project)
+    assignment = Assignment(project=project, unit=unit)
     assignment.full_clean()
+    assignment._history_user = actor
     assignment.save()
     return assignment
-
-
-@transaction.atomic
-def milestone_save(
-    *,
-    milestone: Milestone | None = None,
-    assignment: Assignment,
-    order: int,
-    title: str,
-    due_on: datetime.date | None,
-) -> Milestone:
-    """Create or update a step (定步骤) of an assignment; ``due_on`` no later than its deadline.
-
-    Raises ``ValidationError``.
-    """
-    milestone = milestone or Milestone()
-    milestone.assignment = assignment
-    milestone.order = order
-    milestone.title = title
-    milestone.due_on = due_on
-    milestone.full_clean()
-    milestone.save()
-    return milestone
-
-
-@transaction.atomic
-def indicator_save(
-    *,
-    indicator: Indicator | None = None,
-    assignment: Assignment,
-    name: str,
-    unit_of_measure: str,
-    target_value: Decimal,
-) -> Indicator:
-    """Create or update a measurable target (指标) of an assignment; raises ``ValidationError``."""
-    indicator = indicator or Indicator()
-    indicator.assignment = assignment
-    indicator.name = name
-    indicator.unit_of_measure = unit_of_measure
-    indicator.target_value = target_value
-    indicator.full_clean()
-    indicator.save()
-    return indicator
 
 
 HISTORY_MODELS = (Organisation, Campaign, FeatureProject, ProjectLiaison, Assignment, Milestone, Indicator)
@@ -172,3 +132,13 @@ def history_start(*, reason: str) -> int:
         missing = model.objects.exclude(pk__in=model.history.values("id"))
         written += len(model.history.bulk_history_create(list(missing), default_change_reason=reason))
     return written
+
+
+@transaction.atomic
+def record_delete(*, actor, record: Campaign | FeatureProject | Assignment) -> None:
+    """Delete a campaign, project or assignment in the actor's change scope (``PermissionDenied``
+    otherwise). Records others depend on are protected by the database (``ProtectedError``: a
+    campaign with projects, an assignment with reports)."""
+    require_change(actor, type(record), record)
+    record._history_user = actor
+    record.delete()

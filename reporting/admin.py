@@ -1,4 +1,8 @@
-"""Admin of progress reporting for city staff: reports, plans, periods and notifications.
+"""Admin of progress reporting for city staff: reports, plans, periods and notifications — and the
+pages whose saves belong to reporting's writers although their models live in ``projects``:
+campaigns (a save makes the reporting periods, ``services.campaign_save``) and the 四定 plans
+(assignments, steps, indicators: ``services.plan_update``, which owns the plan's lock). Their URLs
+still follow the model's app (``/admin/projects/assignment/``).
 
 Lists are scoped by ``quanzhou_women.lib.admin.ScopedAdminMixin`` for staff who are not superusers. Report
 status changes go through the portal's review (``reporting.services``), so the status is read-only
@@ -8,14 +12,25 @@ somebody else saved the report meanwhile (django-concurrency).
 """
 
 from concurrency.exceptions import RecordModifiedError
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanzhou_women.lib.admin import ConflictRefusingAdmin, ScopedAdminMixin
+from projects import services as project_services
+from projects.models import Assignment, Campaign, Indicator, Milestone, step_lateness
+from quanzhou_women.lib.admin import (
+    ConflictRefusingAdmin,
+    PortalModelAdmin,
+    PortalTabularInline,
+    ScopedAdminMixin,
+    VerboseUniqueInlineFormSet,
+)
+from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from reporting import services
 from reporting.models import (
     Evidence,
@@ -28,6 +43,349 @@ from reporting.models import (
     ReportingPeriod,
     ReportTransition,
 )
+from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
+from reporting.services import IndicatorRow, MilestoneRow
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin):
+    """Campaigns by year, with their source document."""
+
+    list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
+    list_display_links = ["year", "name"]
+    list_select_related = ["issuing_body"]
+    search_fields = ["name", "document_number", "document_title"]
+    autocomplete_fields = ["issuing_body"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "reporting_cadence"]}),
+        (
+            _("Source document"),
+            {
+                "fields": [
+                    "document_number",
+                    "document_title",
+                    "issued_on",
+                    "issuing_body",
+                    "overview_table_title",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
+        """Through ``services.campaign_save``, which also makes the reporting periods of its cadence."""
+        services.campaign_save(actor=request.user, campaign=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
+        project_services.record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            project_services.record_delete(actor=request.user, record=obj)
+
+
+RETIRE_NOTE = _(
+    "Removing a step or an indicator that a report has used retires it instead of deleting it: it "
+    "leaves the plan and new reports, and stays on the reports that used it, as approved."
+)
+
+
+class LivePartsFormSet(VerboseUniqueInlineFormSet):
+    """Rows of a plan's live steps or indicators. Their order (or name) is unique among the live
+    rows only — a database constraint with a condition, which Django's formset does not check — so
+    a repeated ``unique_field`` is refused here, in the formset's words ("请修改顺序的重复数据")."""
+
+    unique_field = ""
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            value = form.cleaned_data.get(self.unique_field)
+            if value in seen:
+                raise ValidationError(self.get_unique_error_message((self.unique_field,)))
+            seen.add(value)
+
+
+class IndicatorsFormSet(LivePartsFormSet):
+    unique_field = "name"
+
+
+class PlanStepsFormSet(LivePartsFormSet):
+    """The step rows of the assignment page, each checked against the deadline being saved (the
+    rule is ``projects.models.step_lateness``; ``plan_update`` checks it again)."""
+
+    unique_field = "order"
+
+    def clean(self) -> None:
+        super().clean()
+        deadline = self.instance.deadline  # the parent form's value, set before the formsets are cleaned
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            message = step_lateness(due_on=form.cleaned_data.get("due_on"), deadline=deadline)
+            if message:
+                form.add_error("due_on", message)
+
+
+class RetiringInline(PortalTabularInline):
+    """Rows of a plan (steps, indicators) that are retired, not deleted, when a report used them:
+    Django's check that refuses to delete a row others protect (the reports' rows) does not apply."""
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class RetiringForm(formset.form):
+            def hand_clean_DELETE(self) -> None:
+                """Removing a used row retires it (``services.plan_update``): nothing to refuse."""
+
+        formset.form = RetiringForm
+        return formset
+
+
+class MilestoneInline(RetiringInline):
+    """The live steps (定步骤) of an assignment; a removed step a report used is retired."""
+
+    model = Milestone
+    formset = PlanStepsFormSet
+    fields = ["order", "title", "due_on"]
+
+
+class IndicatorInline(RetiringInline):
+    """The live measurable targets of an assignment; a removed one a report used is retired."""
+
+    model = Indicator
+    formset = IndicatorsFormSet
+    fields = ["name", "target_value", "unit_of_measure"]
+
+
+def _rows(formset, row_class, names: list[str]) -> list:
+    """The formset's rows for ``plan_update``: every live row, marked ``delete`` when ticked."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and form.instance.pk is None:
+            continue  # an empty extra row
+        data = form.cleaned_data
+        values = [data.get(name) for name in names]
+        if row_class is IndicatorRow and values[2] is None:
+            values[2] = ""
+        rows.append(
+            row_class(form.instance.pk, *values, delete=bool(formset.can_delete and data.get("DELETE")))
+        )
+    return rows
+
+
+def _plan_may_edit(request: HttpRequest, assignment_id: int) -> bool:
+    """``services.plan_may_edit`` for the request's user, asked once per request and assignment."""
+    if services.access.is_city_admin(request.user):
+        return True  # city administrators may edit every plan, locked or not
+    answers = request.__dict__.setdefault("_plan_may_edit", {})
+    if assignment_id not in answers:
+        assignment = Assignment.objects.select_related("project").get(pk=assignment_id)
+        answers[assignment_id] = services.plan_may_edit(assignment=assignment, actor=request.user)
+    return answers[assignment_id]
+
+
+def _warn_retired(request: HttpRequest, assignment: Assignment) -> None:
+    retired = getattr(assignment, "retired", [])
+    if retired:
+        messages.warning(
+            request,
+            _("Retired, not deleted, because reports used them (they stay on those reports): %(names)s.")
+            % {"names": "、".join(retired)},
+        )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(
+    ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, ConflictRefusingAdmin, PortalModelAdmin
+):
+    """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
+
+    Saves go through ``services.plan_update`` (scope, role, the plan's lock, the version, the
+    deadline rule, retiring used steps); a plan the user may not edit now (``plan_may_edit``: e.g.
+    a confirmed plan for a unit's reporter) is read only. A new assignment (a unit joining a
+    project) is made by ``projects.services.assignment_add``. The hidden ``version`` makes the later
+    of two concurrent saves fail with a message instead of overwriting the earlier one.
+    """
+
+    resource_classes = [AssignmentResource]
+    list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
+    list_filter = [
+        "project__campaign",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "project__liaison_departments",
+    ]
+    list_select_related = ["project", "unit"]
+    search_fields = ["project__title", "unit__name", "responsible_person", "target"]
+    autocomplete_fields = ["project", "unit"]
+    ordering = ["project__campaign", "project__number", "unit__display_order"]
+    fieldsets = [
+        (None, {"fields": ["project", "unit", "version"]}),
+        (
+            _("The four fixes"),
+            {
+                "fields": [
+                    "target",
+                    "deadline",
+                    "responsible_person",
+                    "responsible_person_position",
+                    "responsible_person_phone",
+                ],
+                "description": RETIRE_NOTE,
+            },
+        ),
+    ]
+    inlines = [MilestoneInline, IndicatorInline]
+    related_histories = ((Milestone, "assignment"), (Indicator, "assignment"))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Also false while the plan is locked for this user (``services.plan_may_edit``)."""
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or obj.pk is None:
+            return allowed
+        return _plan_may_edit(request, obj.pk)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """Project and unit are fixed once the assignment exists (they are the project's units)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "project", "unit"] if obj is not None and obj.pk else fields
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form, change: bool) -> None:
+        """A new assignment is made here (``assignment_add``); its 四定 are saved with the steps in
+        ``save_related``."""
+        if not change:
+            created = project_services.assignment_add(actor=request.user, project=obj.project, unit=obj.unit)
+            obj.pk, obj.version = created.pk, created.version
+            obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """The whole plan — the form's 四定 and the inline rows — through ``services.plan_update``."""
+        obj = form.instance
+        milestones, indicators = [], []
+        for formset in formsets:
+            if formset.model is Milestone:
+                milestones = _rows(formset, MilestoneRow, ["order", "title", "due_on"])
+            elif formset.model is Indicator:
+                indicators = _rows(formset, IndicatorRow, ["name", "target_value", "unit_of_measure"])
+        try:
+            saved = services.plan_update(
+                assignment=obj,
+                actor=request.user,
+                # as posted (or as just created): the version the page was opened at; 0 (none posted)
+                # skips the check, as django-concurrency does
+                version=obj.version or None,
+                target=obj.target,
+                deadline=obj.deadline,
+                responsible_person=obj.responsible_person,
+                responsible_person_position=obj.responsible_person_position,
+                responsible_person_phone=obj.responsible_person_phone,
+                milestones=milestones,
+                indicators=indicators,
+            )
+        except services.ConcurrentEditError as error:
+            raise RecordModifiedError(target=obj) from error
+        for formset in formsets:  # written above: the change message names no inline rows
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        _warn_retired(request, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        project_services.record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            project_services.record_delete(actor=request.user, record=obj)
+
+
+class PlanPartAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
+    """The pages of single steps or indicators: every save and delete is a change of the plan
+    through ``services.plan_part_save`` (so ``plan_update``: scope, lock, deadline, retiring)."""
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or obj.pk is None:
+            return allowed
+        return _plan_may_edit(request, obj.assignment_id)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or obj.pk is None:
+            return allowed
+        return _plan_may_edit(request, obj.assignment_id)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """A saved row stays in its plan: its assignment is fixed."""
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "assignment"] if obj is not None and obj.pk else fields
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """What deleting shows: the rows themselves; a row a report used is retired instead, so the
+        reports' rows do not protect it."""
+        to_delete, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return to_delete, model_count, perms_needed, []
+
+    def row_of(self, obj, delete: bool = False):
+        """The object as a ``MilestoneRow`` or ``IndicatorRow``."""
+        raise NotImplementedError
+
+    def _save_part(self, request: HttpRequest, obj, delete: bool = False) -> None:
+        key = "milestone" if isinstance(obj, Milestone) else "indicator"
+        saved = services.plan_part_save(
+            actor=request.user, assignment=obj.assignment, **{key: self.row_of(obj, delete)}
+        )
+        if obj.pk is None and not delete:  # the new row: let the admin redirect to it
+            found = type(obj).objects.filter(assignment=obj.assignment)
+            obj.pk = (
+                found.get(order=obj.order).pk if isinstance(obj, Milestone) else found.get(name=obj.name).pk
+            )
+        _warn_retired(request, saved)
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        self._save_part(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        self._save_part(request, obj, delete=True)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset.select_related("assignment"):
+            self._save_part(request, obj, delete=True)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(PlanPartAdmin):
+    """Live steps of every plan, to see what falls due when."""
+
+    resource_classes = [MilestoneResource]
+
+    list_display = ["title", "order", "due_on", "assignment"]
+    list_filter = ["assignment__project__campaign", "due_on"]
+    list_select_related = ["assignment__project", "assignment__unit"]
+    search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
+    autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}
+    ordering = ["due_on", "assignment__project__number"]
+
+    def row_of(self, obj: Milestone, delete: bool = False) -> MilestoneRow:
+        return MilestoneRow(obj.pk, obj.order, obj.title, obj.due_on, delete=delete)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PlanPartAdmin):
+    """Live measurable targets of every plan."""
+
+    resource_classes = [IndicatorResource]
+
+    list_display = ["name", "target_value", "unit_of_measure", "assignment"]
+    list_filter = ["assignment__project__campaign"]
+    list_select_related = ["assignment__project", "assignment__unit"]
+    search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
+    autocomplete_fields = ["assignment"]
+    related_select_related = {"assignment": ["project", "unit"]}
+
+    def row_of(self, obj: Indicator, delete: bool = False) -> IndicatorRow:
+        return IndicatorRow(obj.pk, obj.name, obj.target_value, obj.unit_of_measure, delete=delete)
 
 
 class MilestoneProgressInline(admin.TabularInline):
@@ -130,6 +488,17 @@ class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Reports are started by their unit in the portal."""
         return False
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        """A report is never deleted: what it said, and what was approved, stays (403). (Its delete
+        permission stays as it is, so that deleting what holds reports is explained as protected.)"""
+        raise PermissionDenied
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        """No bulk delete either."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request: HttpRequest, obj: ProgressReport, form, change: bool) -> None:
         """Save the texts through ``services.report_update``, which refuses a stale version.

@@ -264,7 +264,7 @@ class MilestoneProgress(models.Model):
         related_name="milestone_states",
     )
     milestone = models.ForeignKey(
-        Milestone, verbose_name=_("step"), on_delete=models.CASCADE, related_name="progress"
+        Milestone, verbose_name=_("step"), on_delete=models.PROTECT, related_name="progress"
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.NOT_STARTED)
     on_date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it started or was done."))
@@ -295,7 +295,7 @@ class IndicatorValue(models.Model):
         related_name="indicator_values",
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
     )
     actual_value = models.DecimalField(
         _("actual value"), max_digits=12, decimal_places=2, null=True, blank=True

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from projects.models import Assignment, Campaign, Indicator, Milestone
+from projects.models import Assignment, Campaign, Indicator, Milestone, steps_within_deadline
+from quanzhou_women.lib import admin_writes
+from quanzhou_women.lib.querysets import Action as Access
 from reporting import access
 from reporting.access import Action
 from reporting.evidence import check_evidence_file
@@ -41,6 +43,7 @@ from reporting.models import (
     ReportTransition,
 )
 from units.models import Membership
+from units.services import require_change
 
 User = AbstractBaseUser
 
@@ -51,6 +54,9 @@ class WorkflowError(Exception):
 
 class ConcurrentEditError(WorkflowError):
     """Somebody else saved the same plan or report since this user opened it."""
+
+
+admin_writes.USER_ERRORS.append(WorkflowError)  # the admin shows the refusal as a message
 
 
 # --------------------------------------------------------------------------- reporting periods
@@ -230,6 +236,52 @@ def _locked_assignment(assignment: Assignment, version: int | None) -> Assignmen
     return locked
 
 
+def plan_may_edit(*, assignment: Assignment, actor: User) -> bool:
+    """Whether ``actor`` may change the assignment's 四定 now: in their change scope
+    (``Assignment.objects.restrict(actor, "change")``), their role's step (``access.can``) and, for
+    anybody but a city administrator, a draft plan (a submitted or confirmed plan is locked for the
+    unit). The admin asks it to show a plan read-only; ``plan_update`` enforces the same."""
+    if access.is_city_admin(actor):
+        return True
+    if not Assignment.objects.restrict(actor, Access.CHANGE).filter(pk=assignment.pk).exists():
+        return False
+    if not access.can(actor, Action.EDIT_PLAN, assignment):
+        return False
+    return access.is_city_admin(actor) or access.plan_is_editable_by_unit(
+        Plan.objects.filter(assignment=assignment).first()
+    )
+
+
+def plan_rows(assignment: Assignment) -> tuple[list[MilestoneRow], list[IndicatorRow]]:
+    """The live steps and indicators of a plan as rows for ``plan_update`` (to change one of them)."""
+    return (
+        [MilestoneRow(m.pk, m.order, m.title, m.due_on) for m in assignment.milestones.all()],
+        [IndicatorRow(i.pk, i.name, i.target_value, i.unit_of_measure) for i in assignment.indicators.all()],
+    )
+
+
+def plan_fields(assignment: Assignment) -> dict:
+    """The assignment's own 四定 fields as stored, as keyword arguments of ``plan_update``."""
+    return {
+        "target": assignment.target,
+        "deadline": assignment.deadline,
+        "responsible_person": assignment.responsible_person,
+        "responsible_person_position": assignment.responsible_person_position,
+        "responsible_person_phone": assignment.responsible_person_phone,
+    }
+
+
+def _retire_or_delete(record: Milestone | Indicator, used: bool, now: datetime.datetime) -> bool:
+    """Delete a step or indicator no report used; retire (keep, mark ``retired_at``) one a report
+    used, so that the report keeps showing it. Returns whether it was retired."""
+    if not used:
+        record.delete()
+        return False
+    record.retired_at = now
+    record.save(update_fields=["retired_at"])
+    return True
+
+
 @transaction.atomic
 def plan_update(
     *,
@@ -244,27 +296,35 @@ def plan_update(
     milestones: Sequence[MilestoneRow],
     indicators: Sequence[IndicatorRow],
 ) -> Assignment:
-    """Save a unit's 四定 (target, steps, deadline, responsible person and indicators).
+    """Save a unit's 四定 (target, steps, deadline, responsible person and indicators): the one
+    writer of ``Assignment`` content, ``Milestone`` and ``Indicator`` — the portal's plan form, the
+    admin's assignment page, the step and indicator pages and every import call it.
 
-    ``milestones`` and ``indicators`` are the complete lists: existing rows not in them (or marked
-    ``delete``) are removed. ``version`` is the assignment's version when the form was opened; if
-    it changed since, raises ``ConcurrentEditError`` and writes nothing. The unit may change only a draft plan; the city
-    administrator may change any (the history of the assignment, its steps and indicators keeps
-    every change). Raises ``ValidationError`` for a step due after the deadline, or two steps with
-    one order, or two indicators with one name.
+    ``milestones`` and ``indicators`` are the complete lists of live rows: existing rows not in them
+    (or marked ``delete``) leave the plan — deleted if no report used them, else *retired*
+    (``retired_at`` set: gone from the plan and from new reports, kept on the reports that used
+    them; the names of the retired rows are in the returned assignment's ``retired`` list).
+    ``version`` is the assignment's version when the form was opened (``None``: no check, e.g. an
+    import); if it changed since, raises ``ConcurrentEditError`` and writes nothing.
+
+    Raises ``PermissionDenied`` outside the actor's change scope or role (``plan_may_edit``),
+    ``WorkflowError`` for a plan locked for the unit (submitted or confirmed; a city administrator
+    may change any, the history keeps every change) and ``ValidationError`` (Chinese) for a step due
+    after the deadline (``projects.models.steps_within_deadline``), two steps with one order, two
+    indicators with one name, or a field the model refuses (e.g. a phone number).
     """
-    access.require(actor, Action.EDIT_PLAN, assignment)
+    city_admin = access.is_city_admin(actor)  # may change every plan, locked or not
+    if not city_admin:
+        if not Assignment.objects.restrict(actor, Access.CHANGE).filter(pk=assignment.pk).exists():
+            raise PermissionDenied
+        access.require(actor, Action.EDIT_PLAN, assignment)
     locked = _locked_assignment(assignment, version)
-    plan = plan_of(locked)
-    if not access.is_city_admin(actor) and not access.plan_is_editable_by_unit(plan):
-        raise WorkflowError(_("This plan is %(status)s and locked.") % {"status": plan.get_status_display()})
-    locked.target = target
-    locked.deadline = deadline
-    locked.responsible_person = responsible_person
-    locked.responsible_person_position = responsible_person_position
-    locked.responsible_person_phone = responsible_person_phone
-    locked._history_user = actor  # django-simple-history records who, also outside a request
-    locked.save()
+    if not city_admin:
+        plan = Plan.objects.filter(assignment=locked).first()
+        if not access.plan_is_editable_by_unit(plan):
+            raise WorkflowError(
+                _("This plan is %(status)s and locked.") % {"status": plan.get_status_display()}
+            )
     _check_unique(
         [row.order for row in milestones if not row.delete],
         _("Two steps have the order %(value)s: give each step its own number."),
@@ -273,25 +333,51 @@ def plan_update(
         [row.name for row in indicators if not row.delete],
         _("Two indicators are called %(value)s: give each indicator its own name."),
     )
-    for row in milestones:
-        if deadline and row.due_on and row.due_on > deadline and not row.delete:
-            raise ValidationError(
-                _("Step %(order)s is due %(due_on)s, after the deadline %(deadline)s.")
-                % {"order": row.order, "due_on": row.due_on, "deadline": deadline}
-            )
+    steps_within_deadline(
+        deadline=deadline, steps=[(row.order, row.due_on) for row in milestones if not row.delete]
+    )
+    locked.target = target
+    locked.deadline = deadline
+    locked.responsible_person = responsible_person
+    locked.responsible_person_position = responsible_person_position
+    locked.responsible_person_phone = responsible_person_phone
+    # project and unit do not change here: their checks (and the unique pair) are skipped
+    locked.full_clean(exclude=["version", "project", "unit"], validate_unique=False)
+    locked._history_user = actor  # django-simple-history records who, also outside a request
+    locked.save()
     existing_milestones = {m.pk: m for m in locked.milestones.all()}
     existing_indicators = {i.pk: i for i in locked.indicators.all()}
     kept_milestones = {row.id for row in milestones if not row.delete}
     kept_indicators = {row.id for row in indicators if not row.delete}
-    # The lists are complete: rows not kept go. The kept ones are parked on temporary keys first,
-    # so that two steps may swap orders (or two indicators names) without tripping the unique
-    # constraints halfway.
+    # The lists are complete: rows not kept leave the plan. The kept ones are parked on temporary
+    # keys first, so that two steps may swap orders (or two indicators names) without tripping the
+    # unique constraints halfway.
     for record in [*existing_milestones.values(), *existing_indicators.values()]:
         record._history_user = actor
-    for pk in set(existing_milestones) - kept_milestones:
-        existing_milestones.pop(pk).delete()
-    for pk in set(existing_indicators) - kept_indicators:
-        existing_indicators.pop(pk).delete()
+    now = timezone.now()
+    removed_milestones = sorted(set(existing_milestones) - kept_milestones)
+    removed_indicators = sorted(set(existing_indicators) - kept_indicators)
+    used_steps = set(
+        MilestoneProgress.objects.filter(milestone__in=removed_milestones).values_list(
+            "milestone_id", flat=True
+        )
+        if removed_milestones
+        else ()
+    )
+    used_indicators = set(
+        IndicatorValue.objects.filter(indicator__in=removed_indicators).values_list("indicator_id", flat=True)
+        if removed_indicators
+        else ()
+    )
+    retired = []
+    for pk in removed_milestones:
+        step = existing_milestones.pop(pk)
+        if _retire_or_delete(step, pk in used_steps, now):
+            retired.append(str(step))
+    for pk in removed_indicators:
+        indicator = existing_indicators.pop(pk)
+        if _retire_or_delete(indicator, pk in used_indicators, now):
+            retired.append(indicator.name)
     for index, pk in enumerate(existing_milestones):
         Milestone.objects.filter(pk=pk).update(order=30000 + index)
     for pk in existing_indicators:
@@ -301,6 +387,7 @@ def plan_update(
             continue
         milestone = existing_milestones.get(row.id) or Milestone(assignment=locked)
         milestone.order, milestone.title, milestone.due_on = row.order, row.title, row.due_on
+        milestone.full_clean(exclude=["assignment"])
         milestone._history_user = actor
         milestone.save()
     for row in indicators:
@@ -309,10 +396,54 @@ def plan_update(
         indicator = existing_indicators.get(row.id) or Indicator(assignment=locked)
         indicator.name, indicator.target_value = row.name, row.target_value
         indicator.unit_of_measure = row.unit_of_measure
+        indicator.full_clean(exclude=["assignment"])
         indicator._history_user = actor
         indicator.save()
     assignment.version = locked.version
+    locked.retired = retired
     return locked
+
+
+def plan_part_save(
+    *,
+    actor: User,
+    assignment: Assignment,
+    milestone: MilestoneRow | None = None,
+    indicator: IndicatorRow | None = None,
+    version: int | None = None,
+) -> Assignment:
+    """Add, change or remove (``delete=True``: retire or delete) one step or one indicator of a plan,
+    keeping the rest as stored: the admin's step and indicator pages and the step and indicator
+    imports write through here, and so through ``plan_update`` with all its checks. Returns and
+    raises what ``plan_update`` does."""
+    milestones, indicators = plan_rows(assignment)
+    if milestone is not None:
+        milestones = [row for row in milestones if milestone.id is None or row.id != milestone.id]
+        milestones.append(milestone)
+    if indicator is not None:
+        indicators = [row for row in indicators if indicator.id is None or row.id != indicator.id]
+        indicators.append(indicator)
+    return plan_update(
+        assignment=assignment,
+        actor=actor,
+        version=version,
+        **plan_fields(Assignment.objects.get(pk=assignment.pk)),
+        milestones=milestones,
+        indicators=indicators,
+    )
+
+
+@transaction.atomic
+def campaign_save(*, actor: User, campaign: Campaign) -> Campaign:
+    """Create or update ``campaign`` (its fields as set by the caller) and make the reporting periods
+    of its cadence (``periods_ensure``): the one writer of ``Campaign``. Only city administrators
+    (``PermissionDenied``); raises ``ValidationError`` for an invalid campaign."""
+    require_change(actor, Campaign, campaign)
+    campaign.full_clean()
+    campaign._history_user = actor
+    campaign.save()
+    periods_ensure(campaign=campaign)
+    return campaign
 
 
 def _check_unique(values: list, message: str) -> None:

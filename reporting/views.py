@@ -168,7 +168,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and milestone_formset.is_valid() and indicator_formset.is_valid():
             data = form.cleaned_data
             try:
-                services.plan_update(
+                saved = services.plan_update(
                     assignment=assignment,
                     actor=request.user,
                     version=data["version"],
@@ -184,6 +184,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _fail(request, error)
             else:
                 messages.success(request, _("The plan was saved."))
+                if saved.retired:
+                    messages.warning(
+                        request,
+                        _(
+                            "Retired, not deleted, because reports used them (they stay on those reports): %(names)s."
+                        )
+                        % {"names": "、".join(saved.retired)},
+                    )
                 return redirect("reporting:assignment", pk=pk)
         else:
             messages.error(request, _("Please correct the errors below."))

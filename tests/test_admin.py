@@ -47,15 +47,16 @@ CHANGE_PAGES = [
     (Organisation, lambda plan: Organisation.objects.get(name="晋江市妇联"), 4),
     # + the object with its issuing body, the issuing-body widget's option
     (Campaign, lambda plan: Campaign.objects.get(year=2014), 4),
-    # + the project with its departments and units (2 prefetches), the campaign choices, the inline
-    #   liaison rows with project and department, the inline assignments with project and unit, one
-    #   widget option per liaison row (1 for project 7) and per assignment (3 for project 7)
-    (FeatureProject, lambda plan: plan.project, 12),
-    # + the assignment with project and unit, its steps, its indicators, the project and unit widgets
-    (Assignment, lambda plan: plan, 7),
-    # + the step with assignment, project and unit, the assignment widget's option
-    (Milestone, lambda plan: plan.milestones.get(), 4),
-    (Indicator, lambda plan: plan.indicators.get(), 4),
+    # + the project with its departments and units (2 prefetches), the campaign choices, the units
+    #   and the departments chosen and the two lists to choose from, the read-only inline
+    #   assignments with project and unit
+    (FeatureProject, lambda plan: plan.project, 9),
+    # + the assignment with project and unit, its steps, its indicators (project and unit are
+    #   read-only once the assignment exists)
+    (Assignment, lambda plan: plan, 5),
+    # + the step with assignment, project and unit (its assignment is read-only once saved)
+    (Milestone, lambda plan: plan.milestones.get(), 3),
+    (Indicator, lambda plan: plan.indicators.get(), 3),
 ]
 
 
@@ -146,18 +147,18 @@ def _inline(prefix: str, rows: list[dict]) -> dict:
 
 
 def _project_form(project: FeatureProject, **changes) -> dict:
-    """The project's change form as it stands, with ``changes`` applied."""
-    liaisons = [
-        {"id": link.pk, "project": project.pk, "department": link.department_id}
-        for link in ProjectLiaison.objects.filter(project=project)
-    ]
+    """The project's change form as it stands (its units and departments as two lists, the
+    read-only assignment rows), with ``changes`` applied."""
     assignments = [{"id": a.pk, "project": project.pk, "unit": a.unit_id} for a in project.assignments.all()]
     return {
         "campaign": project.campaign_id,
         "number": project.number,
         "title": project.title,
         "goal": project.goal,
-        **_inline("projectliaison_set", liaisons),
+        "units": [a.unit_id for a in project.assignments.all()],
+        "departments": list(
+            ProjectLiaison.objects.filter(project=project).values_list("department_id", flat=True)
+        ),
         **_inline("assignments", assignments),
         **changes,
     }
@@ -286,9 +287,9 @@ def test_a_department_cannot_be_made_a_responsible_unit(admin_client):
     project = FeatureProject.objects.get(number=8)
     department = Organisation.objects.get(name="发展部")
     data = _project_form(project)
-    data.update(_inline("assignments", [{"project": project.pk, "unit": department.pk}]))
-    data["assignments-INITIAL_FORMS"] = 0
-    admin_client.post(_url(FeatureProject, "change", project.pk), data)
+    data["units"] = [*data["units"], department.pk]
+    response = admin_client.post(_url(FeatureProject, "change", project.pk), data)
+    assert response.status_code == 200  # the form comes back: 发展部 is no choice for a unit
     assert not project.assignments.filter(unit=department).exists()
 
 
@@ -335,3 +336,65 @@ def test_a_department_that_follows_projects_cannot_be_deleted(admin_client):
     assert response.status_code == 200  # the admin explains which objects protect it
     assert Organisation.objects.filter(name="儿童部").exists()
     assert FeatureProject.objects.get(number=9).liaison_departments.get() == children
+
+
+def test_a_unit_with_a_filled_in_plan_is_not_dropped_from_the_project_page(admin_client, plan):
+    project = plan.project
+    data = _project_form(project)
+    data["units"] = [unit for unit in data["units"] if unit != plan.unit_id]
+
+    response = admin_client.post(_url(FeatureProject, "change", project.pk), data, follow=True)
+
+    assert response.status_code == 200
+    assert "晋江市妇联已填写本项目的四定计划，不能在此移除" in response.text
+    assert project.assignments.filter(unit=plan.unit).exists()
+
+
+def test_the_project_page_sets_units_and_liaison_departments_through_the_service(admin_client, city_admin):
+    project = FeatureProject.objects.get(number=8)
+    data = _project_form(project)
+    data["units"] = [*data["units"], Organisation.objects.get(name="德化县妇联").pk]
+    data["departments"] = [Organisation.objects.get(name="儿童部").pk]
+
+    response = admin_client.post(_url(FeatureProject, "change", project.pk), data)
+
+    assert response.status_code == 302
+    assert "德化县妇联" in [unit.name for unit in project.responsible_units.all()]
+    assert [d.name for d in project.liaison_departments.all()] == ["儿童部"]
+    added = project.assignments.get(unit__name="德化县妇联")
+    assert added.history.latest().history_user == city_admin
+    assert ProjectLiaison.history.filter(project_id=project.pk, history_type="-").exists()
+
+
+def test_the_organisation_list_saves_its_order_column_through_the_service(admin_client, city_admin):
+    jinjiang = Organisation.objects.get(name="晋江市妇联")
+    changelist = admin_client.get(_url(Organisation, "changelist"), {"q": "晋江市妇联"})
+    formset = changelist.context["cl"].formset
+    data = {
+        "form-TOTAL_FORMS": formset.total_form_count(),
+        "form-INITIAL_FORMS": formset.initial_form_count(),
+        "_save": "保存",
+    }
+    for index, form in enumerate(formset.forms):
+        data[f"form-{index}-id"] = form.instance.pk
+        data[f"form-{index}-display_order"] = 7 if form.instance == jinjiang else form.instance.display_order
+
+    response = admin_client.post(_url(Organisation, "changelist") + "?q=晋江市妇联", data)
+
+    assert response.status_code == 302
+    jinjiang.refresh_from_db()
+    assert jinjiang.display_order == 7
+    assert jinjiang.history.latest().history_user == city_admin
+
+
+def test_moving_an_organisation_below_itself_is_refused_in_chinese(admin_client):
+    city = Organisation.objects.get(name="泉州市妇联")
+    jinjiang = Organisation.objects.get(name="晋江市妇联")
+    data = {"name": city.name, "kind": city.kind, "parent": jinjiang.pk, "display_order": 1}
+
+    response = admin_client.post(_url(Organisation, "change", city.pk), data)
+
+    assert response.status_code == 200
+    assert "上级组织不能是本组织或其下级组织。" in response.text
+    city.refresh_from_db()
+    assert city.parent is None

@@ -14,13 +14,29 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from quanzhou_women.lib.admin import PortalModelAdmin, ScopedAdminMixin
+from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
+from units import services
 from units.models import Membership, Organisation
 from units.resources import DepartmentResource, OrganisationResource
 
 
+class ServiceDeletesMixin:
+    """Deletes from the admin (one object or the list's action) go through
+    ``units.services.record_delete``, which checks the user's change scope."""
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        services.record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            services.record_delete(actor=request.user, record=obj)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
+class OrganisationAdmin(
+    ServiceErrorsAdminMixin, ServiceDeletesMixin, ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin
+):
     """Organisations in official order; the counts show each body's load in the campaign."""
 
     resource_classes = [OrganisationResource, DepartmentResource]
@@ -44,6 +60,19 @@ class OrganisationAdmin(ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmi
         (None, {"fields": ["name", "kind", "parent"]}),
         (_("Role in the campaign"), {"fields": ["is_liaison", "display_order"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form, change: bool) -> None:
+        """Save the change form and each row of the list's 排序 column (``list_editable``) through
+        ``units.services.organisation_save``, which locks the tree path and checks for loops."""
+        services.organisation_save(
+            actor=request.user,
+            organisation=obj,
+            name=obj.name,
+            kind=obj.kind,
+            parent=obj.parent,
+            is_liaison=obj.is_liaison,
+            display_order=obj.display_order,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         """Count carried and followed projects in the list's one query."""
@@ -79,11 +108,21 @@ class MembershipInline(admin.StackedInline):
     max_num = 1
 
 
+def _membership_save(request: HttpRequest, membership: Membership) -> None:
+    services.membership_save(
+        actor=request.user,
+        membership=membership if membership.pk else None,
+        user=membership.user,
+        organisation=membership.organisation,
+        role=membership.role,
+    )
+
+
 admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ServiceErrorsAdminMixin, UserAdmin):
     """Django's user admin with the user's membership (organisation and role) and role filter."""
 
     inlines = [MembershipInline]
@@ -91,6 +130,15 @@ class PortalUserAdmin(UserAdmin):
     list_filter = ["membership__role", "is_staff", "is_active", "membership__organisation"]
     list_select_related = ["membership__organisation"]
     search_fields = ["username", "first_name", "last_name", "email", "membership__organisation__name"]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        """The membership inline writes through ``units.services`` (scope, role rules, history)."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for membership in formset.save(commit=False):
+            _membership_save(request, membership)
+        for membership in formset.deleted_objects:
+            services.record_delete(actor=request.user, record=membership)
 
     @admin.display(description=_("organisation"), ordering="membership__organisation__display_order")
     def organisation(self, obj) -> str:
@@ -106,7 +154,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, PortalModelAdmin):
+class MembershipAdmin(ServiceErrorsAdminMixin, ServiceDeletesMixin, ScopedAdminMixin, PortalModelAdmin):
     """Who belongs to which organisation with which role (also editable on each user's page)."""
 
     list_display = ["user", "organisation", "role", "is_demo"]
@@ -114,6 +162,10 @@ class MembershipAdmin(ScopedAdminMixin, PortalModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
+        """Through ``units.services.membership_save`` (scope, the liaison rule, history)."""
+        _membership_save(request, obj)
 
 
 admin.site.unregister(AccessAttempt)

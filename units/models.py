@@ -133,15 +133,21 @@ class Organisation(models.Model):
                         % {"numbers": "、".join(str(number) for number in numbers)}
                     }
                 )
-        seen = set()
-        ancestor = self.parent
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("The parent organisation cannot be this organisation or one below it.")}
-                )
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if self.pk is not None and self.pk in ancestor_ids(self.parent_id):
+            raise ValidationError(
+                {"parent": _("The parent organisation cannot be this organisation or one below it.")}
+            )
+
+
+def ancestor_ids(parent_id: int | None) -> list[int]:
+    """The ids from ``parent_id`` up to the root, read fresh from the database (one query a level),
+    so that, with the rows locked (``units.services.organisation_save``), the loop check in
+    ``Organisation.clean`` sees the tree as committed. A loop already stored ends the walk."""
+    ids: list[int] = []
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Organisation.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
 
 
 class MembershipQuerySet(RestrictedQuerySet):

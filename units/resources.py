@@ -78,6 +78,7 @@ class OrganisationResource(_ByNameResource):
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         services.organisation_save(
+            actor=self.actor,
             organisation=instance,
             name=instance.name,
             kind=instance.kind,
@@ -118,6 +119,7 @@ class DepartmentResource(_ByNameResource):
                 {"name": _("%(name)s is registered, but not as a department.") % {"name": instance.name}}
             )
         services.organisation_save(
+            actor=self.actor,
             organisation=instance,
             name=instance.name,
             kind=instance.kind,

@@ -1,13 +1,51 @@
-"""Writes to organisations: every form, import and command goes through these functions."""
+"""Writes to organisations and memberships: the admin's forms and list, imports and commands go
+through these functions, each with the ``actor`` whose change scope (``restrict(actor, "change")``)
+it checks."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from units.models import Organisation
+from quanzhou_women.lib.querysets import Action
+from units.models import Membership, Organisation, ancestor_ids
+from units.roles import is_city_admin
+
+
+def require_change(actor, model, obj) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
+    ``model.objects.restrict(actor, "change")``; a new row of a city-administered model
+    (organisation, membership, campaign, project, liaison link, assignment) needs a city
+    administrator. Every writer of those models calls it first."""
+    if obj is None or obj.pk is None:
+        allowed = is_city_admin(actor)
+    else:
+        allowed = model.objects.restrict(actor, Action.CHANGE).filter(pk=obj.pk).exists()
+    if not allowed:
+        raise PermissionDenied
+
+
+def _lock_tree_path(organisation: Organisation, parent: Organisation | None) -> None:
+    """Lock (``SELECT … FOR UPDATE``) the organisation and every ancestor of its new parent, in id
+    order, so that the loop check (``Organisation.clean``) then reads the path as committed.
+
+    Two moves that could close a loop together (甲 under 乙 while 乙 goes under 甲) each lock both
+    rows, in the same order, so the second waits for the first and then sees its parent. A chain
+    that changed while waiting is locked again until it is stable. (SQLite has no row locks; a
+    write there locks the whole database.)
+    """
+    locked: set[int] = set()
+    while True:
+        chain = ancestor_ids(parent.pk if parent is not None else None)
+        wanted = set(chain) | ({organisation.pk} if organisation.pk is not None else set())
+        if wanted <= locked:
+            return
+        list(Organisation.objects.select_for_update().filter(pk__in=wanted - locked).order_by("pk"))
+        locked |= wanted
 
 
 @transaction.atomic
 def organisation_save(
     *,
+    actor,
     organisation: Organisation | None = None,
     name: str,
     kind: str,
@@ -15,17 +53,55 @@ def organisation_save(
     is_liaison: bool,
     display_order: int,
 ) -> Organisation:
-    """Create an organisation, or update ``organisation``, after full validation.
+    """Create an organisation, or update ``organisation``, after full validation: the one writer of
+    ``Organisation`` (admin form and list, both imports).
 
-    ``kind`` is an ``Organisation.Kind`` value; ``display_order`` the official order (smaller
-    first). Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
+    ``actor`` must be allowed to change organisations (city administrators), else
+    ``PermissionDenied``. ``kind`` is an ``Organisation.Kind`` value; ``display_order`` the official
+    order (smaller first). The tree move is serialized (``_lock_tree_path``) and the loop check
+    (``Organisation.clean``, the one place of that rule) runs on the locked rows. Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
     """
+    require_change(actor, Organisation, organisation)
     organisation = organisation or Organisation()
+    _lock_tree_path(organisation, parent)
     organisation.name = name
     organisation.kind = kind
     organisation.parent = parent
     organisation.is_liaison = is_liaison
     organisation.display_order = display_order
     organisation.full_clean()
+    organisation._history_user = actor
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    actor,
+    membership: Membership | None = None,
+    user,
+    organisation: Organisation,
+    role: str,
+) -> Membership:
+    """Give ``user`` their organisation and role (``Membership``): the one writer of memberships
+    (the membership admin and the user page's inline). Only city administrators (``PermissionDenied``);
+    raises ``ValidationError``, e.g. for liaison staff outside a liaison department."""
+    require_change(actor, Membership, membership)
+    membership = membership or Membership()
+    membership.user = user
+    membership.organisation = organisation
+    membership.role = role
+    membership.full_clean()
+    membership._history_user = actor
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def record_delete(*, actor, record) -> None:
+    """Delete one organisation or membership in the actor's change scope (``PermissionDenied``
+    otherwise); a protected organisation (still carrying projects) raises ``ProtectedError``."""
+    require_change(actor, type(record), record)
+    record._history_user = actor
+    record.delete()

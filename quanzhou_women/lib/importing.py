@@ -23,7 +23,7 @@ from decimal import Decimal
 import tablib
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -287,10 +287,13 @@ class SpreadsheetResource(resources.ModelResource):
         clean_model_instances = False
         use_transactions = True
 
-    def __init__(self, editable: models.QuerySet | None = None, **kwargs) -> None:
-        """``editable``: the rows the user may change (the admin's ``get_queryset``); None = all."""
+    def __init__(self, editable: models.QuerySet | None = None, actor=None, **kwargs) -> None:
+        """``editable``: the rows the user may change (the admin's ``get_queryset``); None = all.
+        ``actor``: the user importing, handed to the services, which check their scope for every
+        row they create or change (without one, every write is refused)."""
         super().__init__(**kwargs)
         self.editable = editable
+        self.actor = actor
         self.preamble: list[str] = []
         self._source_rows: list[int] = []
         self._row_number = 0
@@ -478,11 +481,14 @@ class SpreadsheetResource(resources.ModelResource):
             raise self._row_error(error) from error
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
-        """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error."""
+        """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error, and so
+        does its ``PermissionDenied`` (a row outside the user's scope, new or not)."""
         try:
             self.save_row(instance, is_create=is_create, extras=getattr(instance, "row_extras", {}))
         except ValidationError as error:
             raise self._row_error(error) from error
+        except PermissionDenied as error:
+            raise self._row_error(_("you may not write “%(object)s”.") % {"object": instance}) from error
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """Write one row through a service function; subclasses implement it."""
@@ -570,6 +576,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed."""
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         kwargs["editable"] = self.get_queryset(request)
+        kwargs["actor"] = request.user
         return kwargs
 
     def get_import_data_kwargs(self, **kwargs) -> dict:

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from projects.models import Campaign, FeatureProject
 from projects.overview_table import HEADERS, WIDTHS, write_overview_table
-from projects.resources import AssignmentResource, FeatureProjectResource
+from projects.resources import FeatureProjectResource
+from reporting.resources import AssignmentResource
 from tests.spreadsheet_files import export_through_admin
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +252,7 @@ def test_flat_exports_take_a_fixed_number_of_queries(
 
 def test_step_and_indicator_exports_take_one_query(campaign_2014, django_assert_num_queries):
     from projects.models import Assignment, Indicator, Milestone
-    from projects.resources import IndicatorResource, MilestoneResource
+    from reporting.resources import IndicatorResource, MilestoneResource
 
     for assignment in Assignment.objects.all()[:5]:
         Milestone.objects.create(assignment=assignment, order=1, title="摸底")

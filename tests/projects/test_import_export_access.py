@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from projects.admin import AssignmentAdmin, FeatureProjectAdmin
-from projects.resources import AssignmentResource
+from projects.admin import FeatureProjectAdmin
+from reporting.admin import AssignmentAdmin
+from reporting.resources import AssignmentResource
 from tests.spreadsheet_files import (
     FLAT_HEADERS,
     errors_of,
@@ -25,13 +26,12 @@ pytestmark = pytest.mark.django_db
 MODELS = ["featureproject", "assignment", "milestone", "indicator"]
 
 
-def staff_with(*codenames: str) -> User:
-    """A member of the city leadership (sees everything) with only the given permissions."""
+def staff_with(*codenames: str, role: str = Membership.Role.LEADER) -> User:
+    """A member of the city federation with only the given permissions: by default of its
+    leadership (sees everything, changes nothing)."""
     user = User.objects.create_user("staff", "staff@example.com", "pw", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    Membership.objects.create(
-        user=user, organisation=Organisation.objects.get(name="泉州市妇联"), role=Membership.Role.LEADER
-    )
+    Membership.objects.create(user=user, organisation=Organisation.objects.get(name="泉州市妇联"), role=role)
     return user
 
 
@@ -67,13 +67,22 @@ def test_staff_with_only_view_permission_can_export_and_download_the_overview_ta
     assert openpyxl.load_workbook(io.BytesIO(flat.content)).active.max_row == 30  # header + 29 pairs
 
 
-def test_staff_with_change_permission_can_preview_an_import(client, campaign_2014):
-    client.force_login(staff_with("view_assignment", "change_assignment"))
+def test_city_staff_with_change_permission_can_preview_an_import(client, campaign_2014):
+    client.force_login(staff_with("view_assignment", "change_assignment", role=Membership.Role.CITY_ADMIN))
 
     response = post_preview(client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row()]))
 
     assert response.status_code == 200
     assert response.context["confirm_form"] is not None
+
+
+def test_a_leader_with_the_change_permission_still_changes_no_plan_by_import(client, campaign_2014):
+    client.force_login(staff_with("view_assignment", "change_assignment"))
+
+    response = post_preview(client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row()]))
+
+    assert response.context.get("confirm_form") is None  # nothing to confirm
+    assert any("无权写入" in error for error in errors_of(response))
 
 
 def test_staff_without_view_permission_cannot_export(client, campaign_2014):

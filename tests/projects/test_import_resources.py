@@ -10,12 +10,8 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Assignment, FeatureProject, Indicator, Milestone
-from projects.resources import (
-    AssignmentResource,
-    FeatureProjectResource,
-    IndicatorResource,
-    MilestoneResource,
-)
+from projects.resources import FeatureProjectResource
+from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from tests.spreadsheet_files import (
     FLAT_HEADERS,
     errors_of,

@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import (
+    Assignment,
+    Campaign,
+    FeatureProject,
+    Indicator,
+    Milestone,
+    step_lateness,
+    steps_within_deadline,
+)
 from units.models import Organisation
 
 
@@ -74,28 +82,25 @@ def test_a_step_order_is_used_once_in_an_assignment(assignment):
         Milestone.objects.create(assignment=assignment, order=1, title="试点")
 
 
-def test_a_step_due_after_the_deadline_is_refused_in_chinese(assignment):
-    step = Milestone(assignment=assignment, order=1, title="总结", due_on=datetime.date(2014, 7, 1))
+def test_a_step_due_after_the_deadline_is_refused_in_chinese():
+    with translation.override("zh-hans"):
+        message = step_lateness(due_on=datetime.date(2014, 7, 1), deadline=datetime.date(2014, 6, 30))
+    assert message == "完成时间 2014-07-01 晚于定时限 2014-06-30。"
+
+
+def test_a_step_due_on_the_deadline_is_accepted():
+    assert step_lateness(due_on=datetime.date(2014, 6, 30), deadline=datetime.date(2014, 6, 30)) is None
+
+
+def test_a_plan_without_deadline_may_have_steps_due_any_day():
+    steps_within_deadline(deadline=None, steps=[(1, datetime.date(2030, 1, 1))])
+
+
+def test_the_first_late_step_of_a_plan_is_named():
+    steps = [(1, datetime.date(2014, 3, 1)), (2, datetime.date(2014, 6, 20)), (3, datetime.date(2014, 7, 1))]
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
-        step.full_clean()
-    assert error.value.message_dict["due_on"] == ["完成时间 2014-07-01 晚于定时限 2014-06-30。"]
-
-
-def test_a_step_due_on_the_deadline_is_accepted(assignment):
-    Milestone(assignment=assignment, order=1, title="总结", due_on=datetime.date(2014, 6, 30)).full_clean()
-
-
-def test_a_step_without_deadline_may_have_any_due_date(project, county):
-    open_ended = Assignment.objects.create(project=project, unit=county.parent)
-    Milestone(assignment=open_ended, order=1, title="总结", due_on=datetime.date(2030, 1, 1)).full_clean()
-
-
-def test_a_deadline_earlier_than_a_saved_step_is_refused(assignment):
-    Milestone.objects.create(assignment=assignment, order=2, title="验收", due_on=datetime.date(2014, 6, 20))
-    assignment.deadline = datetime.date(2014, 6, 1)
-    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
-        assignment.full_clean()
-    assert error.value.message_dict["deadline"] == ["定时限 2014-06-01 早于第 2 步的完成时间 2014-06-20。"]
+        steps_within_deadline(deadline=datetime.date(2014, 6, 1), steps=steps)
+    assert error.value.message_dict["due_on"] == ["步骤 2 的截止日期 2014-06-20 晚于时限 2014-06-01。"]
 
 
 def test_an_indicator_target_cannot_be_negative(assignment):

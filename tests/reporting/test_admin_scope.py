@@ -252,14 +252,10 @@ def test_the_project_list_names_no_foreign_unit_in_filters_or_columns(client, wo
     assert "惠安县妇联" not in response.content.decode()
 
 
-def test_the_membership_filter_names_only_organisations_the_liaison_may_see(client, world, cast):
-    liaison = _staff(cast["liaison"], "view_membership")
-    client.force_login(liaison)
+def test_memberships_are_not_offered_to_staff_who_do_not_see_everything(client, world, cast):
+    client.force_login(_staff(cast["liaison"], "view_membership"))
     response = client.get(reverse("admin:units_membership_changelist"))
-    assert response.status_code == 200
-    assert _filter_choices(response) <= {"宣传部", "晋江市妇联", "惠安县妇联"}
-    assert "发展部" not in response.content.decode()
-    assert [m.user for m in response.context["cl"].result_list] == [liaison]
+    assert response.status_code == 403
 
 
 def test_the_superusers_filters_still_name_every_unit(admin_client, world):
@@ -289,13 +285,14 @@ def test_autocomplete_with_a_nul_byte_finds_nothing_instead_of_failing(client, w
     )
 
 
-def test_a_steps_assignment_choices_are_the_users_own_plus_the_current_one(client, world, cast):
-    editor = _staff(cast["reporter_a"], "view_milestone", "change_milestone")
+def test_a_new_steps_assignment_choices_are_the_users_own(client, world, cast):
+    editor = _staff(cast["reporter_a"], "view_milestone", "add_milestone", "change_milestone")
     step = world.a1.milestones.get()
     client.force_login(editor)
-    response = client.get(_admin_url(step, "change"))
+    response = client.get(reverse("admin:projects_milestone_add"))
     choices = set(response.context["adminform"].form.fields["assignment"].queryset)
     assert choices == {world.a1, world.a2}
+    assert step.assignment in choices
 
 
 def test_a_form_keeps_the_current_value_outside_the_users_scope_valid(rf, world, cast):
@@ -303,7 +300,9 @@ def test_a_form_keeps_the_current_value_outside_the_users_scope_valid(rf, world,
     step = world.b1.milestones.get()  # a value outside the reporter's scope, held by the object
     request = rf.get("/")
     request.user = reporter
-    form_class = admin.site._registry[Milestone].get_form(request, step)
+    # The step page shows a saved step's assignment read-only; a plain scoped admin still offers it.
+    plain = type("PlainStepAdmin", (ScopedAdminMixin, admin.ModelAdmin), {})(Milestone, admin.site)
+    form_class = plain.get_form(request, step)
     assert set(form_class.base_fields["assignment"].queryset) == {world.a1, world.a2, world.b1}
 
 

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission, User
 
 from tests.spreadsheet_files import (
     csv_bytes,
@@ -14,7 +15,7 @@ from tests.spreadsheet_files import (
     row_types,
     xlsx_bytes,
 )
-from units.models import Organisation
+from units.models import Membership, Organisation
 from units.resources import DepartmentResource, OrganisationResource
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,25 @@ def test_department_export_lists_only_departments(admin_client, campaign_2014):
     ]
     assert names == list(Organisation.objects.filter(kind="department").values_list("name", flat=True))
     assert "办公室" in names and "晋江市妇联" not in names
+
+
+def test_a_unit_reporter_with_import_rights_cannot_add_organisations(client, campaign_2014):
+    reporter = User.objects.create_user("reporter", "r@example.com", "pw", is_staff=True)
+    reporter.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_organisation", "change_organisation", "add_organisation"]
+        )
+    )
+    Membership.objects.create(
+        user=reporter, organisation=Organisation.objects.get(name="晋江市妇联"), role=Membership.Role.REPORTER
+    )
+    client.force_login(reporter)
+
+    preview = post_preview(
+        client,
+        "organisation",
+        csv_bytes([HEADERS, ["青阳街道妇联", "乡镇（街道）妇联", "晋江市妇联", "否", 200]]),
+    )
+
+    assert any("无权写入" in error for error in errors_of(preview))
+    assert not Organisation.objects.filter(name="青阳街道妇联").exists()

@@ -1,0 +1,192 @@
+"""Spreadsheet columns of the 四定 plans, for the admin's import and export: the flat table
+(``AssignmentResource``), the steps (``MilestoneResource``) and the indicators
+(``IndicatorResource``); the columns are described in ``docs/import-export.md``.
+
+They live here, not in ``projects``, because every row they write — created or changed — goes
+through ``reporting.services.plan_update``, the one writer of a plan, which checks the importing
+user's scope, role and the plan's lock (``reporting.Plan``) and the deadline rule.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.fields import Field
+
+from projects import services as project_services
+from projects.models import Assignment, Indicator, Milestone
+from projects.resources import NUMBER, UNITS, YEAR, AssignmentKeyResource
+from quanzhou_women.lib.importing import (
+    CodeWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    SpreadsheetResource,
+    TextWidget,
+)
+from reporting import services
+
+
+@contextmanager
+def _as_row_errors():
+    """A locked plan (``WorkflowError``) is an error of the row, like a ``ValidationError``."""
+    try:
+        yield
+    except services.WorkflowError as error:
+        raise ValidationError(str(error)) from error
+
+
+class AssignmentResource(AssignmentKeyResource):
+    """The flat table staff fill in: one row per project × responsible unit, with the 四定.
+
+    定目标 (target), 定时限 (deadline), 定责任 (责任人, 职务, 联系电话); 定步骤 are the steps of
+    ``MilestoneResource``. A row for a unit not yet responsible for the project adds it.
+    """
+
+    target = Field(attribute="target", column_name="定目标", widget=TextWidget())
+    deadline = Field(attribute="deadline", column_name="定时限", widget=DateWidget())
+    responsible_person = Field(attribute="responsible_person", column_name="责任人", widget=TextWidget())
+    responsible_person_position = Field(
+        attribute="responsible_person_position", column_name="职务", widget=TextWidget()
+    )
+    responsible_person_phone = Field(
+        attribute="responsible_person_phone", column_name="联系电话", widget=CodeWidget()
+    )
+
+    assignment_path = ""
+    column_aliases = {
+        "定时限": ["截止时间", "完成时限", "截止日期"],
+        "定目标": ["目标"],
+        "责任人": ["负责人"],
+        UNITS: ["责任县（区、市）妇联"],
+    }
+    key_columns = [YEAR, NUMBER, UNITS]
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Assignment
+        name = _("Four fixes of every responsible unit (flat table)")
+        fields = (
+            "year",
+            "number",
+            "project_title",
+            "unit",
+            "target",
+            "deadline",
+            "responsible_person",
+            "responsible_person_position",
+            "responsible_person_phone",
+        )
+        import_id_fields = ("year", "number", "unit")
+
+    def get_instance(self, instance_loader, row):
+        project, unit = self.find_project(row)
+        self._new = Assignment(project=project, unit=unit)
+        return (
+            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
+        )
+
+    def init_instance(self, row=None):
+        return self._new
+
+    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
+        """A new unit joins the project (``projects.services.assignment_add``: city administrators
+        only); the 四定 go through ``plan_update`` with the plan's steps and indicators as stored."""
+        with _as_row_errors():
+            if instance.pk is None:
+                assignment = project_services.assignment_add(
+                    actor=self.actor, project=instance.project, unit=instance.unit
+                )
+                milestones, indicators = [], []  # a new assignment has none yet
+            else:
+                assignment = instance
+                milestones, indicators = services.plan_rows(assignment)
+            services.plan_update(
+                assignment=assignment,
+                actor=self.actor,
+                version=None,
+                target=instance.target,
+                deadline=instance.deadline,
+                responsible_person=instance.responsible_person,
+                responsible_person_position=instance.responsible_person_position,
+                responsible_person_phone=instance.responsible_person_phone,
+                milestones=milestones,
+                indicators=indicators,
+            )
+
+
+class MilestoneResource(AssignmentKeyResource):
+    """Steps of the plans (定步骤): 年度 | 序号 | 责任单位 | 步骤序号 | 步骤 | 完成时限."""
+
+    order = Field(attribute="order", column_name="步骤序号", widget=IntegerWidget())
+    title = Field(attribute="title", column_name="步骤", widget=TextWidget())
+    due_on = Field(attribute="due_on", column_name="完成时限", widget=DateWidget())
+
+    column_aliases = {"完成时限": ["截止时间", "完成时间"], "步骤": ["步骤内容"]}
+    key_columns = [YEAR, NUMBER, UNITS, "步骤序号"]
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Milestone
+        name = _("Steps (定步骤)")
+        fields = ("year", "number", "project_title", "unit", "order", "title", "due_on")
+        import_id_fields = ("year", "number", "unit", "order")
+
+    def get_instance(self, instance_loader, row):
+        assignment = self.find_assignment(row)
+        try:
+            order = self.clean_value(self.fields["order"], row)
+        except ValueError:
+            order = None  # reported with the row
+        self._new = Milestone(assignment=assignment)
+        return Milestone.objects.filter(assignment=assignment, order=order).first() if order else None
+
+    def init_instance(self, row=None):
+        return self._new
+
+    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
+        """Through ``plan_update`` (scope, lock, the deadline rule), new rows as well as changed ones."""
+        with _as_row_errors():
+            services.plan_part_save(
+                actor=self.actor,
+                assignment=instance.assignment,
+                milestone=services.MilestoneRow(instance.pk, instance.order, instance.title, instance.due_on),
+            )
+
+
+class IndicatorResource(AssignmentKeyResource):
+    """Measurable targets (指标): 年度 | 序号 | 责任单位 | 指标 | 目标值 | 计量单位."""
+
+    name = Field(attribute="name", column_name="指标", widget=TextWidget())
+    target_value = Field(attribute="target_value", column_name="目标值", widget=DecimalWidget())
+    unit_of_measure = Field(attribute="unit_of_measure", column_name="计量单位", widget=TextWidget())
+
+    column_aliases = {"计量单位": ["单位"], "指标": ["指标名称"]}
+    key_columns = [YEAR, NUMBER, UNITS, "指标"]
+
+    class Meta(SpreadsheetResource.Meta):
+        model = Indicator
+        name = _("Indicators (指标)")
+        fields = ("year", "number", "project_title", "unit", "name", "target_value", "unit_of_measure")
+        import_id_fields = ("year", "number", "unit", "name")
+
+    def get_instance(self, instance_loader, row):
+        assignment = self.find_assignment(row)
+        try:
+            name = self.clean_value(self.fields["name"], row)
+        except ValueError:
+            name = ""
+        self._new = Indicator(assignment=assignment)
+        return Indicator.objects.filter(assignment=assignment, name=name).first() if name else None
+
+    def init_instance(self, row=None):
+        return self._new
+
+    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
+        """Through ``plan_update`` (scope, lock), new rows as well as changed ones."""
+        with _as_row_errors():
+            services.plan_part_save(
+                actor=self.actor,
+                assignment=instance.assignment,
+                indicator=services.IndicatorRow(
+                    instance.pk, instance.name, instance.target_value, instance.unit_of_measure
+                ),
+            )
