@@ -14,6 +14,21 @@ from simple_history.admin import SimpleHistoryAdmin
 RELATED_HISTORY_LIMIT = 100
 
 
+#: The range of a 64-bit database integer; an id outside it is no row (SQLite cannot even compare it).
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+def _object_id(model: type[Model], text: str):
+    """``text`` as a primary key of ``model``; ``Http404`` when it is not one (``abc``, 10**20)."""
+    try:
+        pk = model._meta.pk.to_python(text)
+    except ValidationError as error:
+        raise Http404 from error
+    if isinstance(pk, int) and pk not in _ID_RANGE:
+        raise Http404
+    return pk
+
+
 class PortalModelAdmin(SimpleHistoryAdmin):
     """An admin whose pages keep every change in a history (django-simple-history).
 
@@ -43,10 +58,7 @@ class PortalModelAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         """The object's history and that of its parts; a malformed id is a 404, not a 500."""
-        try:
-            pk = self.model._meta.pk.to_python(object_id)
-        except ValidationError as error:
-            raise Http404 from error
+        pk = _object_id(self.model, object_id)
         related = [
             record
             for model, field in self.related_histories
@@ -59,6 +71,12 @@ class PortalModelAdmin(SimpleHistoryAdmin):
         related.sort(key=lambda record: record.history_date, reverse=True)
         context = {"related_history": related[:RELATED_HISTORY_LIMIT], **(extra_context or {})}
         return super().history_view(request, str(pk), context)
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        """One past version of the object; an id or a version that is not a number is a 404, not a 500."""
+        pk = _object_id(self.model, object_id)
+        version = _object_id(self.model.history.model, version_id)
+        return super().history_form_view(request, str(pk), str(version), extra_context)
 
 
 class ConflictRefusingAdmin(ConcurrentModelAdmin):
