@@ -4,7 +4,7 @@ from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,6 +55,25 @@ class PortalModelAdmin(SimpleHistoryAdmin):
         if related:
             kwargs["queryset"] = db_field.remote_field.model._default_manager.select_related(*related)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """Initial values from the address (``?unit=3``), without those of a relation that name no
+        possible row (``?unit=abc`` would be a 500 when the widget looks the row up)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            try:
+                for one in values:
+                    _object_id(field.related_model, one)
+            except Http404:
+                del initial[name]
+        return initial
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         """The object's history and that of its parts; a malformed id is a 404, not a 500."""
