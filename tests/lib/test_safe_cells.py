@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
-from quanzhou_women.lib.spreadsheets import EXCEL_CELL_LIMIT, write_only_cell, write_text_cell
+from quanzhou_women.lib.spreadsheets import EXCEL_CELL_LIMIT, write_only_cell, write_only_row, write_text_cell
 from tests.reporting.conftest import make_report
 from tests.url_catalogue import every_url
 
@@ -32,6 +32,7 @@ HOSTILE = [
     ("+1", "+1"),
     ("-1+2", "-1+2"),
     ("@SUM(A1)", "@SUM(A1)"),
+    ("#N/A", "#N/A"),  # an error value in Excel, text here
     ("\x0b", "\n"),  # Word's line break
     ("\x00", ""),
     ("\x1f", ""),
@@ -111,8 +112,8 @@ def spreadsheet_cells(content: bytes, content_type: str) -> list[tuple[object, s
 def assert_safe(
     where: str, cells: list[tuple[object, str]], pattern: re.Pattern | None, csv_file: bool
 ) -> None:
-    """No formula cell, no control character, and (unless ``pattern`` is None) a cell holding it."""
-    formulas = [value for value, data_type in cells if data_type == "f"]
+    """No formula or error cell, no control character, and (unless ``pattern`` is None) a cell holding it."""
+    formulas = [value for value, data_type in cells if data_type in ("f", "e")]
     assert formulas == [], where
     texts = [value for value, _type in cells if isinstance(value, str)]
     if csv_file:  # CSV has no cell types: a leading = + - @ must be defused with an apostrophe
@@ -199,7 +200,7 @@ def test_the_cell_writer_makes_text_cells_in_normal_and_write_only_workbooks(wri
     book = openpyxl.Workbook(write_only=write_only)
     if write_only:
         sheet = book.create_sheet("表")
-        sheet.append([write_only_cell(sheet, value), write_only_cell(sheet, 42)])
+        write_only_row(sheet, [value, write_only_cell(sheet, 42)])
     else:
         sheet = book.active
         write_text_cell(sheet, 1, 1, value)
