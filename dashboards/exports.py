@@ -8,17 +8,18 @@ dashboard's cells — the same ``judge`` and the same filters — so the file sa
 
 import tempfile
 from collections.abc import Iterable, Iterator
-from copy import copy
 
 from django.http import FileResponse
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from dashboards.selectors import Filters, RankRow, iter_cells
 from dashboards.status import Status, colours
 from projects.models import ProjectLiaison
+from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, write_only_cell, write_only_row
 
 
 def ledger_header() -> list[str]:
@@ -86,33 +87,27 @@ def ledger_rows(user, filters: Filters) -> Iterator[list]:
         ]
 
 
-def _header_cells(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cells.append(cell)
-    return cells
-
-
 def xlsx_response(
     filename: str, sheet_name: str, title: str, header: list[str], rows: Iterable[list], widths: list[int]
 ) -> FileResponse:
     """Write ``rows`` under ``title`` and ``header`` to a temporary .xlsx and stream it as ``filename``.
 
-    The status column (titled like ``Status``) is filled with the status colour, so the printout of
-    the file reads like the page.
+    Every cell goes through the portal's one cell writer (``write_only_cell``): text is text, never
+    a live formula, and control characters pasted from Word never break the file. The status column
+    (titled like ``Status``) is filled with the status colour, so the printout reads like the page.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_name)
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A3"
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = WriteOnlyCell(sheet)
     heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
-    sheet.append(_header_cells(sheet, header))
+    write_only_row(sheet, [write_only_cell(sheet, title, style=heading)])
+    header_style = WriteOnlyCell(sheet)
+    header_style.font = Font(bold=True)
+    header_style.alignment = Alignment(wrap_text=True, vertical="center")
+    write_only_row(sheet, [write_only_cell(sheet, text, style=header_style) for text in header])
     status_column = header.index(gettext("Status")) if gettext("Status") in header else None
     # One styled cell per status; each status cell of a row copies its style (cheap in write-only mode).
     styles = {}
@@ -120,13 +115,13 @@ def xlsx_response(
         template = WriteOnlyCell(sheet)
         template.fill = PatternFill("solid", fgColor=colour["background"].lstrip("#"))
         template.font = Font(color=colour["text"].lstrip("#"))
-        styles[str(Status(status).label)] = template._style
+        styles[str(Status(status).label)] = template
     for values in rows:
         if status_column is not None and values[status_column] in styles:
-            cell = WriteOnlyCell(sheet, value=values[status_column])
-            cell._style = copy(styles[values[status_column]])
-            values[status_column] = cell
-        sheet.append(values)
+            values[status_column] = write_only_cell(
+                sheet, values[status_column], style=styles[values[status_column]]
+            )
+        write_only_row(sheet, values)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)
@@ -134,7 +129,7 @@ def xlsx_response(
         handle,
         as_attachment=True,
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from projects.models import Campaign, FeatureProject
-from quanzhou_women.lib.spreadsheets import line_count, write_text_cell
+from quanzhou_women.lib.spreadsheets import line_count, write_text_cell, xml_text
 
 HEADERS = ["序号", "特色项目内容", "创建目标", "责任单位", "市妇联\n联系部室"]
 #: Column widths in Excel units (about one digit of the default font, 7 px); 132 units print
@@ -147,12 +147,13 @@ def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject])
     sheet.oddFooter.center.font = "仿宋"
     sheet.oddFooter.center.size = 10
 
+    # Document properties are plain XML: the same characters removed as from the cells.
     properties = book.properties
-    properties.title = title
-    properties.subject = f"{campaign.document_number} {campaign.document_title}".strip()
-    properties.creator = campaign.issuing_body.name
+    properties.title = xml_text(title)
+    properties.subject = xml_text(f"{campaign.document_number} {campaign.document_title}".strip())
+    properties.creator = xml_text(campaign.issuing_body.name)
     properties.keywords = "争六好、创特色; 特色项目; 一览表"
-    properties.description = f"附件：{title}"
+    properties.description = xml_text(f"附件：{title}")
     properties.created = properties.modified = timezone.now().replace(tzinfo=None, microsecond=0)
     properties.language = "zh-CN"
 

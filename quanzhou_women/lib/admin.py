@@ -1,7 +1,5 @@
 """The base classes of every admin page of the portal."""
 
-import re
-
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
@@ -25,6 +23,21 @@ from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, restrict, 
 RELATED_HISTORY_LIMIT = 100
 
 
+#: The range of a 64-bit database integer; an id outside it is no row (SQLite cannot even compare it).
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+def _object_id(model: type[Model], text: str):
+    """``text`` as a primary key of ``model``; ``Http404`` when it is not one (``abc``, 10**20)."""
+    try:
+        pk = model._meta.pk.to_python(text)
+    except ValidationError as error:
+        raise Http404 from error
+    if isinstance(pk, int) and pk not in _ID_RANGE:
+        raise Http404
+    return pk
+
+
 def scoped(queryset: QuerySet, user, action: Action = Action.VIEW) -> QuerySet:
     """``queryset`` limited to what ``user`` may ``action`` (``quanzhou_women.lib.querysets.restrict``):
     the model's own rule, or the default rule for a model without one (city administrators only,
@@ -45,9 +58,6 @@ def visible_pks(model: type[Model], user) -> QuerySet | None:
     return scoped(model._default_manager.all(), user).values("pk")
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 class ScopedHistoryMixin:
     """History pages (django-simple-history) that only read, and only what the user may see.
 
@@ -66,10 +76,7 @@ class ScopedHistoryMixin:
 
     def _history_pk(self, object_id: str):
         """``object_id`` as the model's primary key; 404 when it is not one."""
-        try:
-            return self.model._meta.pk.to_python(object_id)
-        except ValidationError as error:
-            raise Http404 from error
+        return _object_id(self.model, object_id)
 
     def _require_history_scope(self, request: HttpRequest, pk) -> None:
         """404 unless the object ``pk`` is in the admin's queryset, or deleted and the user sees every
@@ -82,10 +89,7 @@ class ScopedHistoryMixin:
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
         pk = self._history_pk(object_id)
-        try:
-            history_id = self.model.history.model._meta.pk.to_python(version_id)
-        except ValidationError as error:
-            raise Http404 from error
+        history_id = _object_id(self.model.history.model, version_id)
         self._require_history_scope(request, pk)
         request._history_read_only = True
         return super().history_form_view(request, str(pk), str(history_id), extra_context)
@@ -131,6 +135,25 @@ class PortalModelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         if related:
             kwargs["queryset"] = db_field.remote_field.model._default_manager.select_related(*related)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """Initial values from the address (``?unit=3``), without those of a relation that name no
+        possible row (``?unit=abc`` would be a 500 when the widget looks the row up)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            try:
+                for one in values:
+                    _object_id(field.related_model, one)
+            except Http404:
+                del initial[name]
+        return initial
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         """The object's history and that of its parts; 404 for a malformed id or an object the user
@@ -420,8 +443,3 @@ class ScopedAdminMixin(ScopedChoicesMixin):
             return getattr(obj, db_field.name).values("pk")
         value = getattr(obj, db_field.attname, None)
         return None if value is None else [value]
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        if CONTROL_CHARACTERS.search(search_term or ""):
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)

@@ -23,7 +23,8 @@ from decimal import Decimal
 import tablib
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -571,6 +572,14 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", _("The file cannot be read as a spreadsheet."))
+
+    def get_export_queryset(self, request):
+        """The list's rows under its filters; an address with filters the list does not have (a
+        hand-edited link, ``?format=xlsx``) is a 400 (``BadRequest``, the Chinese 400 page), not a 500."""
+        try:
+            return super().get_export_queryset(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError) as error:
+            raise BadRequest(_("The filters in the address are not valid for this list.")) from error
 
     def get_import_resource_kwargs(self, request, **kwargs) -> dict:
         """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed."""

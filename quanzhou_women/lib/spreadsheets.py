@@ -9,14 +9,17 @@ and "phantom" rows (formatted but empty) are skipped; files and sheets above the
 refused with a clear message. Cell values are then cleaned by the ``clean_*`` functions, which
 raise ``CellError`` with a Chinese message quoting the value.
 
-Writing (``write_text_cell``, ``write_table``) puts every string in a text cell (a value that
-begins with ``=`` is never a live formula) and removes what XML cannot carry, so that control
-characters pasted from Word (``\\x0b``, ``\\x07``) never break an export.
+Writing goes through one cell writer, ``write_cell`` (with ``write_text_cell`` for normal and
+``write_only_cell``/``write_only_row`` for write-only workbooks, and ``write_table`` for a flat
+table): every string is a text cell (a value that begins with ``=`` is never a live formula) and
+what XML cannot carry is removed, so that control characters pasted from Word (``\\x0b``,
+``\\x07``) never break an export. Every .xlsx of the portal is written through it.
 """
 
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import datetime
 import io
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 #: Largest upload accepted, in bytes (the 2014 table is 10 KB; a year's plans are well under 1 MB).
@@ -443,32 +447,96 @@ def split_names(value: object) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------
 
 
+#: Most characters one cell holds in Excel and WPS (longer text makes them "repair" the file).
+EXCEL_CELL_LIMIT = 32767
+#: Lone UTF-16 surrogates (from a broken paste or a JavaScript client): no encoding can write them.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+#: Anything ``excel_text`` changes: control characters (and CR), surrogates, ``_xHHHH_``.
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML can carry it: CR LF, vertical tab (Word's line break) and form feed become
+    LF, other characters illegal in XML 1.0 are removed, lone surrogates become U+FFFD.
+
+    For document properties and other plain XML text; cells use ``excel_text``.
+    """
+    text = re.sub(r"\r\n|[\x0b\x0c]", "\n", str(value))
+    return _SURROGATES.sub("\ufffd", _XML_ILLEGAL.sub("", text))
+
+
 def excel_text(value: object) -> object:
     """A value made safe for an .xlsx cell.
 
-    Strings: CR LF becomes LF; Word's vertical tab (``\\x0b``) and form feed become line breaks;
-    other characters that XML cannot carry are removed; a lone CR is written as OOXML's escape
-    ``_x000D_`` (XML would read a raw CR as LF), and a literal ``_xHHHH_`` is escaped so that
-    Excel shows it as typed. Other values pass unchanged.
+    Strings (and lazy translations): ``xml_text`` first; then cut to ``EXCEL_CELL_LIMIT``
+    characters; a lone CR is written as OOXML's escape ``_x000D_`` (XML would read a raw CR as
+    LF), and a literal ``_xHHHH_`` is escaped so that Excel shows it as typed. Other values (numbers,
+    dates, ``None``) pass unchanged. A leading ``=``, ``+``, ``-`` or ``@`` is kept as typed: it is
+    the cell's data type (``write_cell``) that keeps it from being a formula, not an apostrophe.
     """
+    if isinstance(value, Promise):
+        value = str(value)
     if not isinstance(value, str):
         return value
-    text = re.sub(r"\r\n|[\x0b\x0c]", "\n", value)
-    text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), _XML_ILLEGAL.sub("", text))
-    return text.replace("\r", "_x000D_")
+    if len(value) <= EXCEL_CELL_LIMIT and not _NEEDS_CLEANING.search(value):
+        return value  # the common case, one scan: nothing to remove, cut or escape
+    text = xml_text(value)[:EXCEL_CELL_LIMIT]
+    return _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text).replace("\r", "_x000D_")
 
 
-def write_text_cell(sheet, row: int, column: int, value: object):
-    """Write ``value`` into a cell; a string is always a text cell, never a live formula.
+def write_cell(cell, value: object):
+    """Put ``value`` into ``cell`` — the one cell writer of every export of the portal.
 
-    Returns the openpyxl cell. Text beginning with ``=``, ``+``, ``-``, ``@``, tab or CR keeps its
-    characters (see ``excel_text`` for what XML cannot carry).
+    ``cell`` is an openpyxl cell of a normal workbook (``sheet.cell(row, column)``) or of a
+    write-only one (``WriteOnlyCell(sheet)``). A string is always a text cell (data type ``s``),
+    never a live formula, whatever it begins with; see ``excel_text`` for what is changed so that
+    the file always opens. Returns ``cell``.
     """
-    cell = sheet.cell(row=row, column=column)
     cell.value = excel_text(value)
     if isinstance(cell.value, str):
         cell.data_type = "s"
     return cell
+
+
+def write_text_cell(sheet, row: int, column: int, value: object):
+    """Write ``value`` into the cell at ``row``, ``column`` of a normal worksheet (``write_cell``)."""
+    return write_cell(sheet.cell(row=row, column=column), value)
+
+
+def write_only_cell(sheet, value: object, style=None):
+    """A cell for ``sheet.append`` in a write-only workbook, holding ``value`` (``write_cell``).
+
+    ``style``, if given, is another cell whose style is copied (fonts, fills; cheap in write-only
+    mode). Returns the ``WriteOnlyCell``.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    if style is not None:
+        cell._style = copy.copy(style._style)
+    return write_cell(cell, value)
+
+
+def write_only_row(sheet, values: Iterable[object]) -> None:
+    """Append one row of ``values`` to a write-only ``sheet``. Never append raw values: a string
+    beginning with ``=`` would become a formula, a ``\\x0b`` would stop the export.
+
+    Cells pass through unchanged; every other value goes through ``excel_text``. Only a string that
+    openpyxl would not keep as text (a leading ``=``: a formula; ``#N/A`` …: an error value) is
+    wrapped in a ``write_only_cell``; the
+    rest is appended as the cleaned value, which openpyxl writes as text, number or date — wrapping
+    every value costs openpyxl an exception per cell (a 20,000-row ledger 1.5 times slower).
+    """
+    from openpyxl.cell.cell import ERROR_CODES, Cell
+
+    row = []
+    for value in values:
+        if not isinstance(value, Cell):
+            value = excel_text(value)
+            if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+                value = write_only_cell(sheet, value)
+        row.append(value)
+    sheet.append(row)
 
 
 def display_width(text: str) -> int:
