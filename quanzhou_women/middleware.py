@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 class DatabaseUnavailableMiddleware:
     """Answer 503 with the Chinese page ``templates/503.html`` when the database goes away.
 
-    With ``ATOMIC_REQUESTS`` the request's transaction has been rolled back by the time the error
-    reaches this middleware, so nothing of the request is written; the page tells the user to try
-    again. Other errors go on to Django's 500 handler (``templates/500.html``).
+    Every user action is one service call in one transaction, which has been rolled back by the
+    time the error reaches this middleware, so nothing of the request is written (no
+    ``ATOMIC_REQUESTS``: see the settings); the page says so and tells the user to try again. Other errors go on to Django's 500 handler (``templates/500.html``).
     """
 
     def __init__(self, get_response):
