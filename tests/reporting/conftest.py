@@ -161,10 +161,14 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def run_tasks() -> int:
-    """Run every task that is due, as ``manage.py run_worker --batch`` would; return how many ran."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    """Run every task that is due, as ``manage.py run_worker --batch`` would; return how many ran.
 
-    worker = Worker(
+    The worker's ``close_old_connections`` is skipped: inside a test's transaction it would close
+    the connection that holds the test's data (PostgreSQL).
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -174,5 +178,9 @@ def run_tasks() -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    worker.run()
+    original, db_worker.close_old_connections = db_worker.close_old_connections, lambda: None
+    try:
+        worker.run()
+    finally:
+        db_worker.close_old_connections = original
     return worker._run_tasks
