@@ -13,7 +13,7 @@ from django.utils import timezone
 from reporting import services, tasks
 from reporting.models import Notification, OutboxEmail, ProgressReport, ReportStatus, ScheduledJob
 from tests.reporting.conftest import make_report, run_tasks
-from tests.smtp_stub import SmtpStub
+from bench.smtp_stub import SmtpStub
 
 
 @pytest.fixture

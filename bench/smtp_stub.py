@@ -1,4 +1,4 @@
-"""A local SMTP server for tests, on 127.0.0.1 only: it accepts mail, or refuses it (mail down).
+"""A local SMTP server for tests and the load script, on 127.0.0.1 only: it accepts mail, or refuses it.
 
 ``SmtpStub().start()`` listens on a free port; ``refusing = True`` answers every connection with
 ``421`` (service not available), as a mail server that is down or overloaded does. Accepted
