@@ -2,7 +2,8 @@
 
 ``SmtpStub().start()`` listens on a free port; ``refusing = True`` answers every connection with
 ``421`` (service not available), as a mail server that is down or overloaded does. Accepted
-messages are kept, raw, in ``received``.
+messages are kept, parsed, in ``received``. ``hold_data = True`` takes a message and never answers,
+as a server that hangs mid-delivery (``holding`` is set then).
 """
 
 import email
@@ -34,6 +35,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 data = []
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                if stub.hold_data:  # never answer: the sender hangs until it gives up or dies
+                    stub.holding.set()
+                    stub.release.wait()
+                    return
                 with stub.lock:
                     stub.received.append(email.message_from_bytes(b"".join(data)))
                 self.reply("250 queued")
@@ -49,6 +54,9 @@ class SmtpStub:
 
     def __init__(self) -> None:
         self.refusing = False
+        self.hold_data = False  # True: take a message's data and never answer (a hanging server)
+        self.holding = threading.Event()  # set once a message is being held
+        self.release = threading.Event()
         self.received: list[email.message.Message] = []
         self.lock = threading.Lock()
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
@@ -61,6 +69,7 @@ class SmtpStub:
         return self
 
     def stop(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
