@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -31,3 +32,32 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class RequestTooBigMiddleware:
+    """Answer 413 with the Chinese page ``templates/413.html`` for a post beyond the size limits.
+
+    Django refuses a form larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (or with more than
+    ``DATA_UPLOAD_MAX_NUMBER_FIELDS``/``_FILES``) when the CSRF check first reads it, with a bare
+    400. Placed before ``CsrfViewMiddleware``, this reads the post first and says instead, in
+    Chinese, that nothing was saved and that the browser's back button returns to the typed text.
+    The report page checks sizes before posting (``static/portal/report_form.js``), so this is the
+    last resort.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        """Read a POST's form now; a refusal for size becomes the 413 page."""
+        if request.method != "POST":
+            return None
+        try:
+            request.POST  # noqa: B018 (parsing is the point)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            logger.warning("Post too large: %s %s", request.method, request.path)
+            return HttpResponse(render_to_string("413.html"), status=413)
+        return None

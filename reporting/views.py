@@ -10,12 +10,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -323,26 +322,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
         )
         return redirect("reporting:report", pk=pk)
-    too_big = False
-    data = files = None
-    if request.method == "POST":
-        try:
-            data, files = request.POST, request.FILES
-        except RequestDataTooBig:
-            too_big = True
-            data = files = None
+    data = request.POST if request.method == "POST" else None  # too big: the 413 page (middleware)
+    files = request.FILES if data is not None else None
     form, state_forms, value_forms, evidence_form = _report_forms(report, data, files)
     summary: list[str] = []
-    if too_big:
-        messages.error(
-            request,
-            _(
-                "What you sent is larger than the portal accepts (%(limit)s), so nothing was saved. "
-                "Copy your text somewhere safe, shorten it or send fewer files at a time."
-            )
-            % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
-        )
-    elif data is not None:
+    if data is not None:
         valid = (
             form.is_valid()
             & all(f.is_valid() for _row, f in state_forms)

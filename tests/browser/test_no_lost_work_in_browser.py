@@ -27,10 +27,11 @@ def test_a_reporter_on_a_phone_types_a_full_report_uploads_three_files_and_finds
     live_server,
     browser: Browser,
     transactional_db,
-    world,
-    cast,
-    tmp_path,  # noqa: F811
+    request,
+    tmp_path,
 ):
+    request.getfixturevalue("cast")
+    units = request.getfixturevalue("world")
     files = []
     for name, content in [
         ("入户走访照片.png", png_bytes()),
@@ -74,7 +75,7 @@ def test_a_reporter_on_a_phone_types_a_full_report_uploads_three_files_and_finds
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "no-lost-work-phone.png"), full_page=True)
 
-    report = ProgressReport.objects.get(assignment=world.a1, period=world.q1)
+    report = ProgressReport.objects.get(assignment=units.a1, period=units.q1)
     stored_texts = [
         text.replace("\r\n", "\n") for text in (report.progress, report.problems, report.next_steps)
     ]

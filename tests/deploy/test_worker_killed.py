@@ -25,7 +25,9 @@ PENDING = (
 )
 
 
-def test_a_worker_killed_mid_send_leaves_the_message_unsent_and_the_next_worker_sends_it_once(stack_environment):
+def test_a_worker_killed_mid_send_leaves_the_message_unsent_and_the_next_worker_sends_it_once(
+    stack_environment,
+):
     smtp = SmtpStub().start()
     environment = {
         **stack_environment,
@@ -38,7 +40,15 @@ def test_a_worker_killed_mid_send_leaves_the_message_unsent_and_the_next_worker_
         stack.manage(environment, "shell", "-c", MAKE_NOTICE)
         smtp.hold_data = True
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--no-scheduler", "--interval", "0.2"],
+            [
+                sys.executable,
+                "manage.py",
+                "run_worker",
+                "--no-startup-delay",
+                "--no-scheduler",
+                "--interval",
+                "0.2",
+            ],
             cwd=stack.BASE_DIR,
             env=environment,
             stdout=subprocess.DEVNULL,
@@ -51,8 +61,12 @@ def test_a_worker_killed_mid_send_leaves_the_message_unsent_and_the_next_worker_
         assert stack.manage(environment, "shell", "-c", PENDING).strip().splitlines()[-1] == "[None]"
         smtp.hold_data = False
         smtp.release.set()
-        stack.manage(environment, "shell", "-c", "from reporting.services import outbox_send_due; outbox_send_due()")
-        stack.manage(environment, "shell", "-c", "from reporting.services import outbox_send_due; outbox_send_due()")
+        stack.manage(
+            environment, "shell", "-c", "from reporting.services import outbox_send_due; outbox_send_due()"
+        )
+        stack.manage(
+            environment, "shell", "-c", "from reporting.services import outbox_send_due; outbox_send_due()"
+        )
 
         assert smtp.recipients() == ["liaison@example.cn"]
         assert "None" not in stack.manage(environment, "shell", "-c", PENDING).strip().splitlines()[-1]

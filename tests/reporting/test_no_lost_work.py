@@ -141,15 +141,23 @@ def test_a_report_of_290_thousand_chinese_characters_is_saved(reporter, draft):
     assert draft.progress == long_text
 
 
-def test_a_post_beyond_the_size_limit_gets_a_chinese_page_not_a_bare_400(reporter, draft, settings):
+def test_a_post_beyond_the_size_limit_gets_a_chinese_page_not_a_bare_400(draft, cast, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client = Client(enforce_csrf_checks=True)  # the CSRF check is what first read the post
+    client.force_login(cast["reporter_a"])
+    page = client.get(reverse("reporting:report_edit", args=[draft.pk])).text
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
 
-    response = reporter.post(
-        reverse("reporting:report_edit", args=[draft.pk]), _form(draft, progress="长" * 10_000, save="")
+    response = client.post(
+        reverse("reporting:report_edit", args=[draft.pk]),
+        _form(draft, progress="长" * 10_000, save="", csrfmiddlewaretoken=token),
     )
 
-    assert response.status_code == 200
-    assert "超过平台允许的大小" in response.text and "没有保存" in response.text
+    assert response.status_code == 413
+    text = response.content.decode()
+    assert "提交的内容过大" in text and "没有保存" in text and "“返回”键" in text
+    draft.refresh_from_db()
+    assert draft.progress != "长" * 10_000
 
 
 def test_the_report_page_checks_sizes_before_posting_with_its_script(reporter, draft):

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.smtp_stub import SmtpStub
 from reporting import services, tasks
 from reporting.models import Notification, OutboxEmail, ProgressReport, ReportStatus, ScheduledJob
 from tests.reporting.conftest import make_report, run_tasks
-from bench.smtp_stub import SmtpStub
 
 
 @pytest.fixture
