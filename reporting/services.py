@@ -729,7 +729,12 @@ class evidence_atomic:  # lower case: used like transaction.atomic
         if self._outer is None:
             _ROLLBACK_FILES.files = []
         self._atomic = transaction.atomic()
-        self._atomic.__enter__()
+        try:
+            self._atomic.__enter__()
+        except BaseException:  # e.g. the database is down: no block began, forget the list
+            if self._outer is None:
+                _ROLLBACK_FILES.files = None
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb):
