@@ -20,13 +20,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.runtime  ## Serve the portal with the 2014 data on SQLite at http://127.0.0.1:8000
+run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 2014 data on SQLite at http://127.0.0.1:8000
 	bash scripts/install-system-packages.sh
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_campaign_2014
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)
 	bash scripts/install-system-packages.sh --test

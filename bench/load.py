@@ -11,6 +11,14 @@ headless (``bench/locustfile.py``), and prints throughput, p50, p95 and errors a
 submission the portal accepted is submitted, with its text, its submit transition and its evidence
 file on disk; every admin save accepted has its history row. Exit status 1 if any request failed
 or anything is missing. ``BENCH_KEEP=1`` keeps the database for a look afterwards.
+
+Mail goes to a local SMTP stub (``bench/smtp_stub.py``) through the outbox and a background worker
+(``manage.py run_worker``); after the run the script waits for the outbox to drain and checks that
+every notification was delivered exactly once. Faults: ``--mail-outage-at 10`` makes the stub
+refuse (421) for ``--mail-outage-seconds`` (30); ``--db-outage-at 20 --pg-cluster 15/NAME`` stops
+that PostgreSQL cluster (``pg_ctlcluster``; never the shared one: use a cluster of your own, e.g.
+``pg_createcluster 15 NAME -p 5439``, and point DATABASE_URL at it) for ``--db-outage-seconds``
+(10). Then 5xx answers other than 503, and 503s outside the outage (plus 5 s), fail the run.
 """
 
 import argparse
@@ -21,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +46,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench import stack  # noqa: E402
+from bench.smtp_stub import SmtpStub  # noqa: E402
 
 PASSWORD = "Bench-pw-2014-quanzhou"
 
@@ -47,13 +57,32 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × CPUs + 1)")
+    parser.add_argument("--mail-outage-at", type=float, default=None, help="seconds into the run")
+    parser.add_argument("--mail-outage-seconds", type=float, default=30)
+    parser.add_argument("--db-outage-at", type=float, default=None, help="seconds into the run")
+    parser.add_argument("--db-outage-seconds", type=float, default=10)
+    parser.add_argument(
+        "--pg-cluster", default="", help="VERSION/NAME of the cluster to stop, e.g. 15/nolost"
+    )
     arguments = parser.parse_args()
+    if arguments.db_outage_at is not None and not arguments.pg_cluster:
+        parser.error("--db-outage-at needs --pg-cluster (a cluster of your own, never the shared one)")
+    smtp = SmtpStub().start()
 
     name = f"{stack.base_name()}_bench"
     database_url = stack.create_database(name)
     work = Path(tempfile.mkdtemp(prefix="qw-bench-"))
     environment = stack.server_environment(
-        database_url, static_root=work / "static", DJANGO_MEDIA_ROOT=str(work / "media")
+        database_url,
+        static_root=work / "static",
+        DJANGO_MEDIA_ROOT=str(work / "media"),
+        DJANGO_EMAIL_HOST="127.0.0.1",
+        DJANGO_EMAIL_PORT=str(smtp.port),
+        DJANGO_EMAIL_USE_TLS="0",
+        DJANGO_EMAIL_USE_SSL="0",
+        OUTBOX_RETRY_BASE_SECONDS="5",
+        OUTBOX_RETRY_MAX_SECONDS="20",
+        OUTBOX_SWEEP_SECONDS="10",
     )
     stack.prepare_stack(environment)
     _load_demo(environment)
@@ -73,6 +102,15 @@ def main() -> int:
 
     workers = arguments.workers or (os.cpu_count() or 1) * 2 + 1
     server = stack.AppServer(environment, workers=workers).start()
+    worker_log = open(work / "worker.log", "wb")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.5"],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
+    outages: dict[str, tuple[float, float]] = {}
     try:
         login_seconds = []
         for member in cast:
@@ -82,6 +120,7 @@ def main() -> int:
             login_seconds.append(time.perf_counter() - started)
             member["session"] = browser.cookies["sessionid"]
         tokens_file, submissions_file = work / "tokens.txt", work / "submissions.json"
+        faults = _start_faults(arguments, smtp, outages)
         subprocess.run(
             [
                 str(Path(sys.executable).with_name("locust")),
@@ -114,8 +153,15 @@ def main() -> int:
             },
             check=False,
         )
+        for fault in faults:
+            fault.join()
+        delivery = _wait_for_the_outbox(database_url, smtp, timeout=240)
     finally:
         server.stop()
+        worker.terminate()
+        worker.wait(timeout=60)
+        worker_log.close()
+        smtp.stop()
 
     accepted = [line for line in tokens_file.read_text(encoding="utf-8").splitlines() if line]
     refused = [
@@ -160,9 +206,97 @@ def main() -> int:
         f"Reports submitted and accepted (302 to the report page): {len(submissions)}; "
         f"lost (not submitted, text, transition or evidence file missing): {len(lost_reports)} {lost_reports}"
     )
+    errors = json.loads(Path(f"{submissions_file}.errors").read_text(encoding="utf-8"))
+    windows = [(start, end + 5) for start, end in outages.values()]
+    in_outage = [e for e in errors if e["status"] == 503 and any(a <= e["at"] <= b for a, b in windows)]
+    outside = [e for e in errors if e not in in_outage]
+    started = run_started[0]
+    print(
+        "\nOutages (s into the run): "
+        + (
+            ", ".join(
+                f"{kind} {a - run_started[0]:.0f}–{b - run_started[0]:.0f}"
+                for kind, (a, b) in outages.items()
+            )
+            or "none"
+        )
+        + f"\n5xx or unanswered requests: {len(errors)}; 503 during an outage: {len(in_outage)}; "
+        f"any other (500s, 503 outside an outage, no answer): {len(outside)} "
+        f"{[(round(e['at'] - started, 1), e['status'], e['name']) for e in outside[:10]]}\n"
+        f"E-mails in the outbox: {delivery['outbox']}; sent: {delivery['sent']}; "
+        f"received by the mail server: {delivery['received']} ({delivery['distinct']} distinct); "
+        f"never delivered: {delivery['undelivered']}; delivered twice: {delivery['duplicates']}; "
+        f"outbox drained {delivery['drain_seconds']:.0f} s after the run"
+    )
     if not os.environ.get("BENCH_KEEP"):
         stack.drop_database(name)
-    return 1 if failures or missing or lost_reports or len(stored) != len(accepted) else 0
+    http_failed = outside if (arguments.db_outage_at is not None) else (failures or outside)
+    mail_failed = delivery["undelivered"] or delivery["duplicates"]
+    return 1 if http_failed or missing or lost_reports or mail_failed or len(stored) != len(accepted) else 0
+
+
+run_started = [0.0]
+
+
+def _start_faults(arguments, smtp: SmtpStub, outages: dict) -> list[threading.Thread]:
+    """Start the timed faults of the run (mail refused, the database stopped); return their threads."""
+    run_started[0] = time.time()
+    threads = []
+
+    def mail_down() -> None:
+        time.sleep(arguments.mail_outage_at)
+        smtp.refusing = True
+        began = time.time()
+        time.sleep(arguments.mail_outage_seconds)
+        smtp.refusing = False
+        outages["mail refused"] = (began, time.time())
+
+    def database_down() -> None:
+        version, cluster = arguments.pg_cluster.split("/")
+        time.sleep(arguments.db_outage_at)
+        began = time.time()
+        subprocess.run(["pg_ctlcluster", version, cluster, "stop", "-m", "fast"], check=True)
+        time.sleep(arguments.db_outage_seconds)
+        subprocess.run(["pg_ctlcluster", version, cluster, "start"], check=True)
+        outages["PostgreSQL stopped"] = (began, time.time())
+
+    if arguments.mail_outage_at is not None:
+        threads.append(threading.Thread(target=mail_down))
+    if arguments.db_outage_at is not None:
+        threads.append(threading.Thread(target=database_down))
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _wait_for_the_outbox(database_url: str, smtp: SmtpStub, timeout: float) -> dict:
+    """Wait until the worker has sent every outbox e-mail (or ``timeout`` s); count what arrived."""
+    began = time.monotonic()
+    while True:
+        try:
+            with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+                cursor.execute("SELECT id, sent_at IS NOT NULL FROM reporting_outboxemail")
+                rows = cursor.fetchall()
+            connection.close()
+        except psycopg2.OperationalError:
+            rows = None
+        if (rows is not None and all(sent for _id, sent in rows)) or time.monotonic() - began > timeout:
+            break
+        time.sleep(2)
+    time.sleep(2)
+    with smtp.lock:
+        ids = [message["Message-ID"] for message in smtp.received]
+    expected = {f"outbox-{pk}@" for pk, _sent in rows or []}
+    received = {message_id.strip("<>").split("@")[0] + "@" for message_id in ids}
+    return {
+        "outbox": len(rows or []),
+        "sent": sum(sent for _id, sent in rows or []),
+        "received": len(ids),
+        "distinct": len(set(ids)),
+        "undelivered": len(expected - received),
+        "duplicates": len(ids) - len(set(ids)),
+        "drain_seconds": time.monotonic() - began,
+    }
 
 
 def _load_demo(environment: dict[str, str]) -> None:

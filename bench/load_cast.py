@@ -50,7 +50,9 @@ def cast_create(*, users: int, password: str) -> str:
             role, organisation = Membership.Role.LIAISON, liaisons[number % len(liaisons)]
         else:
             role, organisation = Membership.Role.LEADER, city
-        user = User.objects.create(username=f"load-{role}-{number}", password=hashed)
+        user = User.objects.create(
+            username=f"load-{role}-{number}", password=hashed, email=f"load-{role}-{number}@bench.example.cn"
+        )
         Membership.objects.create(user=user, organisation=organisation, role=role)
         assignments = Assignment.objects.filter(project__campaign=campaign).order_by("pk")
         if role == Membership.Role.REPORTER:

@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, between, events, task
 
@@ -40,6 +41,7 @@ _members = {kind: itertools.count() for kind in ("reporter", "reader", "staff")}
 accepted_tokens: list[str] = []
 refused_tokens: list[str] = []
 accepted_submissions: list[dict] = []
+server_errors: list[dict] = []  # every answer of 500 or more, or no answer, with its time
 
 OPEN_REPORT = re.compile(r'action="(/assignments/\d+/periods/\d+/report/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -83,6 +85,8 @@ class Reporter(PortalUser):
             return
         for pk in self.member["assignments"]:
             page = self.client.get(f"/assignments/{pk}/", name="portal: assignment")
+            if page.status_code != 200:
+                return  # the portal is unavailable (503 during an outage): try again later
             opens = OPEN_REPORT.findall(page.text)
             if opens:
                 break
@@ -93,19 +97,20 @@ class Reporter(PortalUser):
         form_page = self.client.post(
             opens[0], data={"csrfmiddlewaretoken": token}, name="portal: open report"
         )
+        if form_page.status_code != 200 or 'id="report-form"' not in form_page.text:
+            return
         edit_url = form_page.url.removeprefix(self.host)
         data = form_fields(form_page.text, "report-form")
         mark = f"进度-{self.member['username']}-{next(self.submissions)}"
-        self.client.post(
-            edit_url.replace("/edit/", "/evidence/"),
-            data={"csrfmiddlewaretoken": data["csrfmiddlewaretoken"][0]},
-            files={"file": ("活动台账.pdf", EVIDENCE_PDF, "application/pdf")},
-            name="portal: upload evidence",
-        )
         data.update(progress=[f"{mark}：开展调研12次，走访群众300人"], percent_complete=["40"], submit=[""])
         data.pop("save", None)
-        with self.client.post(
-            edit_url, data=data, name="portal: submit report", allow_redirects=False, catch_response=True
+        with self.client.post(  # text, evidence and submission in one post, as the report page sends them
+            edit_url,
+            data=data,
+            files={"files": ("活动台账.pdf", EVIDENCE_PDF, "application/pdf")},
+            name="portal: submit report with evidence",
+            allow_redirects=False,
+            catch_response=True,
         ) as answer:
             location = answer.headers.get("Location", "")
             found = REPORT_PAGE.search(location)
@@ -188,6 +193,14 @@ class CountyStaff(PortalUser):
                 answer.failure(f"save answered {answer.status_code} {location}: {errors[:2]}")
 
 
+@events.request.add_listener
+def record_server_errors(name: str, response=None, exception=None, **_kwargs) -> None:
+    """Keep the time and status of every 5xx answer (and every request that got no answer)."""
+    status = getattr(response, "status_code", 0) or 0
+    if status >= 500 or (exception is not None and status == 0):
+        server_errors.append({"at": time.time(), "status": status, "name": name})
+
+
 @events.test_stop.add_listener
 def write_accepted(**_kwargs) -> None:
     """Write what the portal accepted: admin save tokens (one a line) and submissions (JSON)."""
@@ -197,3 +210,5 @@ def write_accepted(**_kwargs) -> None:
         out.write("\n".join(refused_tokens))
     with open(os.environ["BENCH_SUBMISSIONS_FILE"], "w", encoding="utf-8") as out:
         json.dump(accepted_submissions, out, ensure_ascii=False)
+    with open(os.environ["BENCH_SUBMISSIONS_FILE"] + ".errors", "w", encoding="utf-8") as out:
+        json.dump(server_errors, out)

@@ -1,7 +1,7 @@
 """Backups of the portal with PostgreSQL's own tools, and their restore.
 
 A backup is a folder ``portal-YYYYMMDD-HHMMSS`` (UTC) holding ``database.dump`` (``pg_dump
---format=custom``: every table, sequence and constraint) and ``media.tar`` (every file of the
+--format=custom``: every table, sequence and constraint) and ``media.tar`` (every file that a row names, of the
 default storage — the media folder or the S3 bucket — under its storage name). Restoring loads the
 dump with ``pg_restore --clean`` (objects of the dump are dropped and recreated, in one
 transaction) and writes the files back through the storage.
@@ -66,6 +66,20 @@ def _storage_files(directory: str = "") -> Iterator[str]:
         yield from _storage_files(f"{directory}/{folder}" if directory else folder)
 
 
+def referenced_files() -> set[str]:
+    """The names of every file that a row of the database names (every ``FileField`` of every
+    model): backups copy these and skip orphans (a file whose upload never committed)."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                names.update(n for n in model._default_manager.values_list(field.name, flat=True) if n)
+    return names
+
+
 def backup_create(*, output_dir: Path) -> Path:
     """Write a new backup folder under ``output_dir`` and return its path.
 
@@ -76,8 +90,11 @@ def backup_create(*, output_dir: Path) -> Path:
     target.mkdir(parents=True, exist_ok=False)
     target.chmod(0o700)
     _pg_tool("pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(target / DUMP_NAME))
+    wanted = referenced_files()
     with tarfile.open(target / MEDIA_NAME, "w") as archive:
         for name in _storage_files():
+            if name not in wanted:
+                continue  # an orphan: no row of the dump names it
             with default_storage.open(name, "rb") as stored:
                 info = tarfile.TarInfo(name)
                 info.size = default_storage.size(name)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "concurrency",
+    "django_tasks",
+    "django_tasks_db",
     "units",
     "projects",
     "reporting",
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "quanzhou_women.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "quanzhou_women.middleware.RequestTooBigMiddleware",  # before anything reads the request body
     "quanzhou_women.lib.odd_input.OddInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,9 +132,28 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# No ATOMIC_REQUESTS: every write is already one transaction where it happens (the services'
-# ``transaction.atomic``, the admin's change and delete views, imports), so a request that fails
-# half-way leaves nothing half-written, and reads hold no transaction open while pages render.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on SQLite (``make run``): every transaction takes the write lock when it
+    # begins (IMMEDIATE), so two requests queue for it instead of one failing half-way with
+    # "database is locked"; a writer waits up to 20 s for the lock before giving up.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# No ATOMIC_REQUESTS: every user action is ONE service call in ONE ``transaction.atomic`` (the
+# services, the admin's change and delete views, imports; "save and submit" is
+# ``report_save_and_submit``), so a request that fails half-way leaves nothing half-written, and
+# reads hold no transaction open while pages render.
+
+# Background work (notifications' e-mail, reminders) through Django's Tasks API: the django-tasks
+# backport on Django 5.2 with the database backend of django-tasks-db. A task is a row in the
+# portal's own database, written in the same transaction as the action that asks for it; workers
+# (``manage.py run_worker``, any number, on any machine) take them from there. See docs/deploy.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The outbox: an e-mail the server did not accept is tried again after 30 s, 60 s, 120 s, … at most
+# every OUTBOX_RETRY_MAX_SECONDS; the worker also sweeps the outbox every OUTBOX_SWEEP_SECONDS.
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "900"))
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+# Reminders (due soon, overdue) are sent by the worker's scheduler this often (seconds).
+REMINDERS_EVERY_SECONDS = int(os.environ.get("REMINDERS_EVERY_SECONDS", str(6 * 3600)))
 
 # Shared by every app server through the database: sessions (Django's default database backend)
 # and the cache (``manage.py createcachetable``, run by ``make serve`` and the deploy steps).
@@ -314,6 +336,14 @@ REPORTING_REMIND_DAYS_BEFORE = int(os.environ.get("REPORTING_REMIND_DAYS_BEFORE"
 # The portal's address, for links in e-mails (notifications and reminders).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# A report form's text (four texts of a report can run to a few hundred thousand Chinese
+# characters, 3 bytes each) may be this big; Django's default of 2.5 MB refused a real one with a
+# bare 400. Files do not count here: they go to disk as they arrive. One post (text and every file
+# chosen at once) may be at most EVIDENCE_MAX_REQUEST_BYTES: the page checks it before posting,
+# and nginx's client_max_body_size must allow it (docs/deploy.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(16 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+EVIDENCE_MAX_REQUEST_BYTES = int(os.environ.get("EVIDENCE_MAX_REQUEST_BYTES", str(200 * 1024 * 1024)))
 # django-concurrency refuses the later of two saves of a plan or report; rows still at version 0
 # (fresh from a fixture) may be reloaded by loaddata.
 CONCURRENCY_VERSION_FIELD_REQUIRED = False

@@ -127,13 +127,20 @@ class IndicatorValueForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
-    """One evidence file to attach; the type is checked by content in the service."""
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file chooser that takes several files at once (``<input type="file" multiple>``)."""
 
-    file = forms.FileField(
+    allow_multiple_selected = True
+
+
+class EvidenceForm(forms.Form):
+    """Evidence files to attach, any number at once; each is checked by content in the service."""
+
+    files = forms.FileField(
         label=_("evidence file"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-        help_text=_("Photos, PDF, Word or Excel files."),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "multiple": True}),
+        help_text=_("Photos, PDF, Word or Excel files; several may be chosen at once."),
     )
 
 

@@ -462,3 +462,60 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:50]
+
+
+class OutboxEmail(models.Model):
+    """One e-mail to send (the outbox), written in the same transaction as the action it tells of.
+
+    A task (``reporting.tasks.outbox_deliver``) hands it to the mail server; ``sent_at`` is set
+    only once the server accepted it, in the transaction that holds the row's lock, so a message is
+    never sent twice by two workers. A refusal counts an attempt, keeps the error and schedules the
+    next try (``next_attempt_at``, with backoff); the worker's sweep sends whatever is due.
+    """
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    to_address = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outbox_pending_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to_address}: {self.subject}"
+
+
+class ScheduledJob(models.Model):
+    """When the worker next enqueues a periodic task (reminders, the outbox sweep).
+
+    One row per entry of ``reporting.tasks.SCHEDULE``; a worker enqueues the task and moves
+    ``next_run_at`` on in one transaction holding the row's lock, so however many workers run,
+    each slot is enqueued once.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,6 +9,9 @@ same plan or report raises ``ConcurrentEditError``: nothing is silently overwrit
 
 import calendar
 import datetime
+import errno
+import smtplib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +20,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +37,7 @@ from reporting.models import (
     IndicatorValue,
     MilestoneProgress,
     Notification,
+    OutboxEmail,
     Plan,
     PlanStatus,
     PlanTransition,
@@ -147,37 +151,112 @@ def reporter_users(assignment: Assignment) -> list[User]:
 def notifications_send(
     *, recipients: Iterable[User], kind: str, message: str, link: str = "", key: str = ""
 ) -> list[Notification]:
-    """Put a message in each recipient's portal inbox and e-mail it after the commit.
+    """Put a message in each recipient's portal inbox and its e-mail in the outbox.
 
-    With a ``key`` (a reminder), a recipient who already got that key gets nothing: each reminder
-    goes out once. Returns the notifications created.
+    Runs inside the caller's transaction: the notification, its ``OutboxEmail`` (for a recipient
+    with an address) and the task that sends it (``reporting.tasks.outbox_deliver``, a row of
+    django-tasks-db) are written together with the action, or not at all. Nothing is sent here,
+    so a mail outage cannot fail the action. With a ``key`` (a reminder), a recipient who already
+    got that key gets nothing, also when two runs race for it: each reminder goes out once.
+    Returns the notifications created.
     """
     created = []
     for user in recipients:
-        if key and Notification.objects.filter(recipient=user, key=key).exists():
-            continue
-        created.append(
-            Notification.objects.create(recipient=user, kind=kind, message=message, link=link, key=key)
-        )
-
-    def mail() -> None:
-        for notification in created:
-            address = notification.recipient.email
-            if not address:
+        if key:
+            if Notification.objects.filter(recipient=user, key=key).exists():
                 continue
-            body = notification.message
-            if notification.link:
-                body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
-            send_mail(
-                _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
-                body,
-                None,
-                [address],
-            )
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-
-    transaction.on_commit(mail)
+            try:
+                with transaction.atomic():  # a concurrent run may insert the same key first
+                    notification = Notification.objects.create(
+                        recipient=user, kind=kind, message=message, link=link, key=key
+                    )
+            except IntegrityError:
+                continue
+        else:
+            notification = Notification.objects.create(recipient=user, kind=kind, message=message, link=link)
+        created.append(notification)
+        if user.email:
+            _outbox_add(notification)
     return created
+
+
+def _outbox_add(notification: Notification) -> OutboxEmail:
+    """Write the e-mail of a notification to the outbox and enqueue the task that sends it."""
+    from reporting.tasks import outbox_deliver  # tasks call the services: imported when used
+
+    body = notification.message
+    if notification.link:
+        body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
+    with translation.override(settings.LANGUAGE_CODE):  # mail goes out in the portal's language
+        subject = _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()}
+    email = OutboxEmail.objects.create(
+        notification=notification, to_address=notification.recipient.email, subject=subject, body=body
+    )
+    outbox_deliver.enqueue(email.pk)
+    return email
+
+
+def outbox_retry_delay(attempts: int) -> datetime.timedelta:
+    """How long to wait after the ``attempts``-th refused try: ``OUTBOX_RETRY_BASE_SECONDS`` doubled
+    each time (30 s, 60 s, 120 s, …), at most ``OUTBOX_RETRY_MAX_SECONDS``."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def outbox_send(*, email_id: int) -> bool:
+    """Hand one outbox e-mail to the mail server; return whether it was sent by this call.
+
+    In one transaction holding the row's lock (PostgreSQL ``SELECT … FOR UPDATE SKIP LOCKED``;
+    SQLite's IMMEDIATE transactions take the database's write lock): an e-mail already sent, or
+    being sent by another worker, is left alone, so none goes out twice. ``sent_at`` (and the
+    notification's ``emailed_at``) are set only when the server accepted the message. A refusal
+    or an unreachable server (``OSError``, ``smtplib.SMTPException``) counts an attempt, keeps
+    the error and schedules the next try with ``outbox_retry_delay``; it never raises. The
+    message carries a Message-ID made from the row, so a receiving server can drop a copy.
+    """
+    from reporting.tasks import outbox_deliver
+
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, sent_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return False
+        now = timezone.now()
+        email.attempts += 1
+        domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost").strip(">")
+        message = EmailMessage(
+            email.subject,
+            email.body,
+            None,
+            [email.to_address],
+            headers={"Message-ID": f"<outbox-{email.pk}@{domain}>"},
+        )
+        try:
+            message.send(fail_silently=False)
+        except (OSError, smtplib.SMTPException) as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:1000]
+            email.next_attempt_at = now + outbox_retry_delay(email.attempts)
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            outbox_deliver.using(run_after=email.next_attempt_at).enqueue(email.pk)
+            return False
+        email.sent_at = now
+        email.save(update_fields=["attempts", "sent_at"])
+        if email.notification_id:
+            Notification.objects.filter(pk=email.notification_id).update(emailed_at=now)
+    return True
+
+
+def outbox_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Send every unsent outbox e-mail whose next try is due (the worker's sweep); return how many
+    went out. Each is its own ``outbox_send`` transaction: one refusal stops none of the others."""
+    now = now or timezone.now()
+    due = OutboxEmail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    return sum(outbox_send(email_id=pk) for pk in list(due))
 
 
 def notifications_mark_read(*, user: User) -> int:
@@ -586,7 +665,10 @@ def report_start(
 
     A new report lists every step and indicator of the plan, carrying over the states, values and
     percent complete of the unit's latest earlier report. Raises ``WorkflowError`` for a period of
-    another campaign or one that has not begun (Asia/Shanghai).
+    another campaign or one that has not begun (Asia/Shanghai). Idempotent: two clicks, two tabs
+    or a retried POST get the same report, on PostgreSQL (the loser of the race on the unique key
+    (assignment, period) reads the winner's row) and on SQLite (IMMEDIATE transactions queue). The
+    returned report's ``started_now`` says whether this call created it.
     """
     access.require(actor, Action.EDIT_REPORT, assignment)
     if period.campaign_id != assignment.project.campaign_id:
@@ -595,7 +677,21 @@ def report_start(
         raise WorkflowError(_("The period %(period)s has not begun yet.") % {"period": period.name})
     report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
     if report is not None:
+        report.started_now = False
         return report
+    try:
+        with transaction.atomic():  # a concurrent start may insert the same (assignment, period)
+            report = _report_create(assignment=assignment, period=period, is_demo=is_demo)
+    except IntegrityError:
+        report = ProgressReport.objects.get(assignment=assignment, period=period)
+        report.started_now = False
+        return report
+    report.started_now = True
+    return report
+
+
+def _report_create(*, assignment: Assignment, period: ReportingPeriod, is_demo: bool) -> ProgressReport:
+    """Insert a new draft report with its step and indicator rows, carried over from the last one."""
     previous = (
         ProgressReport.objects.filter(assignment=assignment, period__starts_on__lt=period.starts_on)
         .order_by("-period__starts_on")
@@ -689,35 +785,196 @@ def report_update(
     return locked
 
 
-@transaction.atomic
-def evidence_add(*, report: ProgressReport, actor: User, upload: UploadedFile) -> Evidence:
-    """Attach an evidence file to a draft or returned report, after ``check_evidence_file``.
+class EvidenceStorageError(WorkflowError):
+    """The file store refused an evidence file (disk full, storage down); nothing of it was kept."""
 
-    Raises ``ValidationError`` (wrong type, too big, empty) or ``WorkflowError`` (locked report).
+
+def _evidence_store(*, report: ProgressReport, actor: User, upload: UploadedFile) -> Evidence:
+    """Check ``upload``, store its file and insert its row, inside the caller's transaction.
+
+    The file is deleted again if the row is not written, if the storage fails half-way (partial
+    files included), or if the surrounding transaction rolls back (``_delete_on_rollback``): no
+    file is left without a row. Raises ``ValidationError`` for a refused file and
+    ``EvidenceStorageError`` (Chinese, with the file name) when the storage fails.
     """
-    locked = _locked_report(report)
-    _require_unit_can_edit(locked, actor)
     checked = check_evidence_file(upload)
     evidence = Evidence(
-        report=locked,
+        report=report,
         original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
         uploaded_by=actor,
     )
-    evidence.file.save(checked.name, upload, save=False)
-    evidence.save()
+    storage = evidence.file.storage
+    name = evidence.file.field.generate_filename(evidence, checked.name)
+    try:
+        name = storage.save(name, upload, max_length=evidence.file.field.max_length)
+    except OSError as error:
+        _storage_delete_quietly(storage, name)
+        raise EvidenceStorageError(
+            _("The file %(name)s could not be stored (%(reason)s); it was not attached. Try again later.")
+            % {"name": checked.name, "reason": _storage_reason(error)}
+        ) from error
+    evidence.file.name = name
+    _delete_on_rollback(storage, name)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except BaseException:
+        _storage_delete_quietly(storage, name)
+        raise
     return evidence
+
+
+def _storage_reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return _("the file store is full")
+    return _("the file store is unavailable")
+
+
+def _storage_delete_quietly(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # an orphan left here is found by ``manage.py evidence_orphans``
+        pass
+
+
+def _delete_on_rollback(storage, name: str) -> None:
+    """Delete a stored file if the enclosing ``evidence_atomic`` block rolls back (Django has no
+    on_rollback hook)."""
+    pending = getattr(_ROLLBACK_FILES, "files", None)
+    if pending is not None:
+        pending.append((storage, name))
+
+
+#: The files stored inside the running ``evidence_atomic`` block (per thread).
+_ROLLBACK_FILES = threading.local()
+
+
+class evidence_atomic:  # lower case: used like transaction.atomic
+    """``transaction.atomic`` that also deletes the evidence files stored inside it when it rolls
+    back (an exception, a cut database): rows and files stay together."""
+
+    def __enter__(self):
+        self._outer = getattr(_ROLLBACK_FILES, "files", None)
+        if self._outer is None:
+            _ROLLBACK_FILES.files = []
+        self._atomic = transaction.atomic()
+        try:
+            self._atomic.__enter__()
+        except BaseException:  # e.g. the database is down: no block began, forget the list
+            if self._outer is None:
+                _ROLLBACK_FILES.files = None
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self._atomic.__exit__(exc_type, exc, tb)
+        except BaseException:
+            self._cleanup(rolled_back=True)
+            raise
+        self._cleanup(rolled_back=exc_type is not None)
+        return False
+
+    def _cleanup(self, *, rolled_back: bool) -> None:
+        if self._outer is not None:
+            return  # the outermost block decides
+        files, _ROLLBACK_FILES.files = _ROLLBACK_FILES.files, None
+        if rolled_back:
+            for storage, name in files:
+                _storage_delete_quietly(storage, name)
+
+
+def evidence_add(*, report: ProgressReport, actor: User, upload: UploadedFile) -> Evidence:
+    """Attach an evidence file to a draft or returned report, after ``check_evidence_file``.
+
+    Raises ``ValidationError`` (wrong type, too big, empty), ``WorkflowError`` (locked report) or
+    ``EvidenceStorageError`` (disk full, storage down). File and row are stored together or not
+    at all.
+    """
+    with evidence_atomic():
+        locked = _locked_report(report)
+        _require_unit_can_edit(locked, actor)
+        return _evidence_store(report=locked, actor=actor, upload=upload)
 
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, actor: User) -> None:
-    """Remove an evidence file of a draft or returned report (the file goes once committed)."""
+    """Remove an evidence file of a draft or returned report (the file goes once committed, by the
+    ``post_delete`` signal of ``reporting.apps``)."""
     locked = _locked_report(evidence.report)
     _require_unit_can_edit(locked, actor)
-    file = evidence.file
     evidence.delete()
-    transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+@dataclass
+class ReportSaved:
+    """What ``report_save`` did: the report, the files stored, the files refused (name, reason),
+    whether the report was submitted, and why not when submitting was asked and refused."""
+
+    report: ProgressReport
+    stored: list[Evidence]
+    refused: list[tuple[str, str]]
+    submitted: bool = False
+    not_submitted_because: str = ""
+
+
+def report_save(
+    *,
+    report: ProgressReport,
+    actor: User,
+    version: int | None,
+    progress: str,
+    percent_complete: int,
+    problems: str,
+    next_steps: str,
+    milestone_states: dict[int, tuple[str, datetime.date | None]],
+    indicator_values: dict[int, Decimal | None],
+    uploads: Sequence[UploadedFile] = (),
+    submit: bool = False,
+) -> ReportSaved:
+    """The reporter's one action on the report form: save the draft, attach files, maybe submit.
+
+    ONE transaction: the texts (``report_update``, same arguments and errors), every file of
+    ``uploads`` that passes ``check_evidence_file`` (each refused one is named in ``refused`` with
+    its reason, the others are stored), and with ``submit`` the submission (``report_submit``).
+    A refused submission (no work progress, a refused file) keeps the saved draft and says why in
+    ``not_submitted_because``; a database failure anywhere writes nothing, files included.
+    Raises what ``report_update`` raises (then nothing is written).
+    """
+    with evidence_atomic():
+        locked = report_update(
+            report=report,
+            actor=actor,
+            version=version,
+            progress=progress,
+            percent_complete=percent_complete,
+            problems=problems,
+            next_steps=next_steps,
+            milestone_states=milestone_states,
+            indicator_values=indicator_values,
+        )
+        result = ReportSaved(report=locked, stored=[], refused=[])
+        for upload in uploads:
+            try:
+                result.stored.append(_evidence_store(report=locked, actor=actor, upload=upload))
+            except ValidationError as error:
+                result.refused.append((upload.name, "；".join(error.messages)))
+            except EvidenceStorageError as error:
+                result.refused.append((upload.name, str(error)))
+        if submit and result.refused:
+            result.not_submitted_because = _("Some files were not attached.")
+        elif submit:
+            try:
+                with transaction.atomic():
+                    report_submit(report=locked, actor=actor)
+            except WorkflowError as error:
+                result.not_submitted_because = str(error)
+            else:
+                result.submitted = True
+        report.version = locked.version
+        return result
 
 
 def report_snapshot(report: ProgressReport) -> dict:
@@ -912,7 +1169,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     A report is due soon when its period has ended or is running and its due date lies within
     ``settings.REPORTING_REMIND_DAYS_BEFORE`` days; overdue after the due date. Only reports not
     yet submitted or approved count. Each reminder (kind, assignment, period, user) is sent once,
-    however often this runs (``manage.py send_reminders``, from cron). Dates in Asia/Shanghai.
+    however often this runs, also when two runs overlap (the worker's schedule, ``manage.py
+    send_reminders``). "Sent" means written to the inbox and the outbox: the e-mail leaves when the
+    mail server takes it, however long it is down. Dates in Asia/Shanghai.
     """
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.REPORTING_REMIND_DAYS_BEFORE)
@@ -955,3 +1214,50 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                 )
             )
     return sent
+
+
+# --------------------------------------------------------------------------- orphan files
+
+
+def _stored_files(storage, directory: str) -> list[str]:
+    """Every file name in ``storage`` below ``directory``."""
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return []
+    names = [f"{directory}/{name}" for name in files]
+    for folder in folders:
+        names += _stored_files(storage, f"{directory}/{folder}")
+    return names
+
+
+def evidence_orphans(*, older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> list[str]:
+    """Stored files under ``evidence/`` that no ``Evidence`` row names, last changed longer ago than
+    ``older_than`` (an upload in flight has its file a moment before its row commits)."""
+    from reporting.models import evidence_storage
+
+    storage = evidence_storage()
+    known = set(Evidence.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    orphans = []
+    for name in _stored_files(storage, "evidence"):
+        if name in known:
+            continue
+        try:
+            changed = storage.get_modified_time(name)
+        except (OSError, NotImplementedError):
+            changed = None
+        if changed is None or changed <= cutoff:
+            orphans.append(name)
+    return sorted(orphans)
+
+
+def evidence_orphans_delete(*, older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> list[str]:
+    """Delete the files ``evidence_orphans`` finds; return their names."""
+    from reporting.models import evidence_storage
+
+    storage = evidence_storage()
+    names = evidence_orphans(older_than=older_than)
+    for name in names:
+        _storage_delete_quietly(storage, name)
+    return names

@@ -7,6 +7,7 @@ step the role may not take) and writes through ``reporting.services``.
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,6 +247,8 @@ def report_open(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     except services.WorkflowError as error:
         _fail(request, error)
         return redirect("reporting:assignment", pk=pk)
+    if not report.started_now:  # the buttons show only for a period without a report
+        messages.info(request, _("This report had already been started: here it is."))
     return redirect("reporting:report_edit", pk=report.pk)
 
 
@@ -277,19 +280,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/report.html", _report_context(request, report))
 
 
-@portal_view
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report form (for the unit, while the report is a draft or returned)."""
-    report = access.get_report(request.user, pk)
-    access.require(request.user, Action.EDIT_REPORT, report)
-    if not access.report_is_editable_by_unit(report):
-        messages.error(
-            request, _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
-        )
-        return redirect("reporting:report", pk=pk)
-    states = list(report.milestone_states.select_related("milestone"))
-    values = list(report.indicator_values.select_related("indicator"))
-    data = request.POST if request.method == "POST" else None
+def _report_forms(report: ProgressReport, data, files=None) -> tuple:
+    """The report form, one form per step and per indicator, and the evidence files field."""
     form = ReportForm(data, instance=report, initial={"version": report.version})
     state_forms = [
         (
@@ -298,12 +290,50 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data, prefix=f"m{row.pk}", initial={"state": row.state, "on_date": row.on_date}
             ),
         )
-        for row in states
+        for row in report.milestone_states.select_related("milestone")
     ]
     value_forms = [
         (row, IndicatorValueForm(data, prefix=f"i{row.pk}", initial={"actual_value": row.actual_value}))
-        for row in values
+        for row in report.indicator_values.select_related("indicator")
     ]
+    return form, state_forms, value_forms, EvidenceForm(data, files)
+
+
+def _error_summary(form, state_forms, value_forms) -> list[str]:
+    """Every error of the report page as "field: message", in page order, for the summary on top."""
+    summary = [f"{_('Form')}：{error}" for error in form.non_field_errors()]
+    for name, field in form.fields.items():
+        label = _("version") if name == "version" else field.label
+        summary += [f"{label}：{error}" for error in form.errors.get(name, [])]
+    for row, f in state_forms:
+        for name, errors in f.errors.items():
+            summary += [
+                f"{row.milestone.order}. {row.milestone.title} {f.fields[name].label}：{e}" for e in errors
+            ]
+    for row, f in value_forms:
+        summary += [f"{row.indicator.name}：{e}" for e in f.errors.get("actual_value", [])]
+    return summary
+
+
+@portal_view
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report form (for the unit, while the report is a draft or returned).
+
+    One post saves the texts, stores the evidence files chosen (any number; each stored or refused
+    by name) and, with 「提交审核」, submits: one transaction (``services.report_save``). A refused
+    post shows the form again with everything typed and every error, by its field and on top.
+    """
+    report = access.get_report(request.user, pk)
+    access.require(request.user, Action.EDIT_REPORT, report)
+    if not access.report_is_editable_by_unit(report):
+        messages.error(
+            request, _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
+        )
+        return redirect("reporting:report", pk=pk)
+    data = request.POST if request.method == "POST" else None  # too big: the 413 page (middleware)
+    files = request.FILES if data is not None else None
+    form, state_forms, value_forms, evidence_form = _report_forms(report, data, files)
+    summary: list[str] = []
     if data is not None:
         valid = (
             form.is_valid()
@@ -312,7 +342,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if valid:
             try:
-                services.report_update(
+                saved = services.report_save(
                     report=report,
                     actor=request.user,
                     version=form.cleaned_data["version"],
@@ -324,25 +354,51 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         row.pk: (f.cleaned_data["state"], f.cleaned_data["on_date"]) for row, f in state_forms
                     },
                     indicator_values={row.pk: f.cleaned_data["actual_value"] for row, f in value_forms},
+                    uploads=files.getlist("files"),
+                    submit="submit" in data,
                 )
             except (services.WorkflowError, ValidationError) as error:
-                _fail(request, error)
+                text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": text})
             else:
-                if "submit" in request.POST:
-                    try:
-                        services.report_submit(report=report, actor=request.user)
-                    except services.WorkflowError as error:
-                        _fail(request, error)
-                        return redirect("reporting:report_edit", pk=pk)
-                    messages.success(request, _("The report was submitted for review."))
-                    return redirect("reporting:report", pk=pk)
-                messages.success(request, _("The report was saved."))
-                return redirect("reporting:report_edit", pk=pk)
+                return _report_saved(request, saved)
         else:
-            messages.error(request, _("Please correct the errors below."))
+            summary = _error_summary(form, state_forms, value_forms)
+            messages.error(request, _("Nothing was saved. Please correct the errors below."))
     context = _report_context(request, report)
-    context.update({"form": form, "state_forms": state_forms, "value_forms": value_forms})
+    context.update(
+        {
+            "form": form,
+            "state_forms": state_forms,
+            "value_forms": value_forms,
+            "evidence_form": evidence_form,
+            "error_summary": summary,
+            "max_request_bytes": settings.EVIDENCE_MAX_REQUEST_BYTES,
+            "max_text_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            "max_file_bytes": settings.EVIDENCE_MAX_BYTES,
+        }
+    )
     return render(request, "reporting/report_form.html", context)
+
+
+def _report_saved(request: HttpRequest, saved: services.ReportSaved) -> HttpResponse:
+    """Tell exactly what one post of the report form saved, attached, refused and submitted."""
+    for evidence in saved.stored:
+        messages.success(request, _("%(name)s was attached.") % {"name": evidence.original_name})
+    for name, reason in saved.refused:
+        messages.error(request, _("%(name)s was not attached: %(reason)s") % {"name": name, "reason": reason})
+    if saved.submitted:
+        messages.success(request, _("The report was saved and submitted for review."))
+        return redirect("reporting:report", pk=saved.report.pk)
+    if saved.not_submitted_because:
+        messages.error(
+            request,
+            _("The report was saved as a draft but NOT submitted: %(reason)s")
+            % {"reason": saved.not_submitted_because},
+        )
+    else:
+        messages.success(request, _("The report was saved."))
+    return redirect("reporting:report_edit", pk=saved.report.pk)
 
 
 @require_POST
@@ -374,19 +430,23 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @portal_view
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach one evidence file to a draft or returned report."""
+    """Attach the chosen evidence files to a draft or returned report, each stored or refused by name.
+
+    The report page itself uploads with its 「保存草稿」 (so nothing typed is lost); this stays
+    for the report's other pages and old links."""
     report = access.get_report(request.user, pk)
     access.require(request.user, Action.EDIT_REPORT, report)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
+    uploads = request.FILES.getlist("files") or request.FILES.getlist("file")
+    if not uploads:
         messages.error(request, _("Choose a file to upload."))
-    else:
+    for upload in uploads:
         try:
-            evidence = services.evidence_add(
-                report=report, actor=request.user, upload=form.cleaned_data["file"]
-            )
+            evidence = services.evidence_add(report=report, actor=request.user, upload=upload)
         except (services.WorkflowError, ValidationError) as error:
-            _fail(request, error)
+            text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(
+                request, _("%(name)s was not attached: %(reason)s") % {"name": upload.name, "reason": text}
+            )
         else:
             messages.success(request, _("%(name)s was attached.") % {"name": evidence.original_name})
     return redirect("reporting:report_edit", pk=pk)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make serve`: the production stack on this machine — PostgreSQL, gunicorn and whitenoise, debug
 # off — over plain HTTP on loopback. Creates the database if it is missing, migrates, collects the
-# static files, loads the 2014 data into an empty database, then runs gunicorn in the foreground.
+# static files, loads the 2014 data into an empty database, then runs gunicorn in the foreground
+# with the background worker (manage.py run_worker) beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -47,5 +48,5 @@ if [ "$("$PY" manage.py shell -c 'from projects.models import Campaign; print(Ca
   "$PY" manage.py loaddata campaign_2014
 fi
 DJANGO_DEBUG=1 "$PY" manage.py ensure_local_admin
-echo "Serving on http://$GUNICORN_BIND/ (Ctrl+C stops)"
-exec .venv/bin/gunicorn quanzhou_women.wsgi
+echo "Serving on http://$GUNICORN_BIND/ with a background worker (Ctrl+C stops both)"
+exec bash scripts/with-worker.sh .venv/bin/gunicorn quanzhou_women.wsgi

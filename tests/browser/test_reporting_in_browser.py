@@ -56,11 +56,11 @@ def test_a_report_goes_round_the_review_cycle_in_the_browser(
     reporter.get_by_role("button", name="保存草稿").click()
     expect(reporter.get_by_text("报告已保存。")).to_be_visible()
     reporter.get_by_label("佐证材料", exact=True).set_input_files(str(photo))
-    reporter.get_by_role("button", name="上传").click()
+    reporter.get_by_role("button", name="保存草稿").click()  # the files go with the draft
     expect(reporter.get_by_role("link", name="入户走访照片.png")).to_be_visible()
     _shot(reporter, "2-report-form-phone")
     reporter.get_by_role("button", name="提交审核").click()
-    expect(reporter.get_by_text("报告已提交审核。")).to_be_visible()
+    expect(reporter.get_by_text("报告已保存并提交审核。")).to_be_visible()
 
     liaison = _login(browser, live_server.url, "liaison", DESKTOP)
     expect(liaison.locator("h1")).to_have_text("审核队列")
@@ -79,7 +79,7 @@ def test_a_report_goes_round_the_review_cycle_in_the_browser(
     reporter.get_by_label("工作进展").fill("走访家庭30户，开展志愿服务5次，服务对象名单见附件。")
     _shot(reporter, "4-returned-report-phone")
     reporter.get_by_role("button", name="重新提交").click()
-    expect(reporter.get_by_text("报告已提交审核。")).to_be_visible()
+    expect(reporter.get_by_text("报告已保存并提交审核。")).to_be_visible()
 
     report = ProgressReport.objects.get(assignment=units.a1, period=units.q1)
     liaison.goto(f"{live_server.url}/reports/{report.pk}/")

@@ -158,3 +158,29 @@ def docx_bytes() -> bytes:
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     """An uploaded file as the browser sends it (the declared type is not trusted)."""
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def run_tasks() -> int:
+    """Run every task that is due, as ``manage.py run_worker --batch`` would; return how many ran.
+
+    The worker's ``close_old_connections`` is skipped: inside a test's transaction it would close
+    the connection that holds the test's data (PostgreSQL).
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    original, db_worker.close_old_connections = db_worker.close_old_connections, lambda: None
+    try:
+        worker.run()
+    finally:
+        db_worker.close_old_connections = original
+    return worker._run_tasks

@@ -1,4 +1,8 @@
-"""``manage.py send_reminders``: remind units of reports due soon or overdue (run it from cron)."""
+"""``manage.py send_reminders``: remind units of reports due soon or overdue, now (by hand).
+
+The worker (``manage.py run_worker``) does this on its schedule; this command is for a replay or a
+first run. Safe beside the worker and beside itself.
+"""
 
 import datetime
 
@@ -9,10 +13,11 @@ from reporting.services import periods_ensure, reminders_send
 
 
 class Command(BaseCommand):
-    """Send due-soon and overdue reminders by e-mail and in the portal; each reminder only once.
+    """Write due-soon and overdue reminders to the inbox and the e-mail outbox; each only once.
 
-    Safe to run as often as cron likes (e.g. daily at 08:00 Asia/Shanghai): a reminder already
-    sent to a user is never sent again. ``--today`` (YYYY-MM-DD) replays another day.
+    Any number of runs, also at the same time, send each reminder to each user once; the e-mails
+    go out through the outbox (``manage.py run_worker``) when the mail server accepts them.
+    ``--today`` (YYYY-MM-DD) replays another day.
     """
 
     help = "Send reminders of reports due soon or overdue (each reminder is sent once)."
