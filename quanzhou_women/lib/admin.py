@@ -94,6 +94,19 @@ class ScopedHistoryMixin:
         request._history_read_only = True
         return super().history_form_view(request, str(pk), str(history_id), extra_context)
 
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        """On a history record page, without the fields the admin's form declares beyond the model
+        (e.g. a project's units): the history does not hold them, and as editable choices they
+        would list every record of their model."""
+        fieldsets = super().get_fieldsets(request, obj)
+        declared = getattr(self.form, "declared_fields", {})
+        if not getattr(request, "_history_read_only", False) or not declared:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in declared]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         """On a history record page, every field of the model is read-only."""
         fields = super().get_readonly_fields(request, obj)
@@ -385,7 +398,6 @@ class ScopedAdminMixin(ScopedChoicesMixin):
       empty for the user is not offered at all (403).
     - Inlines show only the rows the user may view (``ScopedInlineMixin``); filter sidebars and
       form choices offer only visible related records (``scoped_list_filter``, ``ScopedChoicesMixin``).
-    - A search term with control characters (NUL …) finds nothing instead of failing in the database.
     """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -407,6 +419,10 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """(Spreadsheet admins only.) An import changes records: none for a user who may change none."""
+        return super().has_import_permission(request) and not self._scope_is_empty(request, Action.CHANGE)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
