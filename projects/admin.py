@@ -108,10 +108,7 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
         services.feature_project_save(
             actor=request.user,
             project=obj,
-            campaign=obj.campaign,
-            number=obj.number,
-            title=obj.title,
-            goal=obj.goal,
+            **services.feature_project_fields(obj),
             responsible_units=list(form.cleaned_data["units"]),
             liaison_departments=list(form.cleaned_data["departments"]),
         )

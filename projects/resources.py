@@ -111,10 +111,7 @@ class FeatureProjectResource(SpreadsheetResource):
         services.feature_project_save(
             actor=self.actor,
             project=instance,
-            campaign=instance.campaign,
-            number=instance.number,
-            title=instance.title,
-            goal=instance.goal,
+            **services.feature_project_fields(instance),
             responsible_units=extras.get(UNITS),
             liaison_departments=extras.get(LIAISONS),
         )

@@ -29,6 +29,17 @@ def _has_plan(assignment: Assignment) -> bool:
     )
 
 
+def feature_project_fields(project: FeatureProject) -> dict:
+    """The project's own fields as they stand on the instance, as keyword arguments of
+    ``feature_project_save`` (for doors that edit an instance first: the admin form, the import)."""
+    return {
+        "campaign": project.campaign,
+        "number": project.number,
+        "title": project.title,
+        "goal": project.goal,
+    }
+
+
 @transaction.atomic
 def feature_project_save(
     *,

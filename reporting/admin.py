@@ -277,11 +277,7 @@ class AssignmentAdmin(
                 # as posted (or as just created): the version the page was opened at; 0 (none posted)
                 # skips the check, as django-concurrency does
                 version=obj.version or None,
-                target=obj.target,
-                deadline=obj.deadline,
-                responsible_person=obj.responsible_person,
-                responsible_person_position=obj.responsible_person_position,
-                responsible_person_phone=obj.responsible_person_phone,
+                **services.plan_fields(obj),
                 milestones=milestones,
                 indicators=indicators,
             )

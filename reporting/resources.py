@@ -104,11 +104,7 @@ class AssignmentResource(AssignmentKeyResource):
                 assignment=assignment,
                 actor=self.actor,
                 version=None,
-                target=instance.target,
-                deadline=instance.deadline,
-                responsible_person=instance.responsible_person,
-                responsible_person_position=instance.responsible_person_position,
-                responsible_person_phone=instance.responsible_person_phone,
+                **services.plan_fields(instance),
                 milestones=milestones,
                 indicators=indicators,
             )

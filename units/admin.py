@@ -64,15 +64,7 @@ class OrganisationAdmin(
     def save_model(self, request: HttpRequest, obj: Organisation, form, change: bool) -> None:
         """Save the change form and each row of the list's 排序 column (``list_editable``) through
         ``units.services.organisation_save``, which locks the tree path and checks for loops."""
-        services.organisation_save(
-            actor=request.user,
-            organisation=obj,
-            name=obj.name,
-            kind=obj.kind,
-            parent=obj.parent,
-            is_liaison=obj.is_liaison,
-            display_order=obj.display_order,
-        )
+        services.organisation_save(actor=request.user, organisation=obj, **services.organisation_fields(obj))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         """Count carried and followed projects in the list's one query."""

@@ -78,13 +78,7 @@ class OrganisationResource(_ByNameResource):
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         services.organisation_save(
-            actor=self.actor,
-            organisation=instance,
-            name=instance.name,
-            kind=instance.kind,
-            parent=instance.parent,
-            is_liaison=instance.is_liaison,
-            display_order=instance.display_order,
+            actor=self.actor, organisation=instance, **services.organisation_fields(instance)
         )
 
 
@@ -118,12 +112,5 @@ class DepartmentResource(_ByNameResource):
             raise ValidationError(
                 {"name": _("%(name)s is registered, but not as a department.") % {"name": instance.name}}
             )
-        services.organisation_save(
-            actor=self.actor,
-            organisation=instance,
-            name=instance.name,
-            kind=instance.kind,
-            parent=instance.parent,
-            is_liaison=True,
-            display_order=instance.display_order,
-        )
+        fields = {**services.organisation_fields(instance), "is_liaison": True}
+        services.organisation_save(actor=self.actor, organisation=instance, **fields)
