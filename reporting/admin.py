@@ -433,8 +433,9 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
-class ReportTransitionInline(admin.TabularInline):
-    model = ReportTransition
+class TransitionInline(admin.TabularInline):
+    """The steps of a workflow (a report's or a plan's), read-only: who did what, when and why."""
+
     fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
     readonly_fields = fields
     extra = 0
@@ -445,6 +446,10 @@ class ReportTransitionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReportTransitionInline(TransitionInline):
+    model = ReportTransition
 
 
 @admin.register(ProgressReport)
@@ -518,18 +523,8 @@ class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
             raise RecordModifiedError(target=obj) from error
 
 
-class PlanTransitionInline(admin.TabularInline):
+class PlanTransitionInline(TransitionInline):
     model = PlanTransition
-    fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Plan)

@@ -110,7 +110,27 @@ class AssignmentResource(AssignmentKeyResource):
             )
 
 
-class MilestoneResource(AssignmentKeyResource):
+class PlanPartResource(AssignmentKeyResource):
+    """The base of the resources of a plan's parts (steps, indicators): a row names its assignment
+    and the part's key within it (``part_key``: a step's order, an indicator's name)."""
+
+    part_key = ""
+
+    def get_instance(self, instance_loader, row):
+        assignment = self.find_assignment(row)
+        try:
+            key = self.clean_value(self.fields[self.part_key], row)
+        except ValueError:
+            key = None  # reported with the row
+        model = self._meta.model
+        self._new = model(assignment=assignment)
+        return model.objects.filter(assignment=assignment, **{self.part_key: key}).first() if key else None
+
+    def init_instance(self, row=None):
+        return self._new
+
+
+class MilestoneResource(PlanPartResource):
     """Steps of the plans (定步骤): 年度 | 序号 | 责任单位 | 步骤序号 | 步骤 | 完成时限."""
 
     order = Field(attribute="order", column_name="步骤序号", widget=IntegerWidget())
@@ -119,24 +139,13 @@ class MilestoneResource(AssignmentKeyResource):
 
     column_aliases = {"完成时限": ["截止时间", "完成时间"], "步骤": ["步骤内容"]}
     key_columns = [YEAR, NUMBER, UNITS, "步骤序号"]
+    part_key = "order"
 
     class Meta(SpreadsheetResource.Meta):
         model = Milestone
         name = _("Steps (定步骤)")
         fields = ("year", "number", "project_title", "unit", "order", "title", "due_on")
         import_id_fields = ("year", "number", "unit", "order")
-
-    def get_instance(self, instance_loader, row):
-        assignment = self.find_assignment(row)
-        try:
-            order = self.clean_value(self.fields["order"], row)
-        except ValueError:
-            order = None  # reported with the row
-        self._new = Milestone(assignment=assignment)
-        return Milestone.objects.filter(assignment=assignment, order=order).first() if order else None
-
-    def init_instance(self, row=None):
-        return self._new
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """Through ``plan_update`` (scope, lock, the deadline rule), new rows as well as changed ones."""
@@ -148,7 +157,7 @@ class MilestoneResource(AssignmentKeyResource):
             )
 
 
-class IndicatorResource(AssignmentKeyResource):
+class IndicatorResource(PlanPartResource):
     """Measurable targets (指标): 年度 | 序号 | 责任单位 | 指标 | 目标值 | 计量单位."""
 
     name = Field(attribute="name", column_name="指标", widget=TextWidget())
@@ -157,24 +166,13 @@ class IndicatorResource(AssignmentKeyResource):
 
     column_aliases = {"计量单位": ["单位"], "指标": ["指标名称"]}
     key_columns = [YEAR, NUMBER, UNITS, "指标"]
+    part_key = "name"
 
     class Meta(SpreadsheetResource.Meta):
         model = Indicator
         name = _("Indicators (指标)")
         fields = ("year", "number", "project_title", "unit", "name", "target_value", "unit_of_measure")
         import_id_fields = ("year", "number", "unit", "name")
-
-    def get_instance(self, instance_loader, row):
-        assignment = self.find_assignment(row)
-        try:
-            name = self.clean_value(self.fields["name"], row)
-        except ValueError:
-            name = ""
-        self._new = Indicator(assignment=assignment)
-        return Indicator.objects.filter(assignment=assignment, name=name).first() if name else None
-
-    def init_instance(self, row=None):
-        return self._new
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """Through ``plan_update`` (scope, lock), new rows as well as changed ones."""

@@ -341,13 +341,14 @@ def plan_rows(assignment: Assignment) -> tuple[list[MilestoneRow], list[Indicato
 
 def plan_fields(assignment: Assignment) -> dict:
     """The assignment's own 四定 fields as stored, as keyword arguments of ``plan_update``."""
-    return {
-        "target": assignment.target,
-        "deadline": assignment.deadline,
-        "responsible_person": assignment.responsible_person,
-        "responsible_person_position": assignment.responsible_person_position,
-        "responsible_person_phone": assignment.responsible_person_phone,
-    }
+    names = (
+        "target",
+        "deadline",
+        "responsible_person",
+        "responsible_person_position",
+        "responsible_person_phone",
+    )
+    return {name: getattr(assignment, name) for name in names}
 
 
 def _retire_or_delete(record: Milestone | Indicator, used: bool, now: datetime.datetime) -> bool:

@@ -45,13 +45,8 @@ def _lock_tree_path(organisation: Organisation, parent: Organisation | None) -> 
 def organisation_fields(organisation: Organisation) -> dict:
     """The organisation's fields as they stand on the instance, as keyword arguments of
     ``organisation_save`` (for doors that edit an instance first: the admin form, the imports)."""
-    return {
-        "name": organisation.name,
-        "kind": organisation.kind,
-        "parent": organisation.parent,
-        "is_liaison": organisation.is_liaison,
-        "display_order": organisation.display_order,
-    }
+    names = ("name", "kind", "parent", "is_liaison", "display_order")
+    return {name: getattr(organisation, name) for name in names}
 
 
 @transaction.atomic
