@@ -7,12 +7,12 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Indicator, Milestone
-from reporting.models import ProgressReport, ReportingPeriod, ReportStatus
+from reporting.models import Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
 
 
 class PeriodState(StrEnum):
@@ -139,3 +139,106 @@ def plan_changes_since(assignment: Assignment, since: datetime.datetime) -> list
         for record in queryset.select_related("history_user")
     ]
     return sorted(changes, key=lambda change: change.at)
+
+
+# --- 我的任务 for those who follow many units (leaders, liaison staff, city administrators) ----------
+
+SUMMARY_ROWS = 10  # rows per table of the work summary; the full lists are one link away
+
+
+@dataclass
+class Overdue:
+    """Reports missing for the latest period whose due date has passed (those to 催报).
+
+    ``period`` is that period of the newest campaign the user can see; ``total`` the (assignment)
+    reports neither submitted nor approved for it; ``by_project`` the projects with the most.
+    """
+
+    period: ReportingPeriod
+    total: int
+    by_project: list[dict]
+
+
+@dataclass
+class WorkSummary:
+    """What a leader or a liaison must do, counted in the database.
+
+    ``reports_waiting`` / ``plans_waiting``: submitted reports and plans in the user's scope;
+    ``*_by_project`` and ``reports_by_unit``: at most ``SUMMARY_ROWS`` rows each, the largest first,
+    as dicts with ``ref`` (the id), a name or number and title, ``n`` and (reports) ``oldest`` submission.
+    """
+
+    reports_waiting: int
+    plans_waiting: int
+    reports_by_project: list[dict]
+    reports_by_unit: list[dict]
+    plans_by_project: list[dict]
+    overdue: Overdue | None
+
+
+def _by_project(queryset: QuerySet, prefix: str, **extra) -> list[dict]:
+    """Counts of ``queryset`` per feature project reached through ``prefix`` (largest first)."""
+    rows = (
+        queryset.values(
+            ref=F(f"{prefix}project_id"),
+            number=F(f"{prefix}project__number"),
+            title=F(f"{prefix}project__title"),
+            year=F(f"{prefix}project__campaign__year"),
+        )
+        .annotate(n=Count("pk"), **extra)
+        .order_by("-n", "-year", "number")
+    )
+    return list(rows[:SUMMARY_ROWS])
+
+
+def work_summary(
+    reports: QuerySet[ProgressReport],
+    plans: QuerySet[Plan],
+    assignments: QuerySet[Assignment],
+    today: datetime.date | None = None,
+) -> WorkSummary:
+    """The work summary of a user, given the reports, plans and assignments they may read.
+
+    Eight queries whatever the data: two totals, three groupings, the newest campaign's latest
+    past-due period, and for it the missing reports' total and grouping. A report counts as missing
+    for a period when the assignment reports for it (deadline not before its start, as on the
+    dashboards) and no report of it is submitted or approved.
+    """
+    today = today or timezone.localdate()
+    waiting = reports.filter(status=ReportStatus.SUBMITTED)
+    plans_waiting = plans.filter(status=PlanStatus.SUBMITTED)
+    period = (
+        ReportingPeriod.objects.filter(campaign__in=assignments.values("project__campaign"), due_on__lt=today)
+        .select_related("campaign")
+        .order_by("-campaign__year", "-due_on")
+        .first()
+    )
+    overdue = None
+    if period is not None:
+        filed = ProgressReport.objects.filter(
+            assignment=OuterRef("pk"),
+            period=period,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+        )
+        missing = (
+            assignments.filter(project__campaign=period.campaign_id)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gte=period.starts_on))
+            .exclude(Exists(filed))
+        )
+        overdue = Overdue(period, missing.count(), _by_project(missing, ""))
+    return WorkSummary(
+        reports_waiting=waiting.count(),
+        plans_waiting=plans_waiting.count(),
+        reports_by_project=_by_project(waiting, "assignment__", oldest=Min("submitted_at")),
+        reports_by_unit=list(
+            waiting.values(
+                ref=F("assignment__unit_id"),
+                name=F("assignment__unit__name"),
+                order=F("assignment__unit__display_order"),
+            )
+            .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+            .order_by("-n", "order", "name")[:SUMMARY_ROWS]
+        ),
+        plans_by_project=_by_project(plans_waiting, "assignment__"),
+        overdue=overdue,
+    )
