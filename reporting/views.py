@@ -501,7 +501,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "plans_page": plans_page,
             "can_review": can_review,
             "sort": sort,
-            "project": access.projects_for(user).filter(pk=project_id).first() if project_id else None,
+            "project": access.projects_for(user).select_related("campaign").filter(pk=project_id).first()
+            if project_id
+            else None,
             "unit": Organisation.objects.filter(pk=unit_id).first() if unit_id else None,
         },
     )
