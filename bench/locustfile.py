@@ -19,16 +19,20 @@ measured minute):
 """
 
 import datetime
+import gettext
+import html
 import itertools
 import json
 import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
 from bench.html_form import form_fields
 
+BASE_DIR = Path(__file__).resolve().parent.parent
 CAST = json.loads(os.environ["BENCH_CAST"])  # [{"username", "role", "session", "assignments"}]
 REPORTERS = [member for member in CAST if member["role"] == "reporter"]
 READERS = [member for member in CAST if member["role"] in {"liaison", "leader"}]
@@ -44,6 +48,36 @@ accepted_submissions: list[dict] = []
 OPEN_REPORT = re.compile(r'action="(/assignments/\d+/periods/\d+/report/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REPORT_PAGE = re.compile(r"/reports/(\d+)/$")
+
+
+def _refusals() -> set[str]:
+    """The texts of a refused concurrent save, as the portal shows them today.
+
+    Matched by their stable message ids — django-concurrency's form error and the portal's
+    ``ConflictRefusingAdmin`` message — looked up in the compiled Chinese catalogues, so that a
+    rewording of the translation does not break the load script (it did once). The ids themselves
+    are kept too (English, if a catalogue is missing).
+    """
+    msgids = [
+        "Record Modified",
+        "Somebody else saved this record after you opened it. Your changes were not "
+        "saved: check the other changes and enter yours again.",
+    ]
+    catalogues = [
+        BASE_DIR / "locale",
+        *(BASE_DIR / app / "locale" for app in ("units", "projects", "reporting")),
+    ]
+    texts = set(msgids)
+    for folder in catalogues:
+        try:
+            catalogue = gettext.translation("django", localedir=folder, languages=["zh_Hans"])
+        except OSError:
+            continue
+        texts |= {html.escape(catalogue.gettext(msgid)) for msgid in msgids}
+    return texts
+
+
+REFUSALS = _refusals()
 
 
 class PortalUser(HttpUser):
@@ -164,7 +198,7 @@ class CountyStaff(PortalUser):
         token = f"负责人-{self.member['username']}-{next(self.saves)}"
         data.update(
             target=[f"{token} 的目标：建成示范点 3 个"],
-            deadline=[datetime.date(2014, 12, 31).isoformat()],
+            deadline=[self.member.get("deadline", datetime.date(2014, 12, 31).isoformat())],
             responsible_person=[token],
             responsible_person_position=["主席"],
             responsible_person_phone=["0595-0000"],
@@ -174,8 +208,7 @@ class CountyStaff(PortalUser):
         ) as answer:
             location = answer.headers.get("Location", "")
             refused = (  # the form's version check (200), or the race after it (back to the form)
-                answer.status_code == 200
-                and ("Record Modified" in answer.text or "已有其他人保存了" in answer.text)
+                answer.status_code == 200 and any(marker in answer.text for marker in REFUSALS)
             ) or (answer.status_code == 302 and location.endswith(url))
             if answer.status_code == 302 and location.endswith("/admin/projects/assignment/"):
                 accepted_tokens.append(token)

@@ -108,8 +108,8 @@ def test_the_leaders_tasks_count_the_work_instead_of_listing_it(client, cast, gr
     assert summary.overdue.period.name == "第4季度"
     assert summary.overdue.total == 63
     assert response.text.count("<tr>") < 50  # tables of ten rows, not a card per assignment
-    assert f"?project={grown.volunteers.pk}" in response.text
-    assert f"?unit={grown.licheng.pk}" in response.text
+    assert f'href="/review/?project={grown.volunteers.pk}" title="去审核">30</a>' in response.text
+    assert f'href="/review/?unit={grown.licheng.pk}" title="去审核">30</a>' in response.text
 
 
 def test_a_long_list_is_split_into_pages_with_a_chinese_pager(client, cast, grown):
