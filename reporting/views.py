@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -511,23 +510,29 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @portal_view
 def report_history(request: HttpRequest) -> HttpResponse:
-    """报告记录: every report the user may read, newest period first, filterable by status."""
-    reports = (
-        access.reports_for(request.user)
-        .select_related("assignment__project", "assignment__unit", "period__campaign")
-        .order_by("-period__starts_on", "assignment__project__number", "assignment__unit__display_order")
+    """报告记录: every report the user may read, newest period first, filterable by status; 30 a page.
+
+    One grouped count (per period and status) gives the status tabs and lets the page read only
+    the periods it shows (``selectors.ReportsByPeriod``): two queries whatever the data.
+    """
+    reports = access.reports_for(request.user).select_related(
+        "assignment__project", "assignment__unit", "period__campaign"
     )
     status = request.GET.get("status", "")
-    if status in ReportStatus.values:
+    if status not in ReportStatus.values:
+        status = ""
+    counts = selectors.report_counts(access.reports_for(request.user))
+    by_status: dict[str, int] = {}
+    per_period: dict[int, int] = {}
+    for period, row_status, n in counts:
+        by_status[row_status] = by_status.get(row_status, 0) + n
+        if not status or row_status == status:
+            per_period[period] = per_period.get(period, 0) + n
+    if status:
         reports = reports.filter(status=status)
-    counts = dict(
-        access.reports_for(request.user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
-    page = Paginator(reports, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    statuses = [(value, label, by_status.get(value, 0)) for value, label in ReportStatus.choices]
+    ordered = selectors.ReportsByPeriod(reports, list(per_period.items()))  # dicts keep the order
+    page = Paginator(ordered, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reporting/history.html",

@@ -33,10 +33,10 @@ PAGES = {
     "review-leader-newest": ("reporting:review_queue", "leader", {"sort": "newest"}, 4),
     # the project of the filter; then the same four
     "review-project": ("reporting:review_queue", "liaison", {"project": "volunteers"}, 5),
-    # the counts per status, the count and the page of reports
-    "history-leader": ("reporting:history", "leader", {}, 3),
-    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 3),
-    "history-reporter": ("reporting:history", "reporter", {}, 3),
+    # the reports counted per period and status, the page of reports (of the periods it shows)
+    "history-leader": ("reporting:history", "leader", {}, 2),
+    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 2),
+    "history-reporter": ("reporting:history", "reporter", {}, 2),
     # the count and the page of notifications, marking them read
     "notifications-liaison": ("reporting:notifications", "liaison", {}, 3),
 }
@@ -136,3 +136,18 @@ def test_the_bulletin_ranks_every_unit_but_shows_fifty_a_page(client, cast, grow
     # ranked over all 53: the second page carries on where the first stopped
     assert min(row.rank for row in last.context["rows"]) >= max(row.rank for row in first.context["rows"])
     assert 'href="?on=2024-12-31&amp;page=1"' in last.text  # the pager keeps the filters
+
+
+def test_the_report_records_page_through_the_periods_newest_first(client, cast, grown):
+    grow(grown, 0, 30)  # 60 first-quarter and 60 second-quarter reports, and the city's two
+    client.force_login(cast["leader"])
+    url = reverse("reporting:history")
+    shown = []
+    for number in range(1, 6):
+        shown += client.get(url, {"page": number}).context["reports"]
+    assert len(shown) == 122 == len({report.pk for report in shown})  # every report once
+    quarters = [report.period.starts_on for report in shown]
+    assert quarters == sorted(quarters, reverse=True)  # newest period first, across page breaks
+    submitted = client.get(url, {"status": ReportStatus.SUBMITTED, "page": 3})
+    assert len(submitted.context["reports"]) == 1  # 61 submitted: 30, 30 and 1
+    assert (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label, 61) in submitted.context["statuses"]
