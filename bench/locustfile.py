@@ -12,7 +12,8 @@ measured minute):
   ``load.py`` can check that none was lost. A reporter whose unit has no open period left only
   reads.
 - ``Reader`` (liaison departments and leaders): reads the tasks page, the review queue, the
-  report records and assignment pages.
+  report records and assignment pages; leaders also the overview and the bulletin, liaisons their
+  notifications.
 - ``CountyStaff`` (city staff in the admin): reads the assignment list and saves 四定 plans in
   the admin, with a token each (accepted ones in ``$BENCH_TOKENS_FILE``; saves refused because
   another user saved the same plan first — django-concurrency, by design — in ``….refused``).
@@ -151,7 +152,8 @@ class Reporter(PortalUser):
 
 
 class Reader(PortalUser):
-    """A liaison department (联系部室) or leader: reads tasks, the review queue and assignments."""
+    """A liaison department (联系部室) or leader: reads tasks, the review queue, assignments, and
+    (leaders) the dashboards or (liaisons) the notifications."""
 
     fixed_count = len(READERS)
     kind, members = "reader", READERS
@@ -167,6 +169,18 @@ class Reader(PortalUser):
     @task(1)
     def read_history(self) -> None:
         self.client.get("/reports/", name="portal: report records")
+
+    @task(2)
+    def read_dashboards(self) -> None:
+        if self.member["role"] == "leader":  # leaders supervise on the dashboards
+            self.client.get("/dashboards/", name="dashboards: overview")
+        else:
+            self.client.get("/notifications/", name="portal: notifications")
+
+    @task(1)
+    def read_bulletin(self) -> None:
+        if self.member["role"] == "leader":
+            self.client.get("/dashboards/bulletin/", name="dashboards: bulletin")
 
     @task(2)
     def read_assignment(self) -> None:
