@@ -253,7 +253,7 @@ NOTES = """
   it rendered a card per task and a row per assignment (13.5 s and 10.9 MB for a leader at province
   scale). A reporter's tasks are the unit's, 20 a page.
 - 审核, 报告记录 and 通知 are paginated by 30 in the database; 报告记录 counts per period and status in one
-  grouped query and then sorts only the periods of the page (`reporting.selectors.ReportsByPeriod`).
+  grouped query (no join) and then sorts only the periods of the page (`reporting.selectors.ReportsByPeriod`).
 - A page with nothing in one of its lists skips that list's page query: the leader's review queue at
   seed scale (plans waiting) takes one query more than at province scale (none waiting).
 - The bulletin shows 50 units a page but still ranks every unit of the campaign in Python (4,000 cells

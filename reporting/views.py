@@ -513,7 +513,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
     """报告记录: every report the user may read, newest period first, filterable by status; 30 a page.
 
     One grouped count (per period and status) gives the status tabs and lets the page read only
-    the periods it shows (``selectors.ReportsByPeriod``): two queries whatever the data.
+    the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
     """
     reports = access.reports_for(request.user).select_related(
         "assignment__project", "assignment__unit", "period__campaign"

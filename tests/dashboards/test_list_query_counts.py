@@ -33,10 +33,11 @@ PAGES = {
     "review-leader-newest": ("reporting:review_queue", "leader", {"sort": "newest"}, 4),
     # the project of the filter; then the same four
     "review-project": ("reporting:review_queue", "liaison", {"project": "volunteers"}, 5),
-    # the reports counted per period and status, the page of reports (of the periods it shows)
-    "history-leader": ("reporting:history", "leader", {}, 2),
-    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 2),
-    "history-reporter": ("reporting:history", "reporter", {}, 2),
+    # the reports counted per period and status, the order of those periods, the page of reports
+    # (of the periods it shows)
+    "history-leader": ("reporting:history", "leader", {}, 3),
+    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 3),
+    "history-reporter": ("reporting:history", "reporter", {}, 3),
     # the count and the page of notifications, marking them read
     "notifications-liaison": ("reporting:notifications", "liaison", {}, 3),
 }

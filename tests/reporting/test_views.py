@@ -207,8 +207,9 @@ def test_the_report_history_page_has_pinned_queries(client, world, cast, django_
     make_report(world, world.a1, cast["reporter_a"], submit=True)
     make_report(world, world.b1, cast["reporter_b"], submit=True)
     client.force_login(cast["leader"])
-    # session, user, membership; counts by period and status (which also count the pages); unread
-    # notifications; one page of reports with project, unit, period and campaign
-    with django_assert_num_queries(6):
+    # session, user, membership; counts by period and status (which also count the pages) and the
+    # order of those periods; unread notifications; one page of reports with project, unit, period
+    # and campaign
+    with django_assert_num_queries(7):
         response = client.get(reverse("reporting:history"))
     assert len(response.context["reports"]) == 2
