@@ -152,3 +152,23 @@ def test_the_report_records_page_through_the_periods_newest_first(client, cast, 
     submitted = client.get(url, {"status": ReportStatus.SUBMITTED, "page": 3})
     assert len(submitted.context["reports"]) == 1  # 61 submitted: 30, 30 and 1
     assert (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label, 61) in submitted.context["statuses"]
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        (
+            "reporting:review_queue",
+            {"page": "x", "plans": "-1", "project": "abc", "unit": "0", "sort": "drop"},
+        ),
+        ("reporting:history", {"page": "999", "status": "nonsense"}),
+        ("reporting:notifications", {"page": "9.5"}),
+        ("reporting:tasks", {"page": "0", "plans": "zz"}),
+    ],
+)
+def test_a_list_page_shrugs_off_nonsense_in_its_query(client, cast, grown, name, query):
+    grow(grown, 0, 3)
+    client.force_login(cast["liaison"] if name != "reporting:tasks" else cast["reporter"])
+    response = client.get(reverse(name), query)
+    assert response.status_code == 200
+    assert response.context["page"].number >= 1  # a page that exists: the first or the last
