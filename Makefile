@@ -52,5 +52,5 @@ restore: $(VENV)/.runtime  ## Restore a backup: make restore BACKUP=backups/<nam
 	test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<name>"; exit 2; }
 	$(PY) manage.py restore_portal "$(BACKUP)"
 
-load: $(VENV)/.dev  ## Load test: 50 users for 60 s against gunicorn on PostgreSQL (DATABASE_URL); see docs/benchmarks.md
-	$(PY) -m bench.load
+load: $(VENV)/.dev  ## Load test: 50 users for 60 s against gunicorn on PostgreSQL (DATABASE_URL; LOAD_ARGS="--scale province"); see docs/benchmarks.md
+	$(PY) -m bench.load $(LOAD_ARGS)

@@ -1,10 +1,12 @@
 """Load script: 50 simulated users for 60 seconds against gunicorn on loopback, then count what is stored.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_deploy .venv/bin/python -m bench.load
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_deploy .venv/bin/python -m bench.load [--scale province]
 
 It creates the database ``<name>_bench`` afresh (2014 data, the demo data of ``load_demo``, and one
 account per simulated user from ``bench/load_cast.py``: a reporter per responsible unit, liaison
-departments, leaders and admin staff), starts gunicorn on a free port of ``bench.stack.PORTS``
+departments, leaders and admin staff) — or, with ``--scale province``, the output of ``manage.py
+seed_province`` (20,000 assignments, about 99,000 reports; the newest campaign's current months are
+the open ones) and the same cast on it —, starts gunicorn on a free port of ``bench.stack.PORTS``
 (``QW_PORTS``) with the production settings and evidence files in a media folder, runs locust
 headless (``bench/locustfile.py``), and prints throughput, p50, p95 and errors as Markdown for
 ``docs/benchmarks.md``. Afterwards it counts that nothing accepted was lost: every report whose
@@ -64,6 +66,12 @@ def main() -> int:
     parser.add_argument(
         "--pg-cluster", default="", help="VERSION/NAME of the cluster to stop, e.g. 15/nolost"
     )
+    parser.add_argument(
+        "--scale",
+        choices=["seed", "province"],
+        default="seed",
+        help="seed: the 2014 data, the demo reports and an open 2015; province: manage.py seed_province",
+    )
     arguments = parser.parse_args()
     if arguments.db_outage_at is not None and not arguments.pg_cluster:
         parser.error("--db-outage-at needs --pg-cluster (a cluster of your own, never the shared one)")
@@ -85,14 +93,19 @@ def main() -> int:
         OUTBOX_SWEEP_SECONDS="10",
     )
     stack.prepare_stack(environment)
-    _load_demo(environment)
+    if arguments.scale == "province":  # replaces the 2014 data; the newest campaign is the open year
+        stack.manage(environment, "seed_province", "--flush")
+        make_cast = "cast_create_province"
+    else:
+        _load_demo(environment)
+        make_cast = "cast_create"
     cast = json.loads(
         stack.manage(
             environment,
             "shell",
             "-c",
-            "from bench.load_cast import cast_create; "
-            f"print(cast_create(users={arguments.users}, password={PASSWORD!r}))",
+            f"from bench.load_cast import {make_cast}; "
+            f"print({make_cast}(users={arguments.users}, password={PASSWORD!r}))",
         ).splitlines()[-1]
     )
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
@@ -184,7 +197,7 @@ def main() -> int:
     load = os.getloadavg()
     print(
         f"\ngunicorn workers: {workers}; CPUs: {os.cpu_count()}; users: {arguments.users}; "
-        f"duration: {arguments.seconds} s; PostgreSQL database {name}; "
+        f"duration: {arguments.seconds} s; data: {arguments.scale} scale; PostgreSQL database {name}; "
         f"load average after the run: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} (1, 5, 15 min)\n"
         f"Logins before the run, one at a time: median {statistics.median(login_seconds):.2f} s\n"
     )

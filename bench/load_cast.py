@@ -8,7 +8,9 @@ responsible unit, and the other users split between the liaison departments (联
 leaders, and every fourth of those a superuser (admin staff). It never runs on a real set-up: the load script drops the database afterwards.
 """
 
+import datetime
 import json
+import random
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -21,18 +23,41 @@ from units.models import Membership, Organisation
 def cast_create(*, users: int, password: str) -> str:
     """Create ``users`` accounts named ``load-<role>-N`` with memberships; return the cast as JSON.
 
-    The JSON is a list of ``{"username", "role", "assignments"}``: the ids of the assignments the
-    user may open (a reporter's unit's, a liaison department's projects', all for leaders and staff). Every account gets the same password (hashed once: hashing is slow by design).
+    The JSON is a list of ``{"username", "role", "assignments", "deadline"}``: the ids of the
+    assignments the user may open (a reporter's unit's, a liaison department's projects', all for
+    leaders and staff) and the deadline admin staff type into a plan. Every account gets the same
+    password (hashed once: hashing is slow by design).
     """
-    campaign = _open_year()
+    return _cast(_open_year(), users=users, password=password)
+
+
+def cast_create_province(*, users: int, password: str, sample: int = 200) -> str:
+    """The cast of ``cast_create`` on the output of ``manage.py seed_province``: the newest campaign
+    (reported monthly; its current months still open) is the open year.
+
+    Lists of assignments are cut to a repeatable ``sample`` per user (a leader may open 20,000; the
+    cast travels in an environment variable). Returns the cast as JSON.
+    """
+    campaign = Campaign.objects.order_by("-year").first()
+    return _cast(campaign, users=users, password=password, sample=sample)
+
+
+def _cast(campaign: Campaign, *, users: int, password: str, sample: int | None = None) -> str:
+    """Create the accounts of the cast for ``campaign`` (see ``cast_create``); return it as JSON."""
     hashed = make_password(password)
     units = list(
         Organisation.objects.filter(assignments__project__campaign=campaign)
         .distinct()
-        .order_by("display_order")
+        .order_by("display_order")[: max(1, users * 29 // 50)]  # as at seed scale: 29 reporters of 50
     )
     liaisons = list(Organisation.objects.filter(is_liaison=True).order_by("display_order"))
-    city = Organisation.objects.get(name="泉州市妇联")
+    city = Organisation.objects.filter(kind=Organisation.Kind.CITY_FEDERATION).order_by("pk").first()
+    deadline = datetime.date(campaign.year, 12, 15).isoformat()
+    rng = random.Random(campaign.year)
+
+    def cut(ids: list[int]) -> list[int]:
+        return sorted(rng.sample(ids, sample)) if sample and len(ids) > sample else ids
+
     all_assignments = list(
         Assignment.objects.filter(project__campaign=campaign).order_by("pk").values_list("pk", flat=True)
     )
@@ -44,7 +69,14 @@ def cast_create(*, users: int, password: str) -> str:
             user = User.objects.create(
                 username=f"load-staff-{number}", password=hashed, is_staff=True, is_superuser=True
             )
-            cast.append({"username": user.username, "role": "staff", "assignments": all_assignments})
+            cast.append(
+                {
+                    "username": user.username,
+                    "role": "staff",
+                    "assignments": cut(all_assignments),
+                    "deadline": deadline,
+                }
+            )
             continue
         elif number % 3:
             role, organisation = Membership.Role.LIAISON, liaisons[number % len(liaisons)]
@@ -63,7 +95,8 @@ def cast_create(*, users: int, password: str) -> str:
             {
                 "username": user.username,
                 "role": role,
-                "assignments": list(assignments.values_list("pk", flat=True)),
+                "assignments": cut(list(assignments.values_list("pk", flat=True))),
+                "deadline": deadline,
             }
         )
     return json.dumps(cast)

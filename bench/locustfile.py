@@ -12,24 +12,29 @@ measured minute):
   ``load.py`` can check that none was lost. A reporter whose unit has no open period left only
   reads.
 - ``Reader`` (liaison departments and leaders): reads the tasks page, the review queue, the
-  report records and assignment pages.
+  report records and assignment pages; leaders also the overview and the bulletin, liaisons their
+  notifications.
 - ``CountyStaff`` (city staff in the admin): reads the assignment list and saves 四定 plans in
   the admin, with a token each (accepted ones in ``$BENCH_TOKENS_FILE``; saves refused because
   another user saved the same plan first — django-concurrency, by design — in ``….refused``).
 """
 
 import datetime
+import gettext
+import html
 import itertools
 import json
 import os
 import random
 import re
 import time
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
 from bench.html_form import form_fields
 
+BASE_DIR = Path(__file__).resolve().parent.parent
 CAST = json.loads(os.environ["BENCH_CAST"])  # [{"username", "role", "session", "assignments"}]
 REPORTERS = [member for member in CAST if member["role"] == "reporter"]
 READERS = [member for member in CAST if member["role"] in {"liaison", "leader"}]
@@ -46,6 +51,36 @@ server_errors: list[dict] = []  # every answer of 500 or more, or no answer, wit
 OPEN_REPORT = re.compile(r'action="(/assignments/\d+/periods/\d+/report/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REPORT_PAGE = re.compile(r"/reports/(\d+)/$")
+
+
+def _refusals() -> set[str]:
+    """The texts of a refused concurrent save, as the portal shows them today.
+
+    Matched by their stable message ids — django-concurrency's form error and the portal's
+    ``ConflictRefusingAdmin`` message — looked up in the compiled Chinese catalogues, so that a
+    rewording of the translation does not break the load script (it did once). The ids themselves
+    are kept too (English, if a catalogue is missing).
+    """
+    msgids = [
+        "Record Modified",
+        "Somebody else saved this record after you opened it. Your changes were not "
+        "saved: check the other changes and enter yours again.",
+    ]
+    catalogues = [
+        BASE_DIR / "locale",
+        *(BASE_DIR / app / "locale" for app in ("units", "projects", "reporting")),
+    ]
+    texts = set(msgids)
+    for folder in catalogues:
+        try:
+            catalogue = gettext.translation("django", localedir=folder, languages=["zh_Hans"])
+        except OSError:
+            continue
+        texts |= {html.escape(catalogue.gettext(msgid)) for msgid in msgids}
+    return texts
+
+
+REFUSALS = _refusals()
 
 
 class PortalUser(HttpUser):
@@ -122,7 +157,8 @@ class Reporter(PortalUser):
 
 
 class Reader(PortalUser):
-    """A liaison department (联系部室) or leader: reads tasks, the review queue and assignments."""
+    """A liaison department (联系部室) or leader: reads tasks, the review queue, assignments, and
+    (leaders) the dashboards or (liaisons) the notifications."""
 
     fixed_count = len(READERS)
     kind, members = "reader", READERS
@@ -138,6 +174,18 @@ class Reader(PortalUser):
     @task(1)
     def read_history(self) -> None:
         self.client.get("/reports/", name="portal: report records")
+
+    @task(2)
+    def read_dashboards(self) -> None:
+        if self.member["role"] == "leader":  # leaders supervise on the dashboards
+            self.client.get("/dashboards/", name="dashboards: overview")
+        else:
+            self.client.get("/notifications/", name="portal: notifications")
+
+    @task(1)
+    def read_bulletin(self) -> None:
+        if self.member["role"] == "leader":
+            self.client.get("/dashboards/bulletin/", name="dashboards: bulletin")
 
     @task(2)
     def read_assignment(self) -> None:
@@ -169,7 +217,7 @@ class CountyStaff(PortalUser):
         token = f"负责人-{self.member['username']}-{next(self.saves)}"
         data.update(
             target=[f"{token} 的目标：建成示范点 3 个"],
-            deadline=[datetime.date(2014, 12, 31).isoformat()],
+            deadline=[self.member.get("deadline", datetime.date(2014, 12, 31).isoformat())],
             responsible_person=[token],
             responsible_person_position=["主席"],
             responsible_person_phone=["0595-0000"],
@@ -179,8 +227,7 @@ class CountyStaff(PortalUser):
         ) as answer:
             location = answer.headers.get("Location", "")
             refused = (  # the form's version check (200), or the race after it (back to the form)
-                answer.status_code == 200
-                and ("Record Modified" in answer.text or "已有其他人保存了" in answer.text)
+                answer.status_code == 200 and any(marker in answer.text for marker in REFUSALS)
             ) or (answer.status_code == 302 and location.endswith(url))
             if answer.status_code == 302 and location.endswith("/admin/projects/assignment/"):
                 accepted_tokens.append(token)

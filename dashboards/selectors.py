@@ -32,6 +32,7 @@ from dashboards.status import (
     rules,
 )
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from quanzhou_women.lib.odd_input import id_from_text
 from reporting import access
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
@@ -276,13 +277,6 @@ class Filters:
         return urlencode({key: value for key, value in values.items() if value not in ("", None)})
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
     """Parse ``params`` (a QueryDict) into ``Filters`` within the user's scope. Three queries.
 
@@ -309,10 +303,10 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
         else:
             on, is_today = parsed, parsed == today()
     campaigns = list(access.campaigns_for(user).select_related("issuing_body").order_by("-year"))
-    wanted = _int(params.get("campaign"))
+    wanted = id_from_text(params.get("campaign"))
     campaign = next((c for c in campaigns if c.pk == wanted), campaigns[0] if campaigns else None)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []
-    wanted = _int(params.get("period"))
+    wanted = id_from_text(params.get("period"))
     period = next((p for p in periods if p.id == wanted), None)
     if period is None and periods:
         due = [p for p in periods if p.due_on <= on]
@@ -325,7 +319,7 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
                 followed_projects__in=access.projects_for(user).filter(campaign=campaign),
             ).distinct()
         )
-    wanted = _int(params.get("department"))
+    wanted = id_from_text(params.get("department"))
     department = next((d for d in departments if d.pk == wanted), None)
     all_campaigns = allow_all_campaigns and params.get("campaign") == "all"
     return Filters(
@@ -501,7 +495,7 @@ def project_page(assignments: QuerySet[Assignment], page_number: str | None, foc
     Queries: the count and the page's ids; one more to place ``focus``.
     """
     ordered = assignments.order_by("unit__display_order", "unit__name", "pk")
-    target = _int(focus)
+    target = id_from_text(focus)
     if target is not None:
         place = ordered.filter(pk=target).values_list("unit__display_order", "unit__name").first()
         if place is not None:

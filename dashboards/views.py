@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -179,9 +180,15 @@ def _progress_chart(items: list[tuple[str, selectors.Cell]]) -> dict:
     }
 
 
+BULLETIN_ROWS_PER_PAGE = 50  # units per page of the bulletin's table (the export has them all)
+
+
 @portal_role_required
 def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
-    """The bulletin (通报) and ranking for a period or the whole campaign; ``?format=xlsx`` exports it."""
+    """The bulletin (通报) and ranking for a period or the whole campaign; ``?format=xlsx`` exports it.
+
+    The page shows 50 units a page (``?page=``), ranked over all of them; the export every unit.
+    """
     filters = selectors.read_filters(request.user, request.GET)
     whole = request.GET.get("period") == "all"
     rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
@@ -203,9 +210,11 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "on_time_label": gettext("On-time rate %"),
         "completion_label": gettext("Completion %"),
     }
+    page = Paginator(rows, BULLETIN_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **_base_context(filters),
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
         "title": title,
         "whole": whole,
         "chart": chart,

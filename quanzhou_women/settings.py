@@ -120,7 +120,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.portal",
             ],
-            "libraries": {"history_diff": "quanzhou_women.lib.history_diff"},
+            "libraries": {
+                "history_diff": "quanzhou_women.lib.history_diff",
+                "pager": "quanzhou_women.lib.pager",
+            },
         },
     },
 ]

@@ -7,12 +7,12 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Indicator, Milestone
-from reporting.models import ProgressReport, ReportingPeriod, ReportStatus
+from reporting.models import Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
 
 
 class PeriodState(StrEnum):
@@ -139,3 +139,165 @@ def plan_changes_since(assignment: Assignment, since: datetime.datetime) -> list
         for record in queryset.select_related("history_user")
     ]
     return sorted(changes, key=lambda change: change.at)
+
+
+# --- 我的任务 for those who follow many units (leaders, liaison staff, city administrators) ----------
+
+SUMMARY_ROWS = 10  # rows per table of the work summary; the full lists are one link away
+
+
+@dataclass
+class Overdue:
+    """Reports missing for the latest period whose due date has passed (those to 催报).
+
+    ``period`` is that period of the newest campaign the user can see; ``total`` the (assignment)
+    reports neither submitted nor approved for it; ``by_project`` the projects with the most.
+    """
+
+    period: ReportingPeriod
+    total: int
+    by_project: list[dict]
+
+
+@dataclass
+class WorkSummary:
+    """What a leader or a liaison must do, counted in the database.
+
+    ``reports_waiting`` / ``plans_waiting``: submitted reports and plans in the user's scope;
+    ``*_by_project`` and ``reports_by_unit``: at most ``SUMMARY_ROWS`` rows each, the largest first,
+    as dicts with ``ref`` (the id), a name or number and title, ``n`` and (reports) ``oldest`` submission.
+    """
+
+    reports_waiting: int
+    plans_waiting: int
+    reports_by_project: list[dict]
+    reports_by_unit: list[dict]
+    plans_by_project: list[dict]
+    overdue: Overdue | None
+
+
+def _by_project(queryset: QuerySet, prefix: str, **extra) -> list[dict]:
+    """Counts of ``queryset`` per feature project reached through ``prefix`` (largest first)."""
+    rows = (
+        queryset.values(
+            ref=F(f"{prefix}project_id"),
+            number=F(f"{prefix}project__number"),
+            title=F(f"{prefix}project__title"),
+            year=F(f"{prefix}project__campaign__year"),
+        )
+        .annotate(n=Count("pk"), **extra)
+        .order_by("-n", "-year", "number")
+    )
+    return list(rows[:SUMMARY_ROWS])
+
+
+def work_summary(
+    reports: QuerySet[ProgressReport],
+    plans: QuerySet[Plan],
+    assignments: QuerySet[Assignment],
+    today: datetime.date | None = None,
+) -> WorkSummary:
+    """The work summary of a user, given the reports, plans and assignments they may read.
+
+    Eight queries whatever the data: two totals, three groupings, the newest campaign's latest
+    past-due period, and for it the missing reports' total and grouping. A report counts as missing
+    for a period when the assignment reports for it (deadline not before its start, as on the
+    dashboards) and no report of it is submitted or approved.
+    """
+    today = today or timezone.localdate()
+    waiting = reports.filter(status=ReportStatus.SUBMITTED)
+    plans_waiting = plans.filter(status=PlanStatus.SUBMITTED)
+    period = (
+        ReportingPeriod.objects.filter(campaign__in=assignments.values("project__campaign"), due_on__lt=today)
+        .select_related("campaign")
+        .order_by("-campaign__year", "-due_on")
+        .first()
+    )
+    overdue = None
+    if period is not None:
+        filed = ProgressReport.objects.filter(
+            assignment=OuterRef("pk"),
+            period=period,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+        )
+        missing = (
+            assignments.filter(project__campaign=period.campaign_id)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gte=period.starts_on))
+            .exclude(Exists(filed))
+        )
+        overdue = Overdue(period, missing.count(), _by_project(missing, ""))
+    return WorkSummary(
+        reports_waiting=waiting.count(),
+        plans_waiting=plans_waiting.count(),
+        reports_by_project=_by_project(waiting, "assignment__", oldest=Min("submitted_at")),
+        reports_by_unit=list(
+            waiting.values(
+                ref=F("assignment__unit_id"),
+                name=F("assignment__unit__name"),
+                order=F("assignment__unit__display_order"),
+            )
+            .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+            .order_by("-n", "order", "name")[:SUMMARY_ROWS]
+        ),
+        plans_by_project=_by_project(plans_waiting, "assignment__"),
+        overdue=overdue,
+    )
+
+
+# --- 报告记录: every report a user may read, newest period first, a page at a time -----------------
+
+
+class ReportsByPeriod:
+    """The reports of a queryset, newest period first, then by project number and unit order, as a
+    sequence that Django's ``Paginator`` can page without sorting every report.
+
+    ``counts`` are the number of reports per period, newest first (from ``report_counts``). A
+    slice reads only the periods it falls in: sorting one period (about 4,000 reports at province
+    scale) instead of all of them (about 99,000). One query per slice.
+    """
+
+    def __init__(self, reports: QuerySet[ProgressReport], counts: list[tuple[int, int]]):
+        self.reports = reports
+        self.counts = counts  # [(period id, reports)], newest period first
+
+    def count(self) -> int:
+        """The number of reports (no query)."""
+        return sum(n for _period, n in self.counts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ProgressReport]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("ReportsByPeriod supports only slices.")
+        start, stop = index.start or 0, self.count() if index.stop is None else index.stop
+        periods, skipped, seen = [], None, 0
+        for period, n in self.counts:
+            if seen + n > start and seen < stop:
+                periods.append(period)
+                skipped = seen if skipped is None else skipped
+            seen += n
+        if not periods:
+            return []
+        rows = self.reports.filter(period__in=periods).order_by(
+            "-period__starts_on",
+            "period_id",
+            "assignment__project__number",
+            "assignment__unit__display_order",
+            "pk",
+        )
+        return list(rows[start - skipped : stop - skipped])
+
+
+def report_counts(reports: QuerySet[ProgressReport]) -> list[tuple[int, str, int]]:
+    """``(period id, status, reports)`` of a queryset, newest period first.
+
+    Two queries: the counts grouped by period and status without a join (a join with the periods
+    doubles the cost at province scale), then the order of those few periods.
+    """
+    counts = list(reports.order_by().values_list("period_id", "status").annotate(n=Count("pk")))
+    order = ReportingPeriod.objects.filter(pk__in={period for period, _status, _n in counts}).order_by(
+        "-starts_on", "pk"
+    )
+    position = {pk: index for index, pk in enumerate(order.values_list("pk", flat=True))}
+    return sorted(counts, key=lambda row: (position[row[0]], row[1]))

@@ -12,12 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.media import attachment_response
 from reporting import access, selectors, services
 from reporting.access import Action, Role
@@ -34,6 +34,7 @@ from reporting.forms import (
     milestone_rows,
 )
 from reporting.models import Notification, Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
+from units.models import Organisation
 
 
 def portal_view(view: Callable) -> Callable:
@@ -86,10 +87,45 @@ def _perform(request: HttpRequest, steps: dict, action: str) -> None:
         messages.success(request, done)
 
 
+TASKS_PER_PAGE = 20  # task cards of a reporter's 我的任务
+PLANS_PER_PAGE = 30  # rows of a reporter's table of projects and plans
+QUEUE_PER_PAGE = 30  # reports (and plans) per page of the review queue
+NOTIFICATIONS_PER_PAGE = 30
+HISTORY_PER_PAGE = 30
+
+
 @portal_view
 def tasks(request: HttpRequest) -> HttpResponse:
-    """我的任务: overdue and due reports, returned reports, and plans to fill in or confirm."""
-    assignments = list(selectors.assignments_with_reports(access.assignments_for(request.user)))
+    """我的任务.
+
+    For a reporter: their unit's overdue and due reports, returned reports, and its projects with
+    their 四定 plans, both paginated (``?page=``, ``?plans=``). For a leader, a liaison or a city
+    administrator: a summary of what *they* must do — reports and plans waiting for review and the
+    reports to 催报, counted per project and unit in the database (``selectors.work_summary``), with
+    links into the review queue and the dashboards — so that its cost does not grow with the data.
+    """
+    user = request.user
+    role = access.role_of(user)
+    if role != Role.REPORTER:
+        summary = selectors.work_summary(
+            access.reports_for(user), access.plans_for(user), access.assignments_for(user)
+        )
+        return render(
+            request,
+            "reporting/tasks_summary.html",
+            {
+                "summary": summary,
+                "summary_rows": selectors.SUMMARY_ROWS,
+                "role": role,
+                "can_review": role in {Role.LIAISON, Role.CITY_ADMIN},
+            },
+        )
+    # A reporter sees one unit: its assignments are few (about ten a campaign), read in three queries.
+    assignments = list(
+        selectors.assignments_with_reports(access.assignments_for(user)).order_by(
+            "-project__campaign__year", "project__number"
+        )
+    )
     rows = selectors.period_rows(assignments)
     open_states = {selectors.PeriodState.OVERDUE, selectors.PeriodState.DUE}
     todo = [r for r in rows if r.state in open_states]
@@ -100,10 +136,11 @@ def tasks(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/tasks.html",
         {
-            "todo": todo,
+            "page": Paginator(todo, TASKS_PER_PAGE).get_page(request.GET.get("page")),
+            "todo_count": len(todo),
             "overdue_count": sum(r.state == selectors.PeriodState.OVERDUE for r in todo),
-            "assignments": assignments,
-            "role": access.role_of(request.user),
+            "plans_page": Paginator(assignments, PLANS_PER_PAGE).get_page(request.GET.get("plans")),
+            "role": role,
         },
     )
 
@@ -481,46 +518,89 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404 from error
 
 
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    """The row id in query parameter ``name``, or None (absent, not a number, no possible row)."""
+    return id_from_text(request.GET.get(name))
+
+
+QUEUE_ORDERS = {"oldest": ("submitted_at", "pk"), "newest": ("-submitted_at", "-pk")}
+
+
 @portal_view
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """审核: submitted reports and plans waiting for the user's department, oldest first."""
+    """审核: submitted reports and plans waiting for the user's department.
+
+    Reports oldest first (``?sort=newest`` for newest first), filtered by ``?project=`` and
+    ``?unit=`` (ids, as linked from 我的任务), and paginated (``?page=``); plans likewise (``?plans=``).
+    Filters, sorting and the page are done in the database: the cost is that of one page.
+    """
     user = request.user
-    reports = list(
+    project_id, unit_id = _id_param(request, "project"), _id_param(request, "unit")
+    sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERS else "oldest"
+    reports = (
         access.reports_for(user)
         .filter(status=ReportStatus.SUBMITTED)
-        .select_related("assignment__project", "assignment__unit", "period")
-        .order_by("submitted_at")
+        .select_related("assignment__project__campaign", "assignment__unit", "period")
+        .order_by(*QUEUE_ORDERS[sort])
     )
-    plans = list(
+    plans = (
         access.plans_for(user)
         .filter(status=PlanStatus.SUBMITTED)
-        .select_related("assignment__project", "assignment__unit")
+        .select_related("assignment__project__campaign", "assignment__unit")
+        .order_by("assignment__project__campaign", "assignment__project__number", "assignment__unit", "pk")
     )
+    if project_id:
+        reports = reports.filter(assignment__project=project_id)
+        plans = plans.filter(assignment__project=project_id)
+    if unit_id:
+        reports = reports.filter(assignment__unit=unit_id)
+        plans = plans.filter(assignment__unit=unit_id)
+    page = Paginator(reports, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    plans_page = Paginator(plans, QUEUE_PER_PAGE).get_page(request.GET.get("plans"))
     can_review = access.role_of(user) in {Role.LIAISON, Role.CITY_ADMIN}
     return render(
-        request, "reporting/review_queue.html", {"reports": reports, "plans": plans, "can_review": can_review}
+        request,
+        "reporting/review_queue.html",
+        {
+            "reports": page.object_list,
+            "page": page,
+            "plans": plans_page.object_list,
+            "plans_page": plans_page,
+            "can_review": can_review,
+            "sort": sort,
+            "project": access.projects_for(user).select_related("campaign").filter(pk=project_id).first()
+            if project_id
+            else None,
+            "unit": Organisation.objects.filter(pk=unit_id).first() if unit_id else None,
+        },
     )
 
 
 @portal_view
 def report_history(request: HttpRequest) -> HttpResponse:
-    """报告记录: every report the user may read, newest period first, filterable by status."""
-    reports = (
-        access.reports_for(request.user)
-        .select_related("assignment__project", "assignment__unit", "period__campaign")
-        .order_by("-period__starts_on", "assignment__project__number", "assignment__unit__display_order")
+    """报告记录: every report the user may read, newest period first, filterable by status; 30 a page.
+
+    One grouped count (per period and status) gives the status tabs and lets the page read only
+    the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
+    """
+    reports = access.reports_for(request.user).select_related(
+        "assignment__project", "assignment__unit", "period__campaign"
     )
     status = request.GET.get("status", "")
-    if status in ReportStatus.values:
+    if status not in ReportStatus.values:
+        status = ""
+    counts = selectors.report_counts(access.reports_for(request.user))
+    by_status: dict[str, int] = {}
+    per_period: dict[int, int] = {}
+    for period, row_status, n in counts:
+        by_status[row_status] = by_status.get(row_status, 0) + n
+        if not status or row_status == status:
+            per_period[period] = per_period.get(period, 0) + n
+    if status:
         reports = reports.filter(status=status)
-    counts = dict(
-        access.reports_for(request.user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    statuses = [(value, label, counts.get(value, 0)) for value, label in ReportStatus.choices]
-    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    statuses = [(value, label, by_status.get(value, 0)) for value, label in ReportStatus.choices]
+    ordered = selectors.ReportsByPeriod(reports, list(per_period.items()))  # dicts keep the order
+    page = Paginator(ordered, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reporting/history.html",
@@ -530,7 +610,11 @@ def report_history(request: HttpRequest) -> HttpResponse:
 
 @portal_view
 def notifications(request: HttpRequest) -> HttpResponse:
-    """通知: the user's messages, newest first; opening the page marks them read."""
-    items = list(Notification.objects.filter(recipient=request.user)[:100])
+    """通知: the user's messages, newest first, 30 a page; opening the page marks them all read."""
+    page = Paginator(
+        Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk"),
+        NOTIFICATIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    items = list(page.object_list)  # read before marking, so that the unread ones still show as new
     services.notifications_mark_read(user=request.user)
-    return render(request, "reporting/notifications.html", {"items": items})
+    return render(request, "reporting/notifications.html", {"items": items, "page": page})

@@ -30,6 +30,20 @@ LINE_BREAKS = re.compile(r"[\x0b\x0c]")
 #: Characters dropped from form text: the other C0 controls except tab, LF and CR (NUL is refused).
 DROPPED = re.compile(r"[\x01-\x08\x0e-\x1f]")
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+#: The ids a database row can have (a positive 64-bit integer): a larger number names no row, and
+#: the database cannot even compare it (an overflow, a 500).
+DATABASE_IDS = range(1, 2**63)
+
+
+def id_from_text(text: str | int | None) -> int | None:
+    """The row id written in ``text`` (a query parameter such as ``?unit=3``, or already a number),
+    or ``None`` when it is absent, not a whole number, or outside ``DATABASE_IDS`` — a filter that
+    names no row is ignored."""
+    text = str(text if text is not None else "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value in DATABASE_IDS else None
 
 
 def clean_form_text(value: str) -> str:

@@ -60,7 +60,8 @@ def test_admin_login_lists_and_change_pages_send_the_policy_and_break_none_of_it
         visit("assignment-change", page.url.removeprefix(server.url))
         page.click(".inline-group .add-row a >> nth=0")  # the inline's JavaScript runs under the policy
         visit("project-list", "/admin/projects/featureproject/?q=巾帼")
-        visit("project-change", "/admin/projects/featureproject/1/change/")
+        visit("project-change", "/admin/projects/featureproject/1/change/")  # units: two-box choice lists
+        visit("step-add", "/admin/projects/milestone/add/")
         page.click(".select2-selection >> nth=0")  # autocomplete (select2) opens and loads choices
         page.wait_for_load_state("networkidle")
         visit("organisation-list", "/admin/units/organisation/")
