@@ -283,7 +283,7 @@ class MilestoneProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.milestone}: {self.get_state_display()}"
+        return f"{self.milestone}：{self.get_state_display()}"
 
 
 class IndicatorValue(models.Model):

@@ -1,5 +1,6 @@
-"""Chinese everywhere (issue 15, item 5): every admin and portal page, as each role of the shared
-cast, shows no run of Latin words outside a small allow-list.
+"""Chinese everywhere (issue 15, items 5 and 7): every admin and portal page, as each role of the
+shared cast, shows no run of Latin words outside a small allow-list, and no ASCII punctuation in a
+Chinese sentence (``tests/test_typography.py``'s rule).
 
 The pages are the access matrix's samples (``tests/test_access_matrix.py``: one or more sample
 URLs for every URL pattern of the resolver, the admin's included), fetched with GET by the Django
@@ -18,6 +19,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.test_access_matrix import OTHER, SIDE, SPECS, world  # noqa: F401 (``world`` is a fixture)
+from tests.test_typography import ascii_punctuation
 
 #: Latin words a Chinese page may show: product names, formats and the admin's own name.
 ALLOWED = {
@@ -102,6 +104,7 @@ def test_every_page_speaks_chinese(world, db, role):  # noqa: F811 (the imported
     if role in sessions:
         client.cookies[django_settings.SESSION_COOKIE_NAME] = sessions[role]
     english: dict[str, str] = {}
+    punctuation: dict[str, str] = {}
     seen = 0
     for spec in SPECS:
         for side in ("own", "foreign") if spec.sided else ("any",):
@@ -120,9 +123,14 @@ def test_every_page_speaks_chinese(world, db, role):  # noqa: F811 (the imported
                 words = latin_words(part, user_names)
                 if words:
                     english.setdefault(" ".join(part.split())[:120], url)
+                if ascii_punctuation(part):
+                    punctuation.setdefault(" ".join(part.split())[:120], url)
     assert seen >= ROLES_AND_PAGES[role], f"only {seen} pages answered"
     assert not english, f"{len(english)} English texts as {role}:\n" + "\n".join(
         f"{text!r} on {url}" for text, url in sorted(english.items(), key=lambda item: item[1])
+    )
+    assert not punctuation, f"{len(punctuation)} texts with ASCII punctuation as {role}:\n" + "\n".join(
+        f"{text!r} on {url}" for text, url in sorted(punctuation.items(), key=lambda item: item[1])
     )
 
 

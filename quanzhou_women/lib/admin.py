@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -150,6 +151,26 @@ class ChineseHistoryContextHelper(HistoricalRecordContextHelper):
         if isinstance(prepared, list):
             return [history_value(item) for item in prepared]
         return history_value(prepared)
+
+
+def _chinese_colon(item):
+    """One item of Django's list of what a deletion takes ("步骤: <a …>1. 调研</a>", or a nested
+    list of them), with the colon after the model's name in Chinese ("步骤：…")."""
+    if isinstance(item, list):
+        return [_chinese_colon(inner) for inner in item]
+    text = str(item).replace(": ", "：", 1)
+    return mark_safe(text) if isinstance(item, SafeData) else text
+
+
+class ChineseDeletionMixin:
+    """An admin whose deletion pages list what goes with a Chinese colon: Django writes
+    "model: object" in code (``django.contrib.admin.utils.get_deleted_objects``), not a catalogue."""
+
+    def get_deleted_objects(self, objs, request):
+        """Django's deleted objects, model counts, permissions needed and protected objects, with
+        the listed objects through ``_chinese_colon``."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return _chinese_colon(to_delete), model_count, perms_needed, _chinese_colon(list(protected))
 
 
 class VersionFieldMixin:
