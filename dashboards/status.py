@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
+from quanzhou_women.lib.typography import join_clauses
+
 
 class Status(models.TextChoices):
     """A cell's supervision status; ``SEVERITY`` orders them from fine to worst."""
@@ -121,7 +123,7 @@ class Verdict:
     @property
     def explanation(self) -> str:
         """All reasons in one line, worst first: the text of the cell's tooltip."""
-        return "；".join(reason.text for reason in self.reasons)
+        return join_clauses(reason.text for reason in self.reasons)
 
 
 @lru_cache(maxsize=8)

@@ -248,7 +248,7 @@ def ledger(request: HttpRequest) -> FileResponse:
             "on": filters.on.isoformat(),
         }
     else:
-        year = "all"
+        year = gettext("all years")  # 台账-各年度-20141020.xlsx, not 台账-all-…
         title = gettext("Feature projects ledger of all years, as of %(on)s") % {"on": filters.on.isoformat()}
     stamp = filters.on.strftime("%Y%m%d")
     return exports.xlsx_response(

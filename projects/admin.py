@@ -174,3 +174,13 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     def liaison_department_names(self, obj: FeatureProject) -> str:
         """The liaison departments, separated by 、, in official order."""
         return "、".join(department.name for department in obj.liaison_departments.all())
+
+    @admin.display(description=_("responsible units"))
+    def units(self, obj: FeatureProject) -> str:
+        """The form's ``units`` shown read-only (a user who may only view): the unit names."""
+        return self.responsible_unit_names(obj) if obj else ""
+
+    @admin.display(description=_("liaison departments"))
+    def departments(self, obj: FeatureProject) -> str:
+        """The form's ``departments`` shown read-only: the department names."""
+        return self.liaison_department_names(obj) if obj else ""

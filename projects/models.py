@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from units.models import Organisation
 from units.roles import Role, is_city_admin, membership_of, sees_everything
@@ -531,7 +532,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.target_value}{self.unit_of_measure}"
+        return f"{self.name} {plain_number(self.target_value)}{self.unit_of_measure}"
 
     def natural_key(self) -> tuple[int, int, str, str]:
         """(campaign year, 序号, unit's name, indicator name)."""

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "dashboards",
 ]
 
+#: Django's default storage, with nested quotes set right in every message (issue 15, typography).
+MESSAGE_STORAGE = "quanzhou_women.lib.typography.TypographyMessageStorage"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from projects import services as project_services
 from projects.models import Assignment, Campaign, Indicator, Milestone, step_lateness
@@ -567,3 +568,9 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# django-tasks-db's task results are the worker's technical record (in English, keyed by UUID):
+# not an office page. Unsent e-mail is visible as ``OutboxEmail`` rows; ``manage.py run_worker``
+# logs every task.
+admin.site.unregister(DBTaskResult)

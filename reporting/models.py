@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
+from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from units.roles import is_city_admin
 
@@ -282,7 +283,7 @@ class MilestoneProgress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.milestone}: {self.get_state_display()}"
+        return f"{self.milestone}：{self.get_state_display()}"
 
 
 class IndicatorValue(models.Model):
@@ -319,7 +320,7 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name}: {self.actual_value}"
+        return f"{self.indicator.name}：{plain_number(self.actual_value, empty=_('(empty)'))}"
 
 
 def evidence_storage() -> Storage:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Indicator, Milestone
+from quanzhou_women.lib.people import person_name
 from reporting.models import Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
 
 
@@ -131,7 +132,7 @@ def plan_changes_since(assignment: Assignment, since: datetime.datetime) -> list
     changes = [
         PlanChange(
             at=record.history_date,
-            user=str(record.history_user or "—"),
+            user=person_name(record.history_user),
             record=f"{label} {getattr(record, 'title', '') or getattr(record, 'name', '')}".strip(),
             how=record.get_history_type_display(),
         )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from projects.models import Assignment, Campaign, Indicator, Milestone, steps_within_deadline
 from quanzhou_women.lib import admin_writes
 from quanzhou_women.lib.querysets import Action as Access
+from quanzhou_women.lib.typography import join_clauses, nested_quotes
 from reporting import access
 from reporting.access import Action
 from reporting.evidence import check_evidence_file
@@ -158,9 +159,11 @@ def notifications_send(
     django-tasks-db) are written together with the action, or not at all. Nothing is sent here,
     so a mail outage cannot fail the action. With a ``key`` (a reminder), a recipient who already
     got that key gets nothing, also when two runs race for it: each reminder goes out once.
+    The message's nested quotes are set right (``quanzhou_women.lib.typography.nested_quotes``).
     Returns the notifications created.
     """
     created = []
+    message = nested_quotes(message)  # “7. 推广实施妇女‘三制’”, not “…“三制””
     for user in recipients:
         if key:
             if Notification.objects.filter(recipient=user, key=key).exists():
@@ -961,7 +964,7 @@ def report_save(
             try:
                 result.stored.append(_evidence_store(report=locked, actor=actor, upload=upload))
             except ValidationError as error:
-                result.refused.append((upload.name, "；".join(error.messages)))
+                result.refused.append((upload.name, join_clauses(error.messages)))
             except EvidenceStorageError as error:
                 result.refused.append((upload.name, str(error)))
         if submit and result.refused:

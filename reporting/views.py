@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzhou_women.lib.odd_input import id_from_text
+from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response
 from reporting import access, selectors, services
 from reporting.access import Action, Role
@@ -69,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _fail(request: HttpRequest, error: Exception) -> None:
     """Show a refused step (workflow, validation or concurrent save) as an error message."""
-    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    text = join_clauses(error.messages) if isinstance(error, ValidationError) else str(error)
     messages.error(request, text)
 
 
@@ -395,7 +396,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     submit="submit" in data,
                 )
             except (services.WorkflowError, ValidationError) as error:
-                text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                text = join_clauses(error.messages) if isinstance(error, ValidationError) else str(error)
                 messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": text})
             else:
                 return _report_saved(request, saved)
@@ -480,7 +481,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             evidence = services.evidence_add(report=report, actor=request.user, upload=upload)
         except (services.WorkflowError, ValidationError) as error:
-            text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            text = join_clauses(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(
                 request, _("%(name)s was not attached: %(reason)s") % {"name": upload.name, "reason": text}
             )

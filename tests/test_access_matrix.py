@@ -321,7 +321,6 @@ def _person(cast: Cast, side: str, among=None) -> str:
 #: model label → (sample(cast, side) → object, owner(side) → owner); unsided models ignore the side.
 def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_tasks_db.models import DBTaskResult
 
     from reporting.models import Plan
 
@@ -339,11 +338,6 @@ def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
             False,
         ),
         "axes.accesslog": (lambda c, s: _first(AccessLog.objects), lambda s: ("superuser", None), False),
-        "django_tasks_database.dbtaskresult": (
-            lambda c, s: _first(DBTaskResult.objects),
-            lambda s: ("superuser", None),
-            False,
-        ),
         "axes.accessfailurelog": (
             lambda c, s: _first(AccessFailureLog.objects),
             lambda s: ("superuser", None),
@@ -688,7 +682,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     back at the end of the module (each case runs in a savepoint inside)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
 
     media = tmp_path_factory.mktemp("matrix-media")
     storages = {
@@ -722,15 +715,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             )
             AccessLog.objects.create(username="guess", attempt_time=now, **visit)
             AccessFailureLog.objects.create(username="guess", attempt_time=now, locked_out=False, **visit)
-            DBTaskResult.objects.create(  # a finished background task (the worker's record of it)
-                status="SUCCESSFUL",
-                args_kwargs={"args": [], "kwargs": {}},
-                task_path="reporting.tasks.outbox_sweep",
-                backend_name="default",
-                run_after=now,
-                exception_class_path="",
-                traceback="",
-            )
             sessions = {}
             for role, user in cast.users.items():
                 if user is not None:

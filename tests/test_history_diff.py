@@ -11,7 +11,7 @@ def test_a_one_character_change_in_a_long_goal_is_marked():
 
 def test_short_values_read_old_arrow_new():
     assert text_diff("2014-06-30", "2014-07-31") == "2014-06-30 → 2014-07-31"
-    assert text_diff(None, "张三") == "— → 张三"
+    assert text_diff(None, "张三") == "（空） → 张三"
 
 
 def test_marked_text_is_escaped():

@@ -1,8 +1,11 @@
 """The base classes of every admin page of the portal."""
 
+from decimal import Decimal
+
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.config import CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 from concurrency.exceptions import RecordModifiedError
+from concurrency.fields import VersionField
 from django.contrib import admin, messages
 from django.contrib.admin.filters import (
     AllValuesFieldListFilter,
@@ -15,9 +18,12 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, restrict, restriction_of
 
 RELATED_HISTORY_LIMIT = 100
@@ -96,14 +102,18 @@ class ScopedHistoryMixin:
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         """On a history record page, without the fields the admin's form declares beyond the model
-        (e.g. a project's units): the history does not hold them, and as editable choices they
-        would list every record of their model."""
+        (e.g. a project's units) and the model's fields the history does not hold (an assignment's
+        version): their values would not be this version's, and as editable choices they would
+        list every record of their model."""
         fieldsets = super().get_fieldsets(request, obj)
-        declared = getattr(self.form, "declared_fields", {})
-        if not getattr(request, "_history_read_only", False) or not declared:
+        if not getattr(request, "_history_read_only", False):
             return fieldsets
+        declared = set(getattr(self.form, "declared_fields", {}))
+        held = {field.name for field in self.model.history.model._meta.get_fields()}
+        model_fields = {field.name for field in self.model._meta.get_fields()}
+        left_out = declared | (model_fields - held)  # e.g. the version, which the history does not keep
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in declared]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in left_out]})
             for name, options in fieldsets
         ]
 
@@ -120,7 +130,76 @@ class ScopedHistoryMixin:
         return fields
 
 
-class PortalModelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+def history_value(value: object) -> object:
+    """A value of a history diff as people read it: "（空）" for nothing (``None``, ""), 是/否 for a
+    boolean, a number without needless decimals; other values as they are."""
+    if value is None or value == "":
+        return _("(empty)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    return value
+
+
+class ChineseHistoryContextHelper(HistoricalRecordContextHelper):
+    """django-simple-history's diff of two records, with its values through ``history_value``."""
+
+    def prepare_delta_change_value(self, change, value):
+        """The value simple-history prepares, then ``history_value`` (each item of a list)."""
+        prepared = super().prepare_delta_change_value(change, value)
+        if isinstance(prepared, list):
+            return [history_value(item) for item in prepared]
+        return history_value(prepared)
+
+
+def _chinese_colon(item):
+    """One item of Django's list of what a deletion takes ("步骤: <a …>1. 调研</a>", or a nested
+    list of them), with the colon after the model's name in Chinese ("步骤：…")."""
+    if isinstance(item, list):
+        return [_chinese_colon(inner) for inner in item]
+    text = str(item).replace(": ", "：", 1)
+    return mark_safe(text) if isinstance(item, SafeData) else text
+
+
+class ChineseDeletionMixin:
+    """An admin whose deletion pages list what goes with a Chinese colon: Django writes
+    "model: object" in code (``django.contrib.admin.utils.get_deleted_objects``), not a catalogue."""
+
+    def get_deleted_objects(self, objs, request):
+        """Django's deleted objects, model counts, permissions needed and protected objects, with
+        the listed objects through ``_chinese_colon``."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return _chinese_colon(to_delete), model_count, perms_needed, _chinese_colon(list(protected))
+
+
+class VersionFieldMixin:
+    """An admin whose django-concurrency version field speaks the active language: labelled
+    "版本" in a form (its label would be the attribute name, "Version"), and left out of a page
+    where it is read-only (a user who may only view, a locked record): it is the lock of a form,
+    nothing a reader needs."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Django's form field; a version field with a translated label and help text."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, VersionField) and formfield is not None:
+            formfield.label, formfield.help_text = _("version"), _("record revision number")
+        return formfield
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        """The fieldsets, without a version field that the page would show read-only."""
+        fieldsets = super().get_fieldsets(request, obj)
+        versions = {f.name for f in self.model._meta.concrete_fields if isinstance(f, VersionField)}
+        read_only = obj is not None and not self.has_change_permission(request, obj)
+        if not versions or not (read_only or versions & set(self.get_readonly_fields(request, obj))):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in versions]})
+            for name, options in fieldsets
+        ]
+
+
+class PortalModelAdmin(VersionFieldMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     """An admin whose pages keep every change in a history (django-simple-history).
 
     - ``list_select_related`` applies to every page, not only the list, so that the change and
@@ -136,6 +215,10 @@ class PortalModelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     related_select_related: dict[str, list[str]] = {}
     related_histories: tuple[tuple[type[Model], str], ...] = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The diff helper whose values read in Chinese (``ChineseHistoryContextHelper``)."""
+        return ChineseHistoryContextHelper(self.model, historical_record)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
@@ -189,7 +272,7 @@ class PortalModelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         return super().history_view(request, str(pk), context)
 
 
-class ConflictRefusingAdmin(ConcurrentModelAdmin):
+class ConflictRefusingAdmin(VersionFieldMixin, ConcurrentModelAdmin):
     """An admin whose later of two concurrent saves is refused and said so, never dropped silently.
 
     django-concurrency checks the hidden ``version`` when the form is validated; a save that loses

@@ -9,13 +9,15 @@ from django.contrib.admin import AdminSite, ModelAdmin
 
 
 def scoped_admin_class(admin_class: type[ModelAdmin]) -> type[ModelAdmin]:
-    """``admin_class`` with ``ScopedAdminMixin`` (and, for a history admin, ``ScopedHistoryMixin``)
-    in front; the class itself when it has them already."""
+    """``admin_class`` with ``ChineseDeletionMixin`` and ``ScopedAdminMixin`` (and, for a history
+    admin, ``ScopedHistoryMixin``) in front; the class itself when it has them already."""
     from simple_history.admin import SimpleHistoryAdmin
 
-    from quanzhou_women.lib.admin import ScopedAdminMixin, ScopedHistoryMixin
+    from quanzhou_women.lib.admin import ChineseDeletionMixin, ScopedAdminMixin, ScopedHistoryMixin
 
     mixins = []
+    if not issubclass(admin_class, ChineseDeletionMixin):
+        mixins.append(ChineseDeletionMixin)
     if not issubclass(admin_class, ScopedAdminMixin):
         mixins.append(ScopedAdminMixin)
     if issubclass(admin_class, SimpleHistoryAdmin) and not issubclass(admin_class, ScopedHistoryMixin):
