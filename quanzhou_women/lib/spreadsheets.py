@@ -38,6 +38,15 @@ from django.utils.translation import gettext as _
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Largest total unpacked size of an .xlsx, in bytes (guards against "zip bombs").
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+#: Largest unpacked size of any one part of an .xlsx (2,000 rows of the 四定 table: 1 to 5 MB of XML;
+#: 100,000 rows: about 25 MB, streamed and refused at row 2,001).
+MAX_PART_BYTES = 50 * 1024 * 1024
+#: Largest unpacked size of any other part (shared strings, styles: each of them is read whole).
+MAX_OTHER_PART_BYTES = 10 * 1024 * 1024
+#: Highest unpacked-to-packed ratio of a part over ``RATIO_FLOOR_BYTES`` (real sheets: 5 to 30).
+MAX_COMPRESSION_RATIO = 100
+#: Parts at most this size unpacked are not held to the ratio (a tiny empty part packs very well).
+RATIO_FLOOR_BYTES = 1024 * 1024
 #: Most non-blank rows one import may carry.
 MAX_ROWS = 2000
 #: Most columns read from one row.
@@ -94,7 +103,9 @@ def read_rows(data: bytes) -> list[Row]:
 
     ``data`` is the whole file. The format is detected from the content. Values are ``str``,
     ``int``, ``float``, ``datetime.datetime``, ``bool``, ``Formula`` or ``None``. Raises
-    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file.
+    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file, and for a
+    sheet of more than ``MAX_ROWS`` filled rows (found while streaming: reading stops at the first
+    row over the limit, so a 100,000-row file costs no more than a 2,001-row one).
     """
     if not data:
         raise SpreadsheetError(_("The file is empty."))
@@ -111,24 +122,58 @@ def read_rows(data: bytes) -> list[Row]:
         rows = _read_text(data)
     rows = [row for row in rows if not _is_blank(row.values)]
     if len(rows) > MAX_ROWS:
-        raise SpreadsheetError(
-            _("The file has %(count)s filled rows; at most %(limit)s can be imported at a time.")
-            % {"count": len(rows), "limit": MAX_ROWS}
-        )
+        _refuse_row_count()
     return rows
+
+
+def _refuse_row_count() -> None:
+    raise SpreadsheetError(
+        _("The file has at least %(count)s filled rows; at most %(limit)s can be imported at a time.")
+        % {"count": MAX_ROWS + 1, "limit": MAX_ROWS}
+    )
 
 
 def _is_blank(values: Sequence) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
-def _read_xlsx(data: bytes) -> list[Row]:
+def _open_archive(data: bytes) -> zipfile.ZipFile:
+    """The .xlsx as a zip archive whose every part is within the limits; raises ``SpreadsheetError``.
+
+    Each part's unpacked size (as the archive declares it; ``zipfile`` never unpacks more than
+    that, it fails the part instead) must be at most ``MAX_PART_BYTES``, their total at most
+    ``MAX_UNPACKED_BYTES``, and a part of more than ``RATIO_FLOOR_BYTES`` may be at most
+    ``MAX_COMPRESSION_RATIO`` times its packed size: a "decompression bomb" (89 KB that unpack to
+    57 MB) is refused from the archive's directory, before any of it is unpacked.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    total = 0
+    for info in infos:
+        total += info.file_size
+        limit = MAX_PART_BYTES if info.filename.startswith("xl/worksheets/") else MAX_OTHER_PART_BYTES
+        if info.file_size > limit or total > MAX_UNPACKED_BYTES:
+            raise SpreadsheetError(_("The workbook is too large to import; please split it."))
+        if (
+            info.file_size > RATIO_FLOOR_BYTES
+            and info.file_size / max(info.compress_size, 1) > MAX_COMPRESSION_RATIO
+        ):
+            raise SpreadsheetError(
+                _(
+                    "The workbook unpacks to far more data than a table of %(limit)s rows holds; it is "
+                    "refused as unsafe. Please copy the table into a new workbook and import that."
+                )
+                % {"limit": MAX_ROWS}
+            )
+    return archive
+
+
+def _read_xlsx(data: bytes) -> list[Row]:
+    archive = _open_archive(data)
+    names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise SpreadsheetError(_("This is a Word document, not a spreadsheet."))
@@ -137,33 +182,96 @@ def _read_xlsx(data: bytes) -> list[Row]:
                 _("This is an OpenDocument spreadsheet (.ods); please save it as .xlsx and import again.")
             )
         raise SpreadsheetError(_("The file is not an Excel workbook."))
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook is too large to import; please split it."))
-
-    import openpyxl
 
     try:
-        # Not read-only: merged cells are only known this way, and the sheet size that WPS
-        # sometimes declares wrongly (<dimension ref="A1"/>) is not trusted.
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        # Read-only: the sheet is streamed, and reading stops at the first row over the limit.
+        reader = _streaming_reader()(io.BytesIO(data), read_only=True, data_only=False)
+        reader.read()
+        sheet = reader.wb.worksheets[0]
+        return _stream_sheet(sheet, archive)
+    except SpreadsheetError:
+        raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
-    sheet = book.worksheets[0]
+
+
+def _streaming_reader():
+    """openpyxl's read-only workbook reader, whose sheets do not scan themselves for their size.
+
+    openpyxl's read-only sheet looks for ``<dimension>`` when it is opened and, when the file has
+    none (WPS, hand-made files), reads the whole sheet to find it: 6 s for 100,000 rows. The
+    portal never trusts that size (``reset_dimensions``), so it is not looked for.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            self._max_column = self._max_row = None
+
+    class StreamingReader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for entry, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                sheet = UnsizedSheet(self.wb, entry.name, rel.target, self.shared_strings)
+                sheet.sheet_state = entry.state
+                self.wb._sheets.append(sheet)
+
+    return StreamingReader
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[tuple[bytes, bytes]]:
+    """The ``(first, last)`` cell references of every merged range of the sheet XML at ``path``,
+    read in 1 MB pieces (the part may be large; ``_open_archive`` has bounded it)."""
+    found: set[tuple[bytes, bytes]] = set()
+    tail = b""
+    with archive.open(path) as part:
+        while chunk := part.read(1024 * 1024):
+            text = tail + chunk
+            found.update(_MERGE_REF.findall(text))
+            tail = text[-200:]
+    return found
+
+
+def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
+    """The rows of a read-only openpyxl ``sheet``, at most ``MAX_ROWS`` filled ones (else refused).
+
+    The size the sheet declares (WPS sometimes writes ``<dimension ref="A1"/>``) is not trusted;
+    merged cells, which read-only sheets do not report, are read from the sheet's XML (at most
+    ``MAX_PART_BYTES``) and give their value to every cell they cover.
+    """
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    sheet.reset_dimensions()
     cells: dict[int, dict[int, object]] = {}
-    for row in sheet.iter_rows():
+    filled = 0
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):  # gaps come as empty rows
+        columns: dict[int, object] = {}
         for cell in row:
-            value = cell.value
-            if value is None or cell.column > MAX_COLUMNS:
+            value = getattr(cell, "value", None)
+            if value is None:
                 continue
             if cell.data_type == "f" or not isinstance(value, str | int | float | bool | datetime.date):
                 value = Formula(str(getattr(value, "text", value)))
             elif isinstance(value, str):
                 value = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-            cells.setdefault(cell.row, {})[cell.column] = value
-    for merged in sheet.merged_cells.ranges:
-        anchor = cells.get(merged.min_row, {}).get(merged.min_col)
-        for row_number in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
+            columns[cell.column] = value
+        if columns:
+            if not _is_blank(tuple(columns.values())):
+                filled += 1
+                if filled > MAX_ROWS:
+                    _refuse_row_count()
+            cells[number] = columns
+    for first, last in _merged_ranges(archive, sheet._worksheet_path):
+        min_row, min_col = coordinate_to_tuple(first.decode())
+        max_row, max_col = coordinate_to_tuple(last.decode())
+        anchor = cells.get(min_row, {}).get(min_col)
+        for row_number in range(min_row, min(max_row, min_row + MAX_ROWS) + 1):
+            for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
                 cells.setdefault(row_number, {})[column] = anchor
     return [
         Row(number, tuple(columns.get(i) for i in range(1, max(columns) + 1)))
@@ -258,11 +366,16 @@ def _read_text(data: bytes) -> list[Row]:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = []
+        rows, filled = [], 0
         for number, values in enumerate(reader, 1):
             if number > MAX_ROWS * 10:
                 raise SpreadsheetError(_("The file has too many rows."))
-            rows.append(Row(number, tuple(values[:MAX_COLUMNS])))
+            row = Row(number, tuple(values[:MAX_COLUMNS]))
+            if not _is_blank(row.values):
+                filled += 1
+                if filled > MAX_ROWS:
+                    _refuse_row_count()
+            rows.append(row)
     except csv.Error as error:
         raise SpreadsheetError(
             _("The text table cannot be read near line %(line)s: %(error)s")

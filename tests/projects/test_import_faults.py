@@ -21,6 +21,7 @@ from tests.spreadsheet_files import (
     flat_row,
     import_through_admin,
     post_preview,
+    raw_xlsx,
     row_types,
     xlsx_bytes,
 )
@@ -458,3 +459,59 @@ def test_a_file_with_headers_but_no_data_is_refused_with_a_message(admin_client,
     )
 
     assert any("没有数据" in e for e in errors), errors
+
+
+# --- bounded reading: decompression bombs and huge files ---------------------------------------
+
+
+def test_a_decompression_bomb_under_the_total_cap_is_refused_as_unsafe(admin_client, campaign_2014):
+    bomb = raw_xlsx([FLAT_HEADERS, flat_row(target="炸弹")], padding=40 * 1024 * 1024)
+    assert len(bomb) < 100 * 1024  # a few dozen KB that unpack to 40 MB
+
+    errors = refused(admin_client, "assignment", bomb)
+
+    assert errors == [
+        "该工作簿解压后的数据量远超 2000 行表格应有的大小，为安全起见不予导入。"
+        "请把表格复制到新建的工作簿后再导入。"
+    ]
+    assert assignment().target == ""
+
+
+def test_a_part_larger_than_its_cap_is_refused_even_when_it_packs_poorly(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_PART_BYTES", 50_000)
+    data = raw_xlsx([FLAT_HEADERS, flat_row()], padding=60_000, compression=zipfile.ZIP_STORED)
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert errors == ["工作簿太大，无法导入，请拆分后分批导入。"]
+
+
+def test_a_100000_row_flat_table_is_refused_at_the_first_row_over_the_limit(admin_client, campaign_2014):
+    rows = [FLAT_HEADERS] + [flat_row(number=7, target=f"目标{n}") for n in range(100_000)]
+
+    errors = refused(admin_client, "assignment", raw_xlsx(rows))
+
+    # "at least 2001": reading stopped there, it did not count the 100,001 rows.
+    assert errors == ["文件至少有 2001 行数据，每次最多只能导入 2000 行，请拆分后分批导入。"]
+
+
+def test_a_csv_over_the_row_limit_is_refused_while_it_is_read(admin_client, campaign_2014, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
+    data = csv_bytes([FLAT_HEADERS] + [flat_row(target=f"目标{n}") for n in range(50)])
+
+    errors = refused(admin_client, "assignment", data, "四定.csv")
+
+    assert errors == ["文件至少有 11 行数据，每次最多只能导入 10 行，请拆分后分批导入。"]
+
+
+def test_a_file_at_the_row_limit_is_still_read_with_its_merged_cells(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    rows = [FLAT_HEADERS, flat_row(number=2, unit="丰泽区妇联"), [None, None, None, "泉港区妇联", "乙"]]
+
+    import_through_admin(admin_client, "assignment", xlsx_bytes(rows, merged=["A2:A3", "B2:B3"]))
+
+    assert assignment(2, "泉港区妇联").target == "乙"
