@@ -344,8 +344,17 @@ class SpreadsheetResource(resources.ModelResource):
         """Find the header row, name the columns, drop title lines and repeated headers.
 
         Raises ``SpreadsheetError`` (shown above the preview) when no header row is found, a
-        column comes twice or a key column is missing.
+        column comes twice or a key column is missing; the dataset is then emptied, so that this
+        file-level error is the only one shown (django-import-export would otherwise go on with
+        every row and add its own English errors, "Column '年度' not found in dataset").
         """
+        try:
+            self._find_header(dataset)
+        except Exception:
+            dataset.wipe()
+            raise
+
+    def _find_header(self, dataset: tablib.Dataset) -> None:
         lookup = self._header_lookup()
         rows = list(dataset)
         header_index = None
@@ -568,7 +577,22 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_error_display = ("message",)
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
-        if isinstance(e, SpreadsheetError):
+        """The reason a file cannot be read, as the one error of the upload field.
+
+        The format is told by the content, never by the name; but an Office 97-2003 container that
+        cannot be read and is named .et/.ett is WPS's own format, and staff are told so.
+        """
+        upload = form.files.get("import_file") if hasattr(form, "files") else None
+        name = str(getattr(upload, "name", "") or "").lower()
+        if isinstance(e, spreadsheets.UnreadableOleError) and name.endswith((".et", ".ett")):
+            form.add_error(
+                "import_file",
+                _(
+                    "This is a WPS spreadsheet in its own format (.et/.ett). Please open it in WPS, "
+                    "choose Save As → “Excel Workbook (*.xlsx)” and import that file."
+                ),
+            )
+        elif isinstance(e, SpreadsheetError):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", _("The file cannot be read as a spreadsheet."))

@@ -182,6 +182,14 @@ def _read_xlsx(data: bytes) -> list[Row]:
                 _("This is an OpenDocument spreadsheet (.ods); please save it as .xlsx and import again.")
             )
         raise SpreadsheetError(_("The file is not an Excel workbook."))
+    with archive.open("xl/workbook.xml") as part:
+        if b"purl.oclc.org/ooxml/" in part.read(4096):
+            raise SpreadsheetError(
+                _(
+                    "The workbook is saved as “Strict Open XML Spreadsheet”, which cannot be imported. "
+                    "Please save it again choosing “Excel Workbook (*.xlsx)” and import it again."
+                )
+            )
 
     try:
         # Read-only: the sheet is streamed, and reading stops at the first row over the limit.
@@ -280,13 +288,40 @@ def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
     ]
 
 
+#: Names of the streams of an encrypted Office file (MS-OFFCRYPTO 2.3.4), as its directory stores them.
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+class PasswordProtectedError(SpreadsheetError):
+    """The workbook has a password to open it (an encrypted .xlsx, or an .xls with one)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The file has a password to open it, so it cannot be read. Please open it in Excel or "
+                "WPS, remove the password (File → Info → Protect Workbook → Encrypt with Password, "
+                "and clear it), save it and import it again."
+            )
+        )
+
+
+class UnreadableOleError(SpreadsheetError):
+    """An Office 97-2003 container (.xls, or WPS's own .et/.ett) that cannot be read as a workbook."""
+
+
 def _read_xls(data: bytes) -> list[Row]:
     import xlrd
 
+    if all(name in data for name in _ENCRYPTED_STREAMS):
+        # Excel and WPS save an .xlsx with a password as an OLE container holding the encrypted
+        # package: it begins like an .xls, but it is not one.
+        raise PasswordProtectedError()
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as error:
-        raise SpreadsheetError(
+        if "encrypted" in str(error).lower():  # an .xls with a password to open (FILEPASS record)
+            raise PasswordProtectedError() from error
+        raise UnreadableOleError(
             _("The file is not an Excel 97-2003 workbook (.xls) that can be read; please save it as .xlsx.")
         ) from error
     sheet = book.sheet_by_index(0)

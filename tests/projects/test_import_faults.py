@@ -515,3 +515,89 @@ def test_a_file_at_the_row_limit_is_still_read_with_its_merged_cells(
     import_through_admin(admin_client, "assignment", xlsx_bytes(rows, merged=["A2:A3", "B2:B3"]))
 
     assert assignment(2, "泉港区妇联").target == "乙"
+
+
+# --- accurate messages: one file-level error, in Chinese ----------------------------------------
+
+
+def no_english(errors: list[str]) -> bool:
+    """True when no message carries an English word (a library's own message)."""
+    return not any(
+        re.search(r"[A-Za-z]{4,}", re.sub(r"Excel|WPS|Strict|Open|XML|xlsx", "", e)) for e in errors
+    )
+
+
+def test_a_password_protected_xlsx_is_told_so_and_nothing_else(admin_client, campaign_2014):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes([FLAT_HEADERS, flat_row(target="加密")]))).encrypt("123456", encrypted)
+
+    errors = refused(admin_client, "assignment", encrypted.getvalue(), "四定（加密）.xlsx")
+
+    assert len(errors) == 1
+    assert errors[0].startswith("该文件设置了打开密码")
+    assert ".xls" not in errors[0]  # not "save the .xls as .xlsx"
+    assert assignment().target == ""
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(admin_client, campaign_2014):
+    data = raw_xlsx(
+        [FLAT_HEADERS, flat_row(target="严格")], namespace="http://purl.oclc.org/ooxml/spreadsheetml/main"
+    )
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert len(errors) == 1
+    assert "Strict Open XML" in errors[0] and "另存为" in errors[0]
+
+
+@pytest.mark.parametrize("filename", ["四定.et", "模板.ett"])
+def test_a_wps_et_file_that_cannot_be_read_is_told_to_save_as_xlsx_from_wps(
+    admin_client, campaign_2014, filename
+):
+    wps_own_format = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048)  # an OLE container, not BIFF
+
+    errors = refused(admin_client, "assignment", wps_own_format, filename)
+
+    assert len(errors) == 1
+    assert "WPS" in errors[0] and ".et" in errors[0] and "另存为" in errors[0]
+
+
+def test_an_unreadable_ole_file_with_another_name_is_still_told_about_xls(admin_client, campaign_2014):
+    errors = refused(
+        admin_client, "assignment", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048), "四定.xls"
+    )
+
+    assert len(errors) == 1 and ".xls" in errors[0]
+
+
+def test_a_macro_enabled_xlsm_is_read_and_its_macros_ignored(admin_client, campaign_2014):
+    data = raw_xlsx(
+        [FLAT_HEADERS, flat_row(target="启用宏的工作簿")],
+        content_type="application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+
+    import_through_admin(admin_client, "assignment", data, "四定.xlsm")
+
+    assert assignment().target == "启用宏的工作簿"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (xlsx_bytes([["项目名称", "截止时间"], ["甲", "2014-12-31"]]), "a.xlsx", "表头"),
+        (xlsx_bytes([[*FLAT_HEADERS, "定目标"], flat_row()]), "a.xlsx", "定目标"),
+        (csv_bytes([FLAT_HEADERS, flat_row()], delimiter=";"), "a.csv", "表头"),
+        (xlsx_bytes([[h for h in FLAT_HEADERS if h != "年度"], flat_row()[1:]]), "a.xlsx", "年度"),
+    ],
+    ids=["no-header", "header-twice", "semicolon-csv", "key-column-missing"],
+)
+def test_a_file_level_error_is_the_only_message_and_it_is_chinese(
+    admin_client, campaign_2014, data, filename, expected
+):
+    errors = refused(admin_client, "assignment", data, filename)
+
+    assert len(errors) == 1, errors
+    assert expected in errors[0]
+    assert no_english(errors), errors
