@@ -95,17 +95,32 @@ class Row:
     values: tuple
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of an uploaded file: its name, whether it is hidden, and its non-blank rows.
+
+    ``active`` is the sheet the workbook opens on. A CSV is one visible, active sheet named "".
+    """
+
+    name: str
+    hidden: bool
+    active: bool
+    rows: list[Row]
+
+
+#: Most sheets read from one workbook (the rest are ignored).
+MAX_SHEETS = 20
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_rows(data: bytes) -> list[Row]:
-    """Read the first sheet of an uploaded file into its non-blank rows.
+def read_sheets(data: bytes) -> list[Sheet]:
+    """Read every sheet (at most ``MAX_SHEETS``) of an uploaded file, in the workbook's order.
 
-    ``data`` is the whole file. The format is detected from the content. Values are ``str``,
-    ``int``, ``float``, ``datetime.datetime``, ``bool``, ``Formula`` or ``None``. Raises
-    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file, and for a
-    sheet of more than ``MAX_ROWS`` filled rows (found while streaming: reading stops at the first
-    row over the limit, so a 100,000-row file costs no more than a 2,001-row one).
+    As ``read_rows``, sheet by sheet: each is streamed and refused beyond ``MAX_ROWS`` filled
+    rows. Hidden sheets ("hidden" or "veryHidden") are returned too, marked, so that the caller
+    can say why it did not read them. Raises ``SpreadsheetError``.
     """
     if not data:
         raise SpreadsheetError(_("The file is empty."))
@@ -115,15 +130,31 @@ def read_rows(data: bytes) -> list[Row]:
             % {"size": round(len(data) / 1024 / 1024, 1), "limit": MAX_FILE_BYTES // 1024 // 1024}
         )
     if data.startswith(_ZIP_MAGIC):
-        rows = _read_xlsx(data)
+        sheets = _read_xlsx(data)
     elif data.startswith(_OLE_MAGIC):
-        rows = _read_xls(data)
+        sheets = _read_xls(data)
     else:
-        rows = _read_text(data)
-    rows = [row for row in rows if not _is_blank(row.values)]
-    if len(rows) > MAX_ROWS:
-        _refuse_row_count()
-    return rows
+        sheets = [Sheet("", False, True, _read_text(data))]
+    out = []
+    for sheet in sheets:
+        rows = [row for row in sheet.rows if not _is_blank(row.values)]
+        if len(rows) > MAX_ROWS:
+            _refuse_row_count()
+        out.append(Sheet(sheet.name, sheet.hidden, sheet.active, rows))
+    return out
+
+
+def read_rows(data: bytes) -> list[Row]:
+    """Read the first sheet of an uploaded file into its non-blank rows.
+
+    ``data`` is the whole file. The format is detected from the content. Values are ``str``,
+    ``int``, ``float``, ``datetime.datetime``, ``bool``, ``Formula`` or ``None``. Raises
+    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file, and for a
+    sheet of more than ``MAX_ROWS`` filled rows (found while streaming: reading stops at the first
+    row over the limit, so a 100,000-row file costs no more than a 2,001-row one). Imports choose
+    their sheet from ``read_sheets``.
+    """
+    return read_sheets(data)[0].rows
 
 
 def _refuse_row_count() -> None:
@@ -171,7 +202,7 @@ def _open_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _read_xlsx(data: bytes) -> list[Row]:
+def _read_xlsx(data: bytes) -> list[Sheet]:
     archive = _open_archive(data)
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
@@ -195,12 +226,24 @@ def _read_xlsx(data: bytes) -> list[Row]:
         # Read-only: the sheet is streamed, and reading stops at the first row over the limit.
         reader = _streaming_reader()(io.BytesIO(data), read_only=True, data_only=False)
         reader.read()
-        sheet = reader.wb.worksheets[0]
-        return _stream_sheet(sheet, archive)
+        book = reader.wb
+        active = book.active
+        sheets = [
+            Sheet(
+                sheet.title,
+                sheet.sheet_state != "visible",
+                sheet is active,
+                _stream_sheet(sheet, archive),
+            )
+            for sheet in book.worksheets[:MAX_SHEETS]
+        ]
     except SpreadsheetError:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    if not sheets:
+        raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook."))
+    return sheets
 
 
 def _streaming_reader():
@@ -309,7 +352,7 @@ class UnreadableOleError(SpreadsheetError):
     """An Office 97-2003 container (.xls, or WPS's own .et/.ett) that cannot be read as a workbook."""
 
 
-def _read_xls(data: bytes) -> list[Row]:
+def _read_xls(data: bytes) -> list[Sheet]:
     import xlrd
 
     if all(name in data for name in _ENCRYPTED_STREAMS):
@@ -324,7 +367,16 @@ def _read_xls(data: bytes) -> list[Row]:
         raise UnreadableOleError(
             _("The file is not an Excel 97-2003 workbook (.xls) that can be read; please save it as .xlsx.")
         ) from error
-    sheet = book.sheet_by_index(0)
+    return [
+        # xlrd's "sheet_visible" is the active tab; the hidden state is "visibility" (BOUNDSHEET).
+        Sheet(sheet.name, sheet.visibility != 0, bool(sheet.sheet_visible), _xls_rows(book, sheet))
+        for sheet in book.sheets()[:MAX_SHEETS]
+    ]
+
+
+def _xls_rows(book, sheet) -> list[Row]:
+    import xlrd
+
     grid = [[sheet.cell(r, c) for c in range(min(sheet.ncols, MAX_COLUMNS))] for r in range(sheet.nrows)]
     values: list[list] = []
     for row in grid:

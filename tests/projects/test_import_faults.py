@@ -601,3 +601,91 @@ def test_a_file_level_error_is_the_only_message_and_it_is_chinese(
     assert len(errors) == 1, errors
     assert expected in errors[0]
     assert no_english(errors), errors
+
+
+# --- which sheet ----------------------------------------------------------------------------------
+
+
+def workbook(*sheets: tuple[str, str, list], active: int = 0) -> bytes:
+    """An .xlsx of several sheets ``(name, state, rows)``, opening on sheet number ``active``."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, state, rows in sheets:
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def warnings_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_a_hidden_first_sheet_of_last_year_is_not_read_and_the_preview_says_so(admin_client, campaign_2014):
+    data = workbook(
+        ("2013年", "hidden", [FLAT_HEADERS, flat_row(target="去年的目标")]),
+        ("2014年", "visible", [FLAT_HEADERS, flat_row(target="今年的目标")]),
+        active=1,
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "今年的目标"
+    assert warnings_of(preview) == ["已读取工作表“2014年”。 隐藏的工作表“2013年”未读取。"]
+
+
+def test_a_table_only_on_a_hidden_sheet_is_refused_naming_that_sheet(admin_client, campaign_2014):
+    data = workbook(
+        ("说明", "visible", [["请在隐藏的工作表中填写"]]),
+        ("四定", "hidden", [FLAT_HEADERS, flat_row(target="隐藏表中的目标")]),
+    )
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert len(errors) == 1
+    assert "隐藏" in errors[0] and "“四定”" in errors[0]
+    assert assignment().target == ""
+
+
+def test_an_instructions_sheet_before_the_data_is_passed_over(admin_client, campaign_2014):
+    data = workbook(
+        (
+            "填表说明",
+            "visible",
+            [["填表说明"], ["1. 定时限请写成 2014-12-31 的形式。"], ["2. 联系电话写手机号。"]],
+        ),
+        ("四定", "visible", [FLAT_HEADERS, flat_row(target="说明之后的目标")]),
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "说明之后的目标"
+    assert warnings_of(preview) == ["已读取工作表“四定”。"]
+
+
+def test_when_two_visible_sheets_carry_the_columns_the_active_one_is_read_and_the_other_named(
+    admin_client, campaign_2014
+):
+    data = workbook(
+        ("一季度", "visible", [FLAT_HEADERS, flat_row(target="一季度的目标")]),
+        ("二季度", "visible", [FLAT_HEADERS, flat_row(target="二季度的目标")]),
+        active=1,
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "二季度的目标"
+    assert "已读取工作表“二季度”" in warnings_of(preview)[0]
+    assert "工作表“一季度”也含有所需的列，未读取" in warnings_of(preview)[0]
+
+
+def test_a_workbook_of_one_sheet_gets_no_note(admin_client, campaign_2014):
+    preview, _confirm = import_through_admin(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row()])
+    )
+
+    assert warnings_of(preview) == []
