@@ -133,8 +133,10 @@ def export_through_admin(client, model: str, resource_class, resource: int = 0, 
 
 
 def _cell_xml(reference: str, value: object) -> str:
-    if value is None or value == "":
+    if value is None:
         return ""
+    if value == "":  # a formatted empty cell, as Excel writes one
+        return f'<c r="{reference}" s="0"/>'
     if isinstance(value, int | float):
         return f'<c r="{reference}"><v>{value}</v></c>'
     text = str(value).replace("&", "&amp;").replace("<", "&lt;")

@@ -49,6 +49,8 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_FLOOR_BYTES = 1024 * 1024
 #: Most non-blank rows one import may carry.
 MAX_ROWS = 2000
+#: Most rows of any kind (formatted but empty ones too) streamed from one sheet of a workbook.
+MAX_SHEET_ROWS = 10 * MAX_ROWS
 #: Most columns read from one row.
 MAX_COLUMNS = 60
 
@@ -301,6 +303,15 @@ def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
     cells: dict[int, dict[int, object]] = {}
     filled = 0
     for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):  # gaps come as empty rows
+        if number > MAX_SHEET_ROWS:
+            raise SpreadsheetError(
+                _(
+                    "The sheet “%(sheet)s” goes on beyond row %(limit)s, with empty rows that still "
+                    "carry formatting; please delete the empty rows below the table (or copy the table "
+                    "into a new workbook) and import again."
+                )
+                % {"sheet": sheet.title, "limit": MAX_SHEET_ROWS}
+            )
         columns: dict[int, object] = {}
         for cell in row:
             value = getattr(cell, "value", None)

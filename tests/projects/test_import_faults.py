@@ -689,3 +689,16 @@ def test_a_workbook_of_one_sheet_gets_no_note(admin_client, campaign_2014):
     )
 
     assert warnings_of(preview) == []
+
+
+def test_a_sheet_of_endless_formatted_empty_rows_is_refused_while_it_is_streamed(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_SHEET_ROWS", 100)
+    rows = [FLAT_HEADERS, flat_row(target="格式行之上")] + [[""] * 9] * 500
+
+    errors = refused(admin_client, "assignment", raw_xlsx(rows))
+
+    assert errors == [
+        "工作表“Sheet1”超过第 100 行仍有带格式的空行。请删除表格下方的空行（或把表格复制到新建的工作簿），再重新导入。"
+    ]
