@@ -63,6 +63,12 @@ _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Control characters refused in imported text (tab, LF and CR are line layout; see ``clean_text``).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Invisible characters removed from every text cell (``clean_text``) and header: zero-width space,
+#: zero-width non-joiner and joiner, word joiner, U+FEFF (a byte-order mark inside text) and the
+#: soft hyphen. Pasted from web pages and WeChat, they make a name differ from itself unseen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: Dashes that staff type in phone numbers for "-" (NFKC leaves them as they are).
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63]")
 _LIST_SEPARATORS = re.compile(r"[\n、，,;；]+")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
@@ -489,19 +495,36 @@ def normalise_label(value: object) -> str:
     """A header or name reduced for comparison: NFKC (full-width to half-width), no white space.
 
     "创 建 目 标", "市妇联\\n联系部室" and "（联系电话）" compare equal to "创建目标", "市妇联联系部室"
-    and "(联系电话)"; a leading BOM and the marks "*" of required columns are dropped.
+    and "(联系电话)"; invisible characters (``strip_invisible``) and the marks "*" of required columns
+    are dropped.
     """
-    text = unicodedata.normalize("NFKC", str(value or "")).replace("\ufeff", "")
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value or "")))
     return re.sub(r"[\s*]+", "", text).casefold()
 
 
 # --- cleaning cell values -----------------------------------------------------------------------
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width spaces, joiners, word joiners, U+FEFF and soft hyphens.
+
+    The one place where they are removed: ``clean_text`` (every imported text, so every name and
+    key) and ``normalise_label`` (headers) call it.
+    """
+    return _INVISIBLE.sub("", text)
+
+
 def display_value(value: object) -> str:
-    """A cell value as quoted in an error message: control characters made visible, long text cut."""
+    """A cell value as quoted in an error message: long text cut, and every control or format
+    character (Unicode category Cc or Cf other than tab and line break: NUL, U+200B, U+200E, U+202E …)
+    shown as ``<U+200B>``, so that a value refused for a character nobody can see shows it."""
     text = str(value)
-    text = _CONTROL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+    text = "".join(
+        f"<U+{ord(char):04X}>"
+        if char not in "\t\n" and (_CONTROL.match(char) or unicodedata.category(char) in ("Cc", "Cf"))
+        else char
+        for char in text
+    )
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -535,7 +558,7 @@ def clean_text(value: object) -> str:
         value = value.date() if value.time() == datetime.time() else value
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = normalise_line_breaks(str(value)).replace("\x07", "").strip()
+    text = strip_invisible(normalise_line_breaks(str(value)).replace("\x07", "")).strip()
     if _CONTROL.search(text):
         raise CellError(
             _(
@@ -550,10 +573,12 @@ def clean_text(value: object) -> str:
 def clean_code(value: object) -> str:
     """A cell that holds digits as text (phone number, code): exact digits, no ``.0``.
 
-    Raises ``CellError`` when Excel has turned the number into scientific notation
+    Full-width digits and punctuation are made half-width (NFKC, as in dates and numbers:
+    ``１３８－００００`` → ``138-0000``; ``（０５９５）`` → ``(0595)``), and every dash (— – ‐ −) becomes
+    ``-``. Raises ``CellError`` when Excel has turned the number into scientific notation
     (``1.38E+10``), where the last digits are already lost.
     """
-    text = clean_text(value)
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", clean_text(value)))
     if _SCIENTIFIC.match(text.replace(" ", "")):
         raise CellError(
             _(

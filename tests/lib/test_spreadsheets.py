@@ -252,3 +252,13 @@ def test_a_sheet_without_a_declared_size_is_read_in_full():
     rows = [["序号", "名称"]] + [[n, f"项目{n}"] for n in range(1, 6)]
 
     assert [row.values for row in read_rows(raw_xlsx(rows))] == [tuple(row) for row in rows]
+
+
+def test_clean_text_removes_every_invisible_character_and_only_those():
+    assert spreadsheets.clean_text("\ufeff王\u200b\u200c\u200d\u2060丽\u00ad ") == "王丽"
+    assert spreadsheets.clean_text("第一行\n第二行") == "第一行\n第二行"
+
+
+def test_display_value_shows_format_characters_by_their_code():
+    assert spreadsheets.display_value("晋江\u200b市妇联\u202e") == "晋江<U+200B>市妇联<U+202E>"
+    assert spreadsheets.display_value("甲\n乙") == "甲\n乙"

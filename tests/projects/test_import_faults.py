@@ -702,3 +702,50 @@ def test_a_sheet_of_endless_formatted_empty_rows_is_refused_while_it_is_streamed
     assert errors == [
         "工作表“Sheet1”超过第 100 行仍有带格式的空行。请删除表格下方的空行（或把表格复制到新建的工作簿），再重新导入。"
     ]
+
+
+# --- text hygiene: invisible characters, full-width phones ----------------------------------------
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_an_invisible_character_in_a_persons_name_is_not_stored(admin_client, campaign_2014, invisible):
+    import_through_admin(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(person=f"王{invisible}丽")])
+    )
+
+    assert assignment().responsible_person == "王丽"
+
+
+def test_a_zero_width_space_in_a_unit_name_and_a_key_still_finds_them(admin_client, campaign_2014):
+    row = flat_row(unit="晋江\u200b市妇联", target="零宽字符之后")
+    row[1] = "7\u200b"
+
+    import_through_admin(admin_client, "assignment", csv_bytes([FLAT_HEADERS, row]), "四定.csv")
+
+    assert assignment().target == "零宽字符之后"
+
+
+def test_a_unit_name_refused_for_an_invisible_mark_shows_the_mark(admin_client, campaign_2014):
+    errors = refused(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(unit="晋江市妇联\u200e")])
+    )
+
+    assert any("晋江市妇联<U+200E>" in error for error in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１３８００００００００", "13800000000"),
+        ("１３８－００００－００００", "138-0000-0000"),
+        ("０５９５—２２１８０００１", "0595-22180001"),
+        ("（０５９５）２２１８０００１", "(0595)22180001"),
+        ("0595–22180001", "0595-22180001"),
+    ],
+)
+def test_full_width_digits_and_dashes_in_a_phone_are_normalised(admin_client, campaign_2014, typed, stored):
+    import_through_admin(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone=typed)]), "a.csv"
+    )
+
+    assert assignment().responsible_person_phone == stored
