@@ -130,3 +130,92 @@ def export_through_admin(client, model: str, resource_class, resource: int = 0, 
     for field in resource_class().get_export_order():
         data[f"{resource_class.__name__.lower()}_{field}"] = "on"
     return client.post(reverse(f"admin:{app}_{model}_export") + query, data)
+
+
+def _cell_xml(reference: str, value: object) -> str:
+    if value is None:
+        return ""
+    if value == "":  # a formatted empty cell, as Excel writes one
+        return f'<c r="{reference}" s="0"/>'
+    if isinstance(value, int | float):
+        return f'<c r="{reference}"><v>{value}</v></c>'
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def raw_xlsx(
+    rows: Sequence[Sequence[object]] = (),
+    *,
+    sheets: Sequence[tuple[str, str, Sequence[Sequence[object]]]] = (),
+    padding: int = 0,
+    content_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    namespace: str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    compression: int = 8,
+) -> bytes:
+    """An .xlsx written part by part, as fast as a string can be joined (100,000 rows in a second).
+
+    ``sheets``: ``(name, state, rows)`` with state ``visible``, ``hidden`` or ``veryHidden``;
+    without them one visible sheet "Sheet1" holds ``rows``. ``padding``: that many spaces after the
+    first sheet's data (a "decompression bomb" packs millions of them into a few KB).
+    ``content_type`` and ``namespace`` give .xlsm or Strict Open XML; ``compression`` is
+    ``zipfile.ZIP_DEFLATED`` (8) or ``ZIP_STORED`` (0).
+    """
+    import zipfile
+
+    from openpyxl.utils import get_column_letter
+
+    sheets = list(sheets) or [("Sheet1", "visible", rows)]
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{content_type}"/>{overrides}</Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        entries = "".join(
+            f'<sheet name="{name}" sheetId="{i}" state="{state}" r:id="rId{i}"/>'
+            for i, (name, state, _rows) in enumerate(sheets, 1)
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{namespace}" xmlns:r="{relationships}">'
+            f"<sheets>{entries}</sheets></workbook>",
+        )
+        links = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships">{links}</Relationships>',
+        )
+        for index, (_name, _state, sheet_rows) in enumerate(sheets, 1):
+            body = "".join(
+                f'<row r="{r}">'
+                + "".join(_cell_xml(f"{get_column_letter(c)}{r}", value) for c, value in enumerate(row, 1))
+                + "</row>"
+                for r, row in enumerate(sheet_rows, 1)
+            )
+            pad = " " * padding if index == 1 else ""
+            archive.writestr(
+                f"xl/worksheets/sheet{index}.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{namespace}"><sheetData>{body}'
+                f"</sheetData>{pad}</worksheet>",
+            )
+    return buffer.getvalue()

@@ -58,14 +58,18 @@ class SpreadsheetFormat(base_formats.Format):
         return "xlsx / xls / csv"
 
     def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
-        """A dataset of the file's non-blank rows, each led by its row number; raises ``SpreadsheetError``."""
+        """A dataset of the non-blank rows of the file's first visible sheet, each led by its row
+        number; raises ``SpreadsheetError``.
+
+        Every sheet of the file is kept as ``dataset.sheets`` (``spreadsheets.Sheet``), so that
+        the resource can read the one that carries its columns (``SpreadsheetResource.before_import``).
+        """
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
-        rows = spreadsheets.read_rows(in_stream)
-        width = max((len(row.values) for row in rows), default=0)
-        dataset = tablib.Dataset(headers=[SOURCE_ROW, *(f"#{i}" for i in range(1, width + 1))])
-        for row in rows:
-            dataset.append([row.number, *row.values, *([None] * (width - len(row.values)))])
+        sheets = spreadsheets.read_sheets(in_stream)
+        first = next((sheet for sheet in sheets if not sheet.hidden), sheets[0])
+        dataset = sheet_dataset(first)
+        dataset.sheets = sheets
         return dataset
 
     def get_extension(self) -> str:
@@ -73,6 +77,15 @@ class SpreadsheetFormat(base_formats.Format):
 
     def can_import(self) -> bool:
         return True
+
+
+def sheet_dataset(sheet: spreadsheets.Sheet) -> tablib.Dataset:
+    """The rows of ``sheet`` as a dataset: column ``SOURCE_ROW`` (the row's number), then ``#1`` …"""
+    width = max((len(row.values) for row in sheet.rows), default=0)
+    dataset = tablib.Dataset(headers=[SOURCE_ROW, *(f"#{i}" for i in range(1, width + 1))])
+    for row in sheet.rows:
+        dataset.append([row.number, *row.values, *([None] * (width - len(row.values)))])
+    return dataset
 
 
 class XLSXFormat(base_formats.XLSX):
@@ -296,6 +309,7 @@ class SpreadsheetResource(resources.ModelResource):
         self.editable = editable
         self.actor = actor
         self.preamble: list[str] = []
+        self.sheet_note = ""
         self._source_rows: list[int] = []
         self._row_number = 0
         self._seen_keys: dict[tuple, int] = {}
@@ -344,16 +358,78 @@ class SpreadsheetResource(resources.ModelResource):
         """Find the header row, name the columns, drop title lines and repeated headers.
 
         Raises ``SpreadsheetError`` (shown above the preview) when no header row is found, a
-        column comes twice or a key column is missing.
+        column comes twice or a key column is missing; the dataset is then emptied, so that this
+        file-level error is the only one shown (django-import-export would otherwise go on with
+        every row and add its own English errors, "Column '年度' not found in dataset").
         """
+        try:
+            self._choose_sheet(dataset)
+            self._find_header(dataset)
+        except Exception:
+            dataset.wipe()
+            self.sheet_note = ""  # the file-level error is the only message
+            raise
+
+    def _header_index(self, rows: list) -> int | None:
+        """The index of the header row among the first 20 ``rows`` (dataset rows), or None."""
         lookup = self._header_lookup()
-        rows = list(dataset)
-        header_index = None
         for index, row in enumerate(rows[:20]):
             matched = {lookup.get(normalise_label(cell)) for cell in row[1:] if cell is not None} - {None}
             if len(matched) >= min(2, len(lookup)):
-                header_index = index
-                break
+                return index
+        return None
+
+    def _choose_sheet(self, dataset: tablib.Dataset) -> None:
+        """Put into ``dataset`` the rows of the sheet to read, and say which in ``self.sheet_note``.
+
+        Read: the visible sheet carrying the columns, the active one first, then in the workbook's
+        order (a 填表说明 sheet before the data is passed over). A hidden sheet is never read; when
+        only a hidden sheet carries the columns, ``SpreadsheetError`` says so. When several visible
+        sheets carry them, the first is read and the note names the others.
+        """
+        self.sheet_note = ""
+        sheets = getattr(dataset, "sheets", None)
+        if not sheets or len(sheets) < 2:
+            return
+        qualifying = [sheet for sheet in sheets if self._header_index(list(sheet_dataset(sheet))) is not None]
+        visible = sorted((s for s in qualifying if not s.hidden), key=lambda s: not s.active)
+        if not visible:
+            hidden = [s.name for s in qualifying if s.hidden]
+            if hidden:
+                raise SpreadsheetError(
+                    _(
+                        "Only the hidden sheet(s) %(sheets)s carry the columns; hidden sheets are not "
+                        "imported. Please unhide the sheet, or copy its table into a visible sheet, and "
+                        "import again."
+                    )
+                    % {"sheets": "、".join(f"“{name}”" for name in hidden)}
+                )
+            return  # no sheet qualifies: the first visible one is refused for its header
+        chosen = visible[0]
+        others = [s.name for s in visible[1:]]
+        hidden = [s.name for s in qualifying if s.hidden]
+        note = _("Read the sheet “%(sheet)s”.") % {"sheet": chosen.name}
+        if others:
+            note += " " + _(
+                "The sheet(s) %(sheets)s also carry the columns and were not read; to import one of "
+                "them, move it to the front or delete the others, and upload the file again."
+            ) % {"sheets": "、".join(f"“{name}”" for name in others)}
+        if hidden:
+            note += " " + _("The hidden sheet(s) %(sheets)s were not read.") % {
+                "sheets": "、".join(f"“{name}”" for name in hidden)
+            }
+        if len(sheets) > 1 and (others or hidden or chosen is not sheets[0]):
+            self.sheet_note = note
+        chosen_rows = sheet_dataset(chosen)
+        dataset.wipe()
+        dataset.headers = chosen_rows.headers
+        for row in chosen_rows:
+            dataset.append(row)
+
+    def _find_header(self, dataset: tablib.Dataset) -> None:
+        lookup = self._header_lookup()
+        rows = list(dataset)
+        header_index = self._header_index(rows)
         if header_index is None:
             raise SpreadsheetError(
                 _("No header row found. The first rows must name the columns: %(columns)s.")
@@ -518,8 +594,10 @@ class SpreadsheetResource(resources.ModelResource):
         return next(name for name, candidate in self.fields.items() if candidate is field)
 
     def after_import(self, dataset, result, **kwargs) -> None:
-        """Number invalid rows as the spreadsheet program does, not by their place in the dataset."""
+        """Number invalid rows as the spreadsheet program does, not by their place in the dataset;
+        hand the note on the sheet read (``_choose_sheet``) to the preview as ``result.sheet_note``."""
         super().after_import(dataset, result, **kwargs)
+        result.sheet_note = getattr(self, "sheet_note", "")
         for invalid in result.invalid_rows:
             if 0 < invalid.number <= len(self._source_rows):
                 invalid.number = self._source_rows[invalid.number - 1]
@@ -568,7 +646,22 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_error_display = ("message",)
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
-        if isinstance(e, SpreadsheetError):
+        """The reason a file cannot be read, as the one error of the upload field.
+
+        The format is told by the content, never by the name; but an Office 97-2003 container that
+        cannot be read and is named .et/.ett is WPS's own format, and staff are told so.
+        """
+        upload = form.files.get("import_file") if hasattr(form, "files") else None
+        name = str(getattr(upload, "name", "") or "").lower()
+        if isinstance(e, spreadsheets.UnreadableOleError) and name.endswith((".et", ".ett")):
+            form.add_error(
+                "import_file",
+                _(
+                    "This is a WPS spreadsheet in its own format (.et/.ett). Please open it in WPS, "
+                    "choose Save As → “Excel Workbook (*.xlsx)” and import that file."
+                ),
+            )
+        elif isinstance(e, SpreadsheetError):
             form.add_error("import_file", str(e))
         else:
             form.add_error("import_file", _("The file cannot be read as a spreadsheet."))
@@ -598,6 +691,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """The upload and preview step; every error of the file is also listed at the top of the page."""
         response = super().import_action(request, **kwargs)
         result = getattr(response, "context_data", {}).get("result")
+        if result is not None and getattr(result, "sheet_note", ""):
+            messages.warning(request, result.sheet_note)
         if result is not None and (result.has_errors() or result.has_validation_errors()):
             self._list_errors(request, result)
         return response

@@ -38,8 +38,19 @@ from django.utils.translation import gettext as _
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Largest total unpacked size of an .xlsx, in bytes (guards against "zip bombs").
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+#: Largest unpacked size of any one part of an .xlsx (2,000 rows of the 四定 table: 1 to 5 MB of XML;
+#: 100,000 rows: about 25 MB, streamed and refused at row 2,001).
+MAX_PART_BYTES = 50 * 1024 * 1024
+#: Largest unpacked size of any other part (shared strings, styles: each of them is read whole).
+MAX_OTHER_PART_BYTES = 10 * 1024 * 1024
+#: Highest unpacked-to-packed ratio of a part over ``RATIO_FLOOR_BYTES`` (real sheets: 5 to 30).
+MAX_COMPRESSION_RATIO = 100
+#: Parts at most this size unpacked are not held to the ratio (a tiny empty part packs very well).
+RATIO_FLOOR_BYTES = 1024 * 1024
 #: Most non-blank rows one import may carry.
 MAX_ROWS = 2000
+#: Most rows of any kind (formatted but empty ones too) streamed from one sheet of a workbook.
+MAX_SHEET_ROWS = 10 * MAX_ROWS
 #: Most columns read from one row.
 MAX_COLUMNS = 60
 
@@ -52,6 +63,12 @@ _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Control characters refused in imported text (tab, LF and CR are line layout; see ``clean_text``).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Invisible characters removed from every text cell (``clean_text``) and header: zero-width space,
+#: zero-width non-joiner and joiner, word joiner, U+FEFF (a byte-order mark inside text) and the
+#: soft hyphen. Pasted from web pages and WeChat, they make a name differ from itself unseen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+#: Dashes that staff type in phone numbers for "-" (NFKC leaves them as they are).
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63]")
 _LIST_SEPARATORS = re.compile(r"[\n、，,;；]+")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
@@ -86,15 +103,32 @@ class Row:
     values: tuple
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of an uploaded file: its name, whether it is hidden, and its non-blank rows.
+
+    ``active`` is the sheet the workbook opens on. A CSV is one visible, active sheet named "".
+    """
+
+    name: str
+    hidden: bool
+    active: bool
+    rows: list[Row]
+
+
+#: Most sheets read from one workbook (the rest are ignored).
+MAX_SHEETS = 20
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_rows(data: bytes) -> list[Row]:
-    """Read the first sheet of an uploaded file into its non-blank rows.
+def read_sheets(data: bytes) -> list[Sheet]:
+    """Read every sheet (at most ``MAX_SHEETS``) of an uploaded file, in the workbook's order.
 
-    ``data`` is the whole file. The format is detected from the content. Values are ``str``,
-    ``int``, ``float``, ``datetime.datetime``, ``bool``, ``Formula`` or ``None``. Raises
-    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file.
+    As ``read_rows``, sheet by sheet: each is streamed and refused beyond ``MAX_ROWS`` filled
+    rows. Hidden sheets ("hidden" or "veryHidden") are returned too, marked, so that the caller
+    can say why it did not read them. Raises ``SpreadsheetError``.
     """
     if not data:
         raise SpreadsheetError(_("The file is empty."))
@@ -104,31 +138,81 @@ def read_rows(data: bytes) -> list[Row]:
             % {"size": round(len(data) / 1024 / 1024, 1), "limit": MAX_FILE_BYTES // 1024 // 1024}
         )
     if data.startswith(_ZIP_MAGIC):
-        rows = _read_xlsx(data)
+        sheets = _read_xlsx(data)
     elif data.startswith(_OLE_MAGIC):
-        rows = _read_xls(data)
+        sheets = _read_xls(data)
     else:
-        rows = _read_text(data)
-    rows = [row for row in rows if not _is_blank(row.values)]
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetError(
-            _("The file has %(count)s filled rows; at most %(limit)s can be imported at a time.")
-            % {"count": len(rows), "limit": MAX_ROWS}
-        )
-    return rows
+        sheets = [Sheet("", False, True, _read_text(data))]
+    out = []
+    for sheet in sheets:
+        rows = [row for row in sheet.rows if not _is_blank(row.values)]
+        if len(rows) > MAX_ROWS:
+            _refuse_row_count()
+        out.append(Sheet(sheet.name, sheet.hidden, sheet.active, rows))
+    return out
+
+
+def read_rows(data: bytes) -> list[Row]:
+    """Read the first sheet of an uploaded file into its non-blank rows.
+
+    ``data`` is the whole file. The format is detected from the content. Values are ``str``,
+    ``int``, ``float``, ``datetime.datetime``, ``bool``, ``Formula`` or ``None``. Raises
+    ``SpreadsheetError`` for an empty, over-large, unreadable or non-spreadsheet file, and for a
+    sheet of more than ``MAX_ROWS`` filled rows (found while streaming: reading stops at the first
+    row over the limit, so a 100,000-row file costs no more than a 2,001-row one). Imports choose
+    their sheet from ``read_sheets``.
+    """
+    return read_sheets(data)[0].rows
+
+
+def _refuse_row_count() -> None:
+    raise SpreadsheetError(
+        _("The file has at least %(count)s filled rows; at most %(limit)s can be imported at a time.")
+        % {"count": MAX_ROWS + 1, "limit": MAX_ROWS}
+    )
 
 
 def _is_blank(values: Sequence) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
-def _read_xlsx(data: bytes) -> list[Row]:
+def _open_archive(data: bytes) -> zipfile.ZipFile:
+    """The .xlsx as a zip archive whose every part is within the limits; raises ``SpreadsheetError``.
+
+    Each part's unpacked size (as the archive declares it; ``zipfile`` never unpacks more than
+    that, it fails the part instead) must be at most ``MAX_PART_BYTES``, their total at most
+    ``MAX_UNPACKED_BYTES``, and a part of more than ``RATIO_FLOOR_BYTES`` may be at most
+    ``MAX_COMPRESSION_RATIO`` times its packed size: a "decompression bomb" (89 KB that unpack to
+    57 MB) is refused from the archive's directory, before any of it is unpacked.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    total = 0
+    for info in infos:
+        total += info.file_size
+        limit = MAX_PART_BYTES if info.filename.startswith("xl/worksheets/") else MAX_OTHER_PART_BYTES
+        if info.file_size > limit or total > MAX_UNPACKED_BYTES:
+            raise SpreadsheetError(_("The workbook is too large to import; please split it."))
+        if (
+            info.file_size > RATIO_FLOOR_BYTES
+            and info.file_size / max(info.compress_size, 1) > MAX_COMPRESSION_RATIO
+        ):
+            raise SpreadsheetError(
+                _(
+                    "The workbook unpacks to far more data than a table of %(limit)s rows holds; it is "
+                    "refused as unsafe. Please copy the table into a new workbook and import that."
+                )
+                % {"limit": MAX_ROWS}
+            )
+    return archive
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    archive = _open_archive(data)
+    names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise SpreadsheetError(_("This is a Word document, not a spreadsheet."))
@@ -137,33 +221,125 @@ def _read_xlsx(data: bytes) -> list[Row]:
                 _("This is an OpenDocument spreadsheet (.ods); please save it as .xlsx and import again.")
             )
         raise SpreadsheetError(_("The file is not an Excel workbook."))
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook is too large to import; please split it."))
-
-    import openpyxl
+    with archive.open("xl/workbook.xml") as part:
+        if b"purl.oclc.org/ooxml/" in part.read(4096):
+            raise SpreadsheetError(
+                _(
+                    "The workbook is saved as “Strict Open XML Spreadsheet”, which cannot be imported. "
+                    "Please save it again choosing “Excel Workbook (*.xlsx)” and import it again."
+                )
+            )
 
     try:
-        # Not read-only: merged cells are only known this way, and the sheet size that WPS
-        # sometimes declares wrongly (<dimension ref="A1"/>) is not trusted.
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        # Read-only: the sheet is streamed, and reading stops at the first row over the limit.
+        reader = _streaming_reader()(io.BytesIO(data), read_only=True, data_only=False)
+        reader.read()
+        book = reader.wb
+        active = book.active
+        sheets = [
+            Sheet(
+                sheet.title,
+                sheet.sheet_state != "visible",
+                sheet is active,
+                _stream_sheet(sheet, archive),
+            )
+            for sheet in book.worksheets[:MAX_SHEETS]
+        ]
+    except SpreadsheetError:
+        raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
-    sheet = book.worksheets[0]
+    if not sheets:
+        raise SpreadsheetError(_("The file is damaged: it cannot be opened as an Excel workbook."))
+    return sheets
+
+
+def _streaming_reader():
+    """openpyxl's read-only workbook reader, whose sheets do not scan themselves for their size.
+
+    openpyxl's read-only sheet looks for ``<dimension>`` when it is opened and, when the file has
+    none (WPS, hand-made files), reads the whole sheet to find it: 6 s for 100,000 rows. The
+    portal never trusts that size (``reset_dimensions``), so it is not looked for.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            self._max_column = self._max_row = None
+
+    class StreamingReader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for entry, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                sheet = UnsizedSheet(self.wb, entry.name, rel.target, self.shared_strings)
+                sheet.sheet_state = entry.state
+                self.wb._sheets.append(sheet)
+
+    return StreamingReader
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[tuple[bytes, bytes]]:
+    """The ``(first, last)`` cell references of every merged range of the sheet XML at ``path``,
+    read in 1 MB pieces (the part may be large; ``_open_archive`` has bounded it)."""
+    found: set[tuple[bytes, bytes]] = set()
+    tail = b""
+    with archive.open(path) as part:
+        while chunk := part.read(1024 * 1024):
+            text = tail + chunk
+            found.update(_MERGE_REF.findall(text))
+            tail = text[-200:]
+    return found
+
+
+def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
+    """The rows of a read-only openpyxl ``sheet``, at most ``MAX_ROWS`` filled ones (else refused).
+
+    The size the sheet declares (WPS sometimes writes ``<dimension ref="A1"/>``) is not trusted;
+    merged cells, which read-only sheets do not report, are read from the sheet's XML (at most
+    ``MAX_PART_BYTES``) and give their value to every cell they cover.
+    """
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    sheet.reset_dimensions()
     cells: dict[int, dict[int, object]] = {}
-    for row in sheet.iter_rows():
+    filled = 0
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):  # gaps come as empty rows
+        if number > MAX_SHEET_ROWS:
+            raise SpreadsheetError(
+                _(
+                    "The sheet “%(sheet)s” goes on beyond row %(limit)s, with empty rows that still "
+                    "carry formatting; please delete the empty rows below the table (or copy the table "
+                    "into a new workbook) and import again."
+                )
+                % {"sheet": sheet.title, "limit": MAX_SHEET_ROWS}
+            )
+        columns: dict[int, object] = {}
         for cell in row:
-            value = cell.value
-            if value is None or cell.column > MAX_COLUMNS:
+            value = getattr(cell, "value", None)
+            if value is None:
                 continue
             if cell.data_type == "f" or not isinstance(value, str | int | float | bool | datetime.date):
                 value = Formula(str(getattr(value, "text", value)))
             elif isinstance(value, str):
                 value = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-            cells.setdefault(cell.row, {})[cell.column] = value
-    for merged in sheet.merged_cells.ranges:
-        anchor = cells.get(merged.min_row, {}).get(merged.min_col)
-        for row_number in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
+            columns[cell.column] = value
+        if columns:
+            if not _is_blank(tuple(columns.values())):
+                filled += 1
+                if filled > MAX_ROWS:
+                    _refuse_row_count()
+            cells[number] = columns
+    for first, last in _merged_ranges(archive, sheet._worksheet_path):
+        min_row, min_col = coordinate_to_tuple(first.decode())
+        max_row, max_col = coordinate_to_tuple(last.decode())
+        anchor = cells.get(min_row, {}).get(min_col)
+        for row_number in range(min_row, min(max_row, min_row + MAX_ROWS) + 1):
+            for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
                 cells.setdefault(row_number, {})[column] = anchor
     return [
         Row(number, tuple(columns.get(i) for i in range(1, max(columns) + 1)))
@@ -172,16 +348,52 @@ def _read_xlsx(data: bytes) -> list[Row]:
     ]
 
 
-def _read_xls(data: bytes) -> list[Row]:
+#: Names of the streams of an encrypted Office file (MS-OFFCRYPTO 2.3.4), as its directory stores them.
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+class PasswordProtectedError(SpreadsheetError):
+    """The workbook has a password to open it (an encrypted .xlsx, or an .xls with one)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The file has a password to open it, so it cannot be read. Please open it in Excel or "
+                "WPS, remove the password (File → Info → Protect Workbook → Encrypt with Password, "
+                "and clear it), save it and import it again."
+            )
+        )
+
+
+class UnreadableOleError(SpreadsheetError):
+    """An Office 97-2003 container (.xls, or WPS's own .et/.ett) that cannot be read as a workbook."""
+
+
+def _read_xls(data: bytes) -> list[Sheet]:
     import xlrd
 
+    if all(name in data for name in _ENCRYPTED_STREAMS):
+        # Excel and WPS save an .xlsx with a password as an OLE container holding the encrypted
+        # package: it begins like an .xls, but it is not one.
+        raise PasswordProtectedError()
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as error:
-        raise SpreadsheetError(
+        if "encrypted" in str(error).lower():  # an .xls with a password to open (FILEPASS record)
+            raise PasswordProtectedError() from error
+        raise UnreadableOleError(
             _("The file is not an Excel 97-2003 workbook (.xls) that can be read; please save it as .xlsx.")
         ) from error
-    sheet = book.sheet_by_index(0)
+    return [
+        # xlrd's "sheet_visible" is the active tab; the hidden state is "visibility" (BOUNDSHEET).
+        Sheet(sheet.name, sheet.visibility != 0, bool(sheet.sheet_visible), _xls_rows(book, sheet))
+        for sheet in book.sheets()[:MAX_SHEETS]
+    ]
+
+
+def _xls_rows(book, sheet) -> list[Row]:
+    import xlrd
+
     grid = [[sheet.cell(r, c) for c in range(min(sheet.ncols, MAX_COLUMNS))] for r in range(sheet.nrows)]
     values: list[list] = []
     for row in grid:
@@ -258,11 +470,16 @@ def _read_text(data: bytes) -> list[Row]:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = []
+        rows, filled = [], 0
         for number, values in enumerate(reader, 1):
             if number > MAX_ROWS * 10:
                 raise SpreadsheetError(_("The file has too many rows."))
-            rows.append(Row(number, tuple(values[:MAX_COLUMNS])))
+            row = Row(number, tuple(values[:MAX_COLUMNS]))
+            if not _is_blank(row.values):
+                filled += 1
+                if filled > MAX_ROWS:
+                    _refuse_row_count()
+            rows.append(row)
     except csv.Error as error:
         raise SpreadsheetError(
             _("The text table cannot be read near line %(line)s: %(error)s")
@@ -278,19 +495,36 @@ def normalise_label(value: object) -> str:
     """A header or name reduced for comparison: NFKC (full-width to half-width), no white space.
 
     "创 建 目 标", "市妇联\\n联系部室" and "（联系电话）" compare equal to "创建目标", "市妇联联系部室"
-    and "(联系电话)"; a leading BOM and the marks "*" of required columns are dropped.
+    and "(联系电话)"; invisible characters (``strip_invisible``) and the marks "*" of required columns
+    are dropped.
     """
-    text = unicodedata.normalize("NFKC", str(value or "")).replace("\ufeff", "")
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value or "")))
     return re.sub(r"[\s*]+", "", text).casefold()
 
 
 # --- cleaning cell values -----------------------------------------------------------------------
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width spaces, joiners, word joiners, U+FEFF and soft hyphens.
+
+    The one place where they are removed: ``clean_text`` (every imported text, so every name and
+    key) and ``normalise_label`` (headers) call it.
+    """
+    return _INVISIBLE.sub("", text)
+
+
 def display_value(value: object) -> str:
-    """A cell value as quoted in an error message: control characters made visible, long text cut."""
+    """A cell value as quoted in an error message: long text cut, and every control or format
+    character (Unicode category Cc or Cf other than tab and line break: NUL, U+200B, U+200E, U+202E …)
+    shown as ``<U+200B>``, so that a value refused for a character nobody can see shows it."""
     text = str(value)
-    text = _CONTROL.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+    text = "".join(
+        f"<U+{ord(char):04X}>"
+        if char not in "\t\n" and (_CONTROL.match(char) or unicodedata.category(char) in ("Cc", "Cf"))
+        else char
+        for char in text
+    )
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -324,7 +558,7 @@ def clean_text(value: object) -> str:
         value = value.date() if value.time() == datetime.time() else value
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = normalise_line_breaks(str(value)).replace("\x07", "").strip()
+    text = strip_invisible(normalise_line_breaks(str(value)).replace("\x07", "")).strip()
     if _CONTROL.search(text):
         raise CellError(
             _(
@@ -339,10 +573,12 @@ def clean_text(value: object) -> str:
 def clean_code(value: object) -> str:
     """A cell that holds digits as text (phone number, code): exact digits, no ``.0``.
 
-    Raises ``CellError`` when Excel has turned the number into scientific notation
+    Full-width digits and punctuation are made half-width (NFKC, as in dates and numbers:
+    ``１３８－００００`` → ``138-0000``; ``（０５９５）`` → ``(0595)``), and every dash (— – ‐ −) becomes
+    ``-``. Raises ``CellError`` when Excel has turned the number into scientific notation
     (``1.38E+10``), where the last digits are already lost.
     """
-    text = clean_text(value)
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", clean_text(value)))
     if _SCIENTIFIC.match(text.replace(" ", "")):
         raise CellError(
             _(

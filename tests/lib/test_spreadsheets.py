@@ -28,6 +28,7 @@ from quanzhou_women.lib.spreadsheets import (
     split_names,
     write_text_cell,
 )
+from tests.spreadsheet_files import raw_xlsx
 
 TEXT = "序号,特色项目内容\r\n1,“我们和留守流动儿童在一起”关爱活动\r\n"
 
@@ -232,3 +233,32 @@ def test_download_names_are_encoded_for_every_browser():
     assert header.startswith('attachment; filename="2014%E5%B9%B4')
     assert "filename*=UTF-8''2014%E5%B9%B4%E4%B8%80%E8%A7%88%E8%A1%A8%EF%BC%88" in header
     assert header.isascii()
+
+
+def test_a_highly_compressed_part_is_refused_before_it_is_unpacked(monkeypatch):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", " " * (2 * spreadsheets.RATIO_FLOOR_BYTES))
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda archive, name, *args, **kwargs: opened.append(name))
+
+    with pytest.raises(SpreadsheetError):
+        read_rows(bomb.getvalue())
+    assert opened == []
+
+
+def test_a_sheet_without_a_declared_size_is_read_in_full():
+    rows = [["序号", "名称"]] + [[n, f"项目{n}"] for n in range(1, 6)]
+
+    assert [row.values for row in read_rows(raw_xlsx(rows))] == [tuple(row) for row in rows]
+
+
+def test_clean_text_removes_every_invisible_character_and_only_those():
+    assert spreadsheets.clean_text("\ufeff王\u200b\u200c\u200d\u2060丽\u00ad ") == "王丽"
+    assert spreadsheets.clean_text("第一行\n第二行") == "第一行\n第二行"
+
+
+def test_display_value_shows_format_characters_by_their_code():
+    assert spreadsheets.display_value("晋江\u200b市妇联\u202e") == "晋江<U+200B>市妇联<U+202E>"
+    assert spreadsheets.display_value("甲\n乙") == "甲\n乙"

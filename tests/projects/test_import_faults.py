@@ -21,6 +21,7 @@ from tests.spreadsheet_files import (
     flat_row,
     import_through_admin,
     post_preview,
+    raw_xlsx,
     row_types,
     xlsx_bytes,
 )
@@ -458,3 +459,293 @@ def test_a_file_with_headers_but_no_data_is_refused_with_a_message(admin_client,
     )
 
     assert any("没有数据" in e for e in errors), errors
+
+
+# --- bounded reading: decompression bombs and huge files ---------------------------------------
+
+
+def test_a_decompression_bomb_under_the_total_cap_is_refused_as_unsafe(admin_client, campaign_2014):
+    bomb = raw_xlsx([FLAT_HEADERS, flat_row(target="炸弹")], padding=40 * 1024 * 1024)
+    assert len(bomb) < 100 * 1024  # a few dozen KB that unpack to 40 MB
+
+    errors = refused(admin_client, "assignment", bomb)
+
+    assert errors == [
+        "该工作簿解压后的数据量远超 2000 行表格应有的大小，为安全起见不予导入。"
+        "请把表格复制到新建的工作簿后再导入。"
+    ]
+    assert assignment().target == ""
+
+
+def test_a_part_larger_than_its_cap_is_refused_even_when_it_packs_poorly(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_PART_BYTES", 50_000)
+    data = raw_xlsx([FLAT_HEADERS, flat_row()], padding=60_000, compression=zipfile.ZIP_STORED)
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert errors == ["工作簿太大，无法导入，请拆分后分批导入。"]
+
+
+def test_a_100000_row_flat_table_is_refused_at_the_first_row_over_the_limit(admin_client, campaign_2014):
+    rows = [FLAT_HEADERS] + [flat_row(number=7, target=f"目标{n}") for n in range(100_000)]
+
+    errors = refused(admin_client, "assignment", raw_xlsx(rows))
+
+    # "at least 2001": reading stopped there, it did not count the 100,001 rows.
+    assert errors == ["文件至少有 2001 行数据，每次最多只能导入 2000 行，请拆分后分批导入。"]
+
+
+def test_a_csv_over_the_row_limit_is_refused_while_it_is_read(admin_client, campaign_2014, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
+    data = csv_bytes([FLAT_HEADERS] + [flat_row(target=f"目标{n}") for n in range(50)])
+
+    errors = refused(admin_client, "assignment", data, "四定.csv")
+
+    assert errors == ["文件至少有 11 行数据，每次最多只能导入 10 行，请拆分后分批导入。"]
+
+
+def test_a_file_at_the_row_limit_is_still_read_with_its_merged_cells(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    rows = [FLAT_HEADERS, flat_row(number=2, unit="丰泽区妇联"), [None, None, None, "泉港区妇联", "乙"]]
+
+    import_through_admin(admin_client, "assignment", xlsx_bytes(rows, merged=["A2:A3", "B2:B3"]))
+
+    assert assignment(2, "泉港区妇联").target == "乙"
+
+
+# --- accurate messages: one file-level error, in Chinese ----------------------------------------
+
+
+def no_english(errors: list[str]) -> bool:
+    """True when no message carries an English word (a library's own message)."""
+    return not any(
+        re.search(r"[A-Za-z]{4,}", re.sub(r"Excel|WPS|Strict|Open|XML|xlsx", "", e)) for e in errors
+    )
+
+
+def test_a_password_protected_xlsx_is_told_so_and_nothing_else(admin_client, campaign_2014):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes([FLAT_HEADERS, flat_row(target="加密")]))).encrypt("123456", encrypted)
+
+    errors = refused(admin_client, "assignment", encrypted.getvalue(), "四定（加密）.xlsx")
+
+    assert len(errors) == 1
+    assert errors[0].startswith("该文件设置了打开密码")
+    assert ".xls" not in errors[0]  # not "save the .xls as .xlsx"
+    assert assignment().target == ""
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(admin_client, campaign_2014):
+    data = raw_xlsx(
+        [FLAT_HEADERS, flat_row(target="严格")], namespace="http://purl.oclc.org/ooxml/spreadsheetml/main"
+    )
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert len(errors) == 1
+    assert "Strict Open XML" in errors[0] and "另存为" in errors[0]
+
+
+@pytest.mark.parametrize("filename", ["四定.et", "模板.ett"])
+def test_a_wps_et_file_that_cannot_be_read_is_told_to_save_as_xlsx_from_wps(
+    admin_client, campaign_2014, filename
+):
+    wps_own_format = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048)  # an OLE container, not BIFF
+
+    errors = refused(admin_client, "assignment", wps_own_format, filename)
+
+    assert len(errors) == 1
+    assert "WPS" in errors[0] and ".et" in errors[0] and "另存为" in errors[0]
+
+
+def test_an_unreadable_ole_file_with_another_name_is_still_told_about_xls(admin_client, campaign_2014):
+    errors = refused(
+        admin_client, "assignment", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048), "四定.xls"
+    )
+
+    assert len(errors) == 1 and ".xls" in errors[0]
+
+
+def test_a_macro_enabled_xlsm_is_read_and_its_macros_ignored(admin_client, campaign_2014):
+    data = raw_xlsx(
+        [FLAT_HEADERS, flat_row(target="启用宏的工作簿")],
+        content_type="application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+
+    import_through_admin(admin_client, "assignment", data, "四定.xlsm")
+
+    assert assignment().target == "启用宏的工作簿"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (xlsx_bytes([["项目名称", "截止时间"], ["甲", "2014-12-31"]]), "a.xlsx", "表头"),
+        (xlsx_bytes([[*FLAT_HEADERS, "定目标"], flat_row()]), "a.xlsx", "定目标"),
+        (csv_bytes([FLAT_HEADERS, flat_row()], delimiter=";"), "a.csv", "表头"),
+        (xlsx_bytes([[h for h in FLAT_HEADERS if h != "年度"], flat_row()[1:]]), "a.xlsx", "年度"),
+    ],
+    ids=["no-header", "header-twice", "semicolon-csv", "key-column-missing"],
+)
+def test_a_file_level_error_is_the_only_message_and_it_is_chinese(
+    admin_client, campaign_2014, data, filename, expected
+):
+    errors = refused(admin_client, "assignment", data, filename)
+
+    assert len(errors) == 1, errors
+    assert expected in errors[0]
+    assert no_english(errors), errors
+
+
+# --- which sheet ----------------------------------------------------------------------------------
+
+
+def workbook(*sheets: tuple[str, str, list], active: int = 0) -> bytes:
+    """An .xlsx of several sheets ``(name, state, rows)``, opening on sheet number ``active``."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, state, rows in sheets:
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def warnings_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_a_hidden_first_sheet_of_last_year_is_not_read_and_the_preview_says_so(admin_client, campaign_2014):
+    data = workbook(
+        ("2013年", "hidden", [FLAT_HEADERS, flat_row(target="去年的目标")]),
+        ("2014年", "visible", [FLAT_HEADERS, flat_row(target="今年的目标")]),
+        active=1,
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "今年的目标"
+    assert warnings_of(preview) == ["已读取工作表“2014年”。 隐藏的工作表“2013年”未读取。"]
+
+
+def test_a_table_only_on_a_hidden_sheet_is_refused_naming_that_sheet(admin_client, campaign_2014):
+    data = workbook(
+        ("说明", "visible", [["请在隐藏的工作表中填写"]]),
+        ("四定", "hidden", [FLAT_HEADERS, flat_row(target="隐藏表中的目标")]),
+    )
+
+    errors = refused(admin_client, "assignment", data)
+
+    assert len(errors) == 1
+    assert "隐藏" in errors[0] and "“四定”" in errors[0]
+    assert assignment().target == ""
+
+
+def test_an_instructions_sheet_before_the_data_is_passed_over(admin_client, campaign_2014):
+    data = workbook(
+        (
+            "填表说明",
+            "visible",
+            [["填表说明"], ["1. 定时限请写成 2014-12-31 的形式。"], ["2. 联系电话写手机号。"]],
+        ),
+        ("四定", "visible", [FLAT_HEADERS, flat_row(target="说明之后的目标")]),
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "说明之后的目标"
+    assert warnings_of(preview) == ["已读取工作表“四定”。"]
+
+
+def test_when_two_visible_sheets_carry_the_columns_the_active_one_is_read_and_the_other_named(
+    admin_client, campaign_2014
+):
+    data = workbook(
+        ("一季度", "visible", [FLAT_HEADERS, flat_row(target="一季度的目标")]),
+        ("二季度", "visible", [FLAT_HEADERS, flat_row(target="二季度的目标")]),
+        active=1,
+    )
+
+    preview, _confirm = import_through_admin(admin_client, "assignment", data)
+
+    assert assignment().target == "二季度的目标"
+    assert "已读取工作表“二季度”" in warnings_of(preview)[0]
+    assert "工作表“一季度”也含有所需的列，未读取" in warnings_of(preview)[0]
+
+
+def test_a_workbook_of_one_sheet_gets_no_note(admin_client, campaign_2014):
+    preview, _confirm = import_through_admin(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row()])
+    )
+
+    assert warnings_of(preview) == []
+
+
+def test_a_sheet_of_endless_formatted_empty_rows_is_refused_while_it_is_streamed(
+    admin_client, campaign_2014, monkeypatch
+):
+    monkeypatch.setattr(spreadsheets, "MAX_SHEET_ROWS", 100)
+    rows = [FLAT_HEADERS, flat_row(target="格式行之上")] + [[""] * 9] * 500
+
+    errors = refused(admin_client, "assignment", raw_xlsx(rows))
+
+    assert errors == [
+        "工作表“Sheet1”超过第 100 行仍有带格式的空行。请删除表格下方的空行（或把表格复制到新建的工作簿），再重新导入。"
+    ]
+
+
+# --- text hygiene: invisible characters, full-width phones ----------------------------------------
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_an_invisible_character_in_a_persons_name_is_not_stored(admin_client, campaign_2014, invisible):
+    import_through_admin(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(person=f"王{invisible}丽")])
+    )
+
+    assert assignment().responsible_person == "王丽"
+
+
+def test_a_zero_width_space_in_a_unit_name_and_a_key_still_finds_them(admin_client, campaign_2014):
+    row = flat_row(unit="晋江\u200b市妇联", target="零宽字符之后")
+    row[1] = "7\u200b"
+
+    import_through_admin(admin_client, "assignment", csv_bytes([FLAT_HEADERS, row]), "四定.csv")
+
+    assert assignment().target == "零宽字符之后"
+
+
+def test_a_unit_name_refused_for_an_invisible_mark_shows_the_mark(admin_client, campaign_2014):
+    errors = refused(
+        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(unit="晋江市妇联\u200e")])
+    )
+
+    assert any("晋江市妇联<U+200E>" in error for error in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１３８００００００００", "13800000000"),
+        ("１３８－００００－００００", "138-0000-0000"),
+        ("０５９５—２２１８０００１", "0595-22180001"),
+        ("（０５９５）２２１８０００１", "(0595)22180001"),
+        ("0595–22180001", "0595-22180001"),
+    ],
+)
+def test_full_width_digits_and_dashes_in_a_phone_are_normalised(admin_client, campaign_2014, typed, stored):
+    import_through_admin(
+        admin_client, "assignment", csv_bytes([FLAT_HEADERS, flat_row(phone=typed)]), "a.csv"
+    )
+
+    assert assignment().responsible_person_phone == stored
