@@ -19,11 +19,9 @@ Times are medians of ``--runs`` runs (wall clock, after one warm-up); queries ar
 more run; peak memory is tracemalloc's peak of Python allocations during one more run.
 """
 
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,9 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the portal's packages
+
+from bench.sections import run_children, scale_arguments, write_section  # noqa: E402
 
 
 def child(label: str, runs: int) -> dict:
@@ -277,53 +278,13 @@ def render(results: list[dict], runs: int) -> str:
     return "\n".join(lines) + NOTES
 
 
-START, END = "<!-- dashboards:start -->", "<!-- dashboards:end -->"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace the dashboards' section of ``path`` (between its markers), keeping every other section;
-    append it when the file has none."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :].lstrip("\n")
-    else:
-        text = text.rstrip() + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--seed-db", required=False)
-    parser.add_argument("--province-db", required=False)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = scale_arguments(__doc__, runs=7, out=ROOT / "docs" / "benchmarks.md")
     if args.child:
         print(json.dumps(child(args.child, args.runs)))
         return
-    results = []
-    for label, url in (("seed", args.seed_db), ("province", args.province_db)):
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-        }
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", label, "--runs", str(args.runs)],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        results.append(json.loads(output.strip().splitlines()[-1]))
-        print(label, json.dumps(results[-1], ensure_ascii=False), file=sys.stderr)
-    write_section(Path(args.out), render(results, args.runs))
+    results = run_children(__file__, args)
+    write_section(Path(args.out), render(results, args.runs), name="dashboards")
     print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -21,16 +21,17 @@ given 300 notifications, so that its notifications page has pages), and requests
 are counted on one more run. Nothing here is a timed test: see docs/benchmarks.md.
 """
 
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the portal's packages
+
+from bench.sections import run_children, scale_arguments, write_section  # noqa: E402
 
 # (key, what, role, url name, query string); the roles are those who open the page in practice.
 PAGES = [
@@ -263,55 +264,15 @@ NOTES = """
 """
 
 
-START, END = "<!-- pages:start -->", "<!-- pages:end -->"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section of ``path`` (between its markers), keeping every other
-    section; append it when the file has none."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :].lstrip("\n")
-    else:
-        text = text.rstrip() + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     """Run one child per scale, then write the section (or, with ``--child``, be that child)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--seed-db", required=False)
-    parser.add_argument("--province-db", required=False)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = scale_arguments(__doc__, runs=5, out=ROOT / "docs" / "benchmarks.md")
     if args.child:
         print(json.dumps(child(args.child, args.runs)))
         return
     started_load = os.getloadavg()
-    results = []
-    for label, url in (("seed", args.seed_db), ("province", args.province_db)):
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_HTTPS": "0",  # the test client speaks plain HTTP; TLS is nginx's
-        }
-        completed = subprocess.run(
-            [sys.executable, __file__, "--child", label, "--runs", str(args.runs)],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
-    write_section(Path(args.out), render(results, args.runs, started_load))
+    results = run_children(__file__, args, DJANGO_HTTPS="0")  # the test client speaks plain HTTP
+    write_section(Path(args.out), render(results, args.runs, started_load), name="pages")
     print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -33,7 +33,6 @@ from dashboards.status import (
 )
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
 from quanzhou_women.lib.odd_input import id_from_text
-from reporting import access
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
 
@@ -302,7 +301,7 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
             )
         else:
             on, is_today = parsed, parsed == today()
-    campaigns = list(access.campaigns_for(user).select_related("issuing_body").order_by("-year"))
+    campaigns = list(Campaign.objects.restrict(user).select_related("issuing_body").order_by("-year"))
     wanted = id_from_text(params.get("campaign"))
     campaign = next((c for c in campaigns if c.pk == wanted), campaigns[0] if campaigns else None)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []
@@ -316,7 +315,7 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
         departments = list(
             Organisation.objects.filter(
                 is_liaison=True,
-                followed_projects__in=access.projects_for(user).filter(campaign=campaign),
+                followed_projects__in=FeatureProject.objects.restrict(user).filter(campaign=campaign),
             ).distinct()
         )
     wanted = id_from_text(params.get("department"))
@@ -340,11 +339,11 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
 def scoped_assignments(user, filters: Filters) -> QuerySet[Assignment]:
     """The user's assignments within the filters (campaign, department, unit name)."""
     if filters.all_campaigns:
-        queryset = access.assignments_for(user)
+        queryset = Assignment.objects.restrict(user)
     elif filters.campaign is None:
         return Assignment.objects.none()
     else:
-        queryset = access.assignments_for(user).filter(project__campaign=filters.campaign)
+        queryset = Assignment.objects.restrict(user).filter(project__campaign=filters.campaign)
     if filters.department is not None:
         queryset = queryset.filter(project__liaison_departments=filters.department)
     if filters.unit_query:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from dashboards import exports, selectors
 from dashboards.status import SEVERITY, Status, colours, rules
-from projects.models import Assignment
+from projects.models import Assignment, FeatureProject
 from reporting import access
 from units.models import Organisation
 
@@ -93,13 +93,15 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     """A project: goal, every visible unit's 四定 and status, timeline, indicators, report history."""
     feature_project = get_object_or_404(
-        access.projects_for(request.user).select_related("campaign").prefetch_related("liaison_departments"),
+        FeatureProject.objects.restrict(request.user)
+        .select_related("campaign")
+        .prefetch_related("liaison_departments"),
         pk=pk,
     )
     filters = selectors.read_filters(
         request.user, {**request.GET.dict(), "campaign": feature_project.campaign_id}
     )
-    assignments = access.assignments_for(request.user).filter(project=feature_project)
+    assignments = Assignment.objects.restrict(request.user).filter(project=feature_project)
     page = selectors.project_page(assignments, request.GET.get("page"), request.GET.get("a"))
     details = selectors.assignment_details(assignments.filter(pk__in=page.object_list), filters)
     context = {
@@ -117,7 +119,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     """A responsible unit: every visible project it carries in the campaign, with status and reports."""
     organisation = get_object_or_404(Organisation.objects.restrict(request.user), pk=pk)
     filters = selectors.read_filters(request.user, request.GET)
-    assignments = access.assignments_for(request.user).filter(unit=organisation)
+    assignments = Assignment.objects.restrict(request.user).filter(unit=organisation)
     if filters.campaign is not None:
         assignments = assignments.filter(project__campaign=filters.campaign)
     details = selectors.assignment_details(assignments, filters)
@@ -133,7 +135,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_role_required
 def cell(request: HttpRequest, pk: int) -> HttpResponse:
     """One cell explained: the rules that fired, plan against actual, steps, reports ("why is this red?")."""
-    assignment = get_object_or_404(access.assignments_for(request.user).select_related("project"), pk=pk)
+    assignment = get_object_or_404(Assignment.objects.restrict(request.user).select_related("project"), pk=pk)
     filters = selectors.read_filters(
         request.user, {**request.GET.dict(), "campaign": assignment.project.campaign_id}
     )

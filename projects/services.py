@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from units.models import Organisation
-from units.services import require_change
+from units.services import require_change, validated_save
 
 
 def _has_plan(assignment: Assignment) -> bool:
@@ -69,9 +69,7 @@ def feature_project_save(
     project.number = number
     project.title = title
     project.goal = goal
-    project.full_clean()
-    project._history_user = actor
-    project.save()
+    validated_save(project, actor=actor)
     if liaison_departments is not None:
         not_liaison = [d.name for d in liaison_departments if not d.is_liaison]
         if not_liaison:
@@ -122,10 +120,7 @@ def assignment_add(*, actor, project: FeatureProject, unit: Organisation) -> Ass
     already responsible or a unit that cannot carry projects (a department)."""
     require_change(actor, FeatureProject, project)
     assignment = Assignment(project=project, unit=unit)
-    assignment.full_clean()
-    assignment._history_user = actor
-    assignment.save()
-    return assignment
+    return validated_save(assignment, actor=actor)
 
 
 HISTORY_MODELS = (Organisation, Campaign, FeatureProject, ProjectLiaison, Assignment, Milestone, Indicator)

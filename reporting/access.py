@@ -14,7 +14,7 @@ What a user may *see* or *change* is decided with the data: every model's querys
   edit their plan while it is a draft and their reports while draft or returned;
 - anybody else (no membership, inactive): nothing.
 
-Read scope is a queryset filter (``assignments_for`` … are ``restrict(user, "view")``); a record outside it is "not found"
+Read scope is a queryset filter (``Model.objects.restrict(user)``); a record outside it is "not found"
 (404), so that guessing URLs tells nothing. An action on a visible record that the role may not
 take is "forbidden" (403): ``require`` raises ``PermissionDenied``.
 """
@@ -22,10 +22,9 @@ take is "forbidden" (403): ``require`` raises ``PermissionDenied``.
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from projects.models import Assignment, Campaign, FeatureProject
+from projects.models import Assignment
 from quanzhou_women.lib.querysets import Action as Access
 from reporting.models import Evidence, Plan, PlanStatus, ProgressReport, ReportStatus
 from units.roles import Role, User, is_city_admin, membership_of, role_of, sees_everything
@@ -43,36 +42,6 @@ class Action(StrEnum):
     EDIT_REPORT = "edit_report"  # also: upload and delete evidence
     SUBMIT_REPORT = "submit_report"
     REVIEW_REPORT = "review_report"  # approve or return
-
-
-def assignments_for(user: User) -> QuerySet[Assignment]:
-    """The assignments (and so 四定 plans) the user may read."""
-    return Assignment.objects.restrict(user, VIEW)
-
-
-def plans_for(user: User) -> QuerySet[Plan]:
-    """The plan confirmation records the user may read."""
-    return Plan.objects.restrict(user, VIEW)
-
-
-def reports_for(user: User) -> QuerySet[ProgressReport]:
-    """The progress reports the user may read."""
-    return ProgressReport.objects.restrict(user, VIEW)
-
-
-def evidence_for(user: User) -> QuerySet[Evidence]:
-    """The evidence files the user may download."""
-    return Evidence.objects.restrict(user, VIEW)
-
-
-def projects_for(user: User) -> QuerySet[FeatureProject]:
-    """The feature projects the user may read: those of their visible assignments."""
-    return FeatureProject.objects.restrict(user, VIEW)
-
-
-def campaigns_for(user: User) -> QuerySet[Campaign]:
-    """The campaigns the user may read: those of their visible projects."""
-    return Campaign.objects.restrict(user, VIEW)
 
 
 def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
@@ -106,19 +75,24 @@ def require(user: User, action: Action, obj: Assignment | ProgressReport) -> Non
 
 def get_assignment(user: User, pk: int) -> Assignment:
     """The assignment ``pk`` if the user may read it, with project, campaign and unit; else 404."""
-    return get_object_or_404(assignments_for(user).select_related("project__campaign", "unit"), pk=pk)
+    return get_object_or_404(
+        Assignment.objects.restrict(user, VIEW).select_related("project__campaign", "unit"), pk=pk
+    )
 
 
 def get_report(user: User, pk: int) -> ProgressReport:
     """The report ``pk`` if the user may read it, with assignment and period; else 404."""
     return get_object_or_404(
-        reports_for(user).select_related("assignment__project__campaign", "assignment__unit", "period"), pk=pk
+        ProgressReport.objects.restrict(user, VIEW).select_related(
+            "assignment__project__campaign", "assignment__unit", "period"
+        ),
+        pk=pk,
     )
 
 
 def get_evidence(user: User, pk: int) -> Evidence:
     """The evidence file ``pk`` if the user may download it; else 404."""
-    return get_object_or_404(evidence_for(user).select_related("report"), pk=pk)
+    return get_object_or_404(Evidence.objects.restrict(user, VIEW).select_related("report"), pk=pk)
 
 
 def report_is_editable_by_unit(report: ProgressReport) -> bool:

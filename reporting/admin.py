@@ -385,43 +385,35 @@ class IndicatorAdmin(PlanPartAdmin):
         return IndicatorRow(obj.pk, obj.name, obj.target_value, obj.unit_of_measure, delete=delete)
 
 
-class MilestoneProgressInline(admin.TabularInline):
+class ReadOnlyInline(PortalTabularInline):
+    """Rows shown under a report or a plan and never edited there: they change through the services
+    (a report's step states and values in the unit's report form, the workflow's steps)."""
+
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MilestoneProgressInline(ReadOnlyInline):
     model = MilestoneProgress
     fields = ["milestone", "state", "on_date"]
-    readonly_fields = fields  # step states change in the unit's report form (services)
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("milestone")
+    select_related = ("milestone",)
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ReadOnlyInline):
     model = IndicatorValue
     fields = ["indicator", "actual_value"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("indicator")
+    select_related = ("indicator",)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
     fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("uploaded_by")
+    select_related = ("uploaded_by",)
 
     @admin.display(description=_("file"))
     def download(self, obj: Evidence) -> str:
@@ -430,23 +422,12 @@ class EvidenceInline(admin.TabularInline):
             '<a href="{}">{}</a>', reverse("reporting:evidence_download", args=[obj.pk]), obj.original_name
         )
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     """The steps of a workflow (a report's or a plan's), read-only: who did what, when and why."""
 
     fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    select_related = ("actor",)
 
 
 class ReportTransitionInline(TransitionInline):

@@ -3,6 +3,8 @@
 Forms only validate input; the views hand the cleaned data to ``reporting.services``.
 """
 
+from dataclasses import MISSING, fields
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -61,34 +63,21 @@ MilestoneFormSet = forms.formset_factory(MilestoneRowForm, extra=1, can_delete=T
 IndicatorFormSet = forms.formset_factory(IndicatorRowForm, extra=1, can_delete=True)
 
 
-def milestone_rows(formset: forms.BaseFormSet) -> list[MilestoneRow]:
-    """The filled-in rows of a valid step formset, as service input."""
-    return [
-        MilestoneRow(
-            id=form.cleaned_data.get("id"),
-            order=form.cleaned_data["order"],
-            title=form.cleaned_data["title"],
-            due_on=form.cleaned_data.get("due_on"),
-            delete=form.cleaned_data.get("DELETE", False),
-        )
-        for form in formset.forms
-        if form.cleaned_data  # an untouched extra row has no data
-    ]
-
-
-def indicator_rows(formset: forms.BaseFormSet) -> list[IndicatorRow]:
-    """The filled-in rows of a valid indicator formset, as service input."""
-    return [
-        IndicatorRow(
-            id=form.cleaned_data.get("id"),
-            name=form.cleaned_data["name"],
-            target_value=form.cleaned_data["target_value"],
-            unit_of_measure=form.cleaned_data.get("unit_of_measure", ""),
-            delete=form.cleaned_data.get("DELETE", False),
-        )
-        for form in formset.forms
-        if form.cleaned_data  # an untouched extra row has no data
-    ]
+def formset_rows(formset: forms.BaseFormSet, row: type[MilestoneRow] | type[IndicatorRow]) -> list:
+    """The filled-in rows of a valid step or indicator formset as service input (``MilestoneRow`` or
+    ``IndicatorRow``): each field of ``row`` from the form's cleaned data, ``delete`` from its
+    DELETE box; a field the form left empty takes the row's default (else ``None``)."""
+    rows = []
+    for form in formset.forms:
+        if not form.cleaned_data:  # an untouched extra row has no data
+            continue
+        values = {
+            field.name: form.cleaned_data.get(field.name, None if field.default is MISSING else field.default)
+            for field in fields(row)
+            if field.name != "delete"
+        }
+        rows.append(row(**values, delete=form.cleaned_data.get("DELETE", False)))
+    return rows
 
 
 class ReportForm(forms.ModelForm):

@@ -48,7 +48,7 @@ from reporting.models import (
     ReportTransition,
 )
 from units.models import Membership
-from units.services import require_change
+from units.services import require_change, validated_save
 
 User = AbstractBaseUser
 
@@ -306,16 +306,25 @@ def plan_of(assignment: Assignment) -> Plan:
     return plan
 
 
-def _locked_assignment(assignment: Assignment, version: int | None) -> Assignment:
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+def _locked(record, version: int | None, stale: str):
+    """``record`` read again and locked (``SELECT … FOR UPDATE``) for the rest of the transaction;
+    ``ConcurrentEditError`` with ``stale`` when ``version`` (the one the form was opened at) is no
+    longer the stored one (django-concurrency's version field)."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
     if version is not None and locked.version != version:
-        raise ConcurrentEditError(
-            _(
-                "Somebody else saved this plan after you opened it. Your changes were not saved: "
-                "open the plan again, check the other changes and enter yours again."
-            )
-        )
+        raise ConcurrentEditError(stale)
     return locked
+
+
+def _locked_assignment(assignment: Assignment, version: int | None) -> Assignment:
+    return _locked(
+        assignment,
+        version,
+        _(
+            "Somebody else saved this plan after you opened it. Your changes were not saved: "
+            "open the plan again, check the other changes and enter yours again."
+        ),
+    )
 
 
 def plan_may_edit(*, assignment: Assignment, actor: User) -> bool:
@@ -522,9 +531,7 @@ def campaign_save(*, actor: User, campaign: Campaign) -> Campaign:
     of its cadence (``periods_ensure``): the one writer of ``Campaign``. Only city administrators
     (``PermissionDenied``); raises ``ValidationError`` for an invalid campaign."""
     require_change(actor, Campaign, campaign)
-    campaign.full_clean()
-    campaign._history_user = actor
-    campaign.save()
+    validated_save(campaign, actor=actor)
     periods_ensure(campaign=campaign)
     return campaign
 
@@ -538,33 +545,60 @@ def _check_unique(values: list, message: str) -> None:
         seen.add(value)
 
 
-def _plan_step(
+def _transition_record(
     *,
-    assignment: Assignment,
-    actor: User,
+    record: Plan | ProgressReport,
+    workflow: dict,
     action: str,
-    allowed_from: set[str],
-    to_status: str,
-    reason: str = "",
-) -> Plan:
-    plan = Plan.objects.select_for_update().get(pk=plan_of(assignment).pk)
-    if plan.status not in allowed_from:
-        raise WorkflowError(
-            _("A plan that is %(status)s cannot be %(action)s.")
-            % {"status": plan.get_status_display(), "action": PlanTransition.Action(action).label}
-        )
+    refusal: str,
+    actor: User,
+    reason: str,
+    **extra,
+):
+    """Take one step of ``record``'s workflow (``PLAN_WORKFLOW`` or ``REPORT_WORKFLOW``): refuse it
+    with ``refusal`` (``WorkflowError``; ``%(status)s`` and ``%(action)s`` filled in) unless the record
+    is in a status the step may start from; else write the transition (a ``PlanTransition`` or
+    ``ReportTransition``: who, when, from which status to which, why, and ``extra`` such as a
+    report's snapshot) and move ``record`` to the step's status (not saved). Returns the moment,
+    now (aware, UTC)."""
+    allowed_from, to_status = workflow[action]
+    if record.status not in allowed_from:
+        label = record.transitions.model.Action(action).label
+        raise WorkflowError(refusal % {"status": record.get_status_display(), "action": label})
     now = timezone.now()
-    PlanTransition.objects.create(
-        plan=plan,
+    record.transitions.create(
         action=action,
-        from_status=plan.status,
+        from_status=record.status,
         to_status=to_status,
         actor=actor,
         at=now,
         reason=reason,
+        **extra,
     )
-    plan.status = to_status
-    if to_status == PlanStatus.CONFIRMED:
+    record.status = to_status
+    return now
+
+
+#: The plan's workflow: action → (the statuses it may start from, the status it leads to).
+PLAN_WORKFLOW = {
+    PlanTransition.Action.SUBMIT: ({PlanStatus.DRAFT}, PlanStatus.SUBMITTED),
+    PlanTransition.Action.CONFIRM: ({PlanStatus.SUBMITTED}, PlanStatus.CONFIRMED),
+    PlanTransition.Action.RETURN: ({PlanStatus.SUBMITTED}, PlanStatus.DRAFT),
+    PlanTransition.Action.REOPEN: ({PlanStatus.CONFIRMED}, PlanStatus.DRAFT),
+}
+
+
+def _plan_step(*, assignment: Assignment, actor: User, action: str, reason: str = "") -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan_of(assignment).pk)
+    now = _transition_record(
+        record=plan,
+        workflow=PLAN_WORKFLOW,
+        action=action,
+        refusal=_("A plan that is %(status)s cannot be %(action)s."),
+        actor=actor,
+        reason=reason,
+    )
+    if plan.status == PlanStatus.CONFIRMED:
         plan.confirmed_at, plan.confirmed_by = now, actor
     plan.save()
     return plan
@@ -592,13 +626,7 @@ def plan_submit(*, assignment: Assignment, actor: User) -> Plan:
         if not assignment.milestones.exists():
             missing.append(_("steps"))
         raise WorkflowError(_("Fill in the four fixes first: %(missing)s.") % {"missing": "、".join(missing)})
-    plan = _plan_step(
-        assignment=assignment,
-        actor=actor,
-        action=PlanTransition.Action.SUBMIT,
-        allowed_from={PlanStatus.DRAFT},
-        to_status=PlanStatus.SUBMITTED,
-    )
+    plan = _plan_step(assignment=assignment, actor=actor, action=PlanTransition.Action.SUBMIT)
     notifications_send(
         recipients=liaison_users(assignment),
         kind=Notification.Kind.PLAN,
@@ -613,13 +641,7 @@ def plan_submit(*, assignment: Assignment, actor: User) -> Plan:
 def plan_confirm(*, assignment: Assignment, actor: User) -> Plan:
     """The liaison department confirms a submitted plan; it is then locked for the unit."""
     access.require(actor, Action.CONFIRM_PLAN, assignment)
-    plan = _plan_step(
-        assignment=assignment,
-        actor=actor,
-        action=PlanTransition.Action.CONFIRM,
-        allowed_from={PlanStatus.SUBMITTED},
-        to_status=PlanStatus.CONFIRMED,
-    )
+    plan = _plan_step(assignment=assignment, actor=actor, action=PlanTransition.Action.CONFIRM)
     notifications_send(
         recipients=reporter_users(assignment),
         kind=Notification.Kind.PLAN,
@@ -640,14 +662,7 @@ def plan_return(*, assignment: Assignment, actor: User, reason: str) -> Plan:
         raise WorkflowError(_("Give a reason for returning the plan."))
     current = plan_of(assignment).status
     action = PlanTransition.Action.REOPEN if current == PlanStatus.CONFIRMED else PlanTransition.Action.RETURN
-    plan = _plan_step(
-        assignment=assignment,
-        actor=actor,
-        action=action,
-        allowed_from={PlanStatus.SUBMITTED, PlanStatus.CONFIRMED},
-        to_status=PlanStatus.DRAFT,
-        reason=reason.strip(),
-    )
+    plan = _plan_step(assignment=assignment, actor=actor, action=action, reason=reason.strip())
     notifications_send(
         recipients=reporter_users(assignment),
         kind=Notification.Kind.PLAN,
@@ -729,15 +744,14 @@ def _report_create(*, assignment: Assignment, period: ReportingPeriod, is_demo: 
 
 
 def _locked_report(report: ProgressReport, version: int | None = None) -> ProgressReport:
-    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if version is not None and locked.version != version:
-        raise ConcurrentEditError(
-            _(
-                "Somebody else saved this report after you opened it. Your changes were not saved: "
-                "open the report again, check the other changes and enter yours again."
-            )
-        )
-    return locked
+    return _locked(
+        report,
+        version,
+        _(
+            "Somebody else saved this report after you opened it. Your changes were not saved: "
+            "open the report again, check the other changes and enter yours again."
+        ),
+    )
 
 
 def _require_unit_can_edit(report: ProgressReport, actor: User) -> None:
@@ -1069,25 +1083,16 @@ REPORT_WORKFLOW = {
 
 
 def _report_step(*, report: ProgressReport, actor: User, action: str, reason: str = "") -> ProgressReport:
-    allowed_from, to_status = REPORT_WORKFLOW[action]
-    if report.status not in allowed_from:
-        raise WorkflowError(
-            _("A report that is %(status)s cannot be %(action)s.")
-            % {"status": report.get_status_display(), "action": ReportTransition.Action(action).label}
-        )
-    now = timezone.now()
-    ReportTransition.objects.create(
-        report=report,
+    now = _transition_record(
+        record=report,
+        workflow=REPORT_WORKFLOW,
         action=action,
-        from_status=report.status,
-        to_status=to_status,
+        refusal=_("A report that is %(status)s cannot be %(action)s."),
         actor=actor,
-        at=now,
         reason=reason,
         snapshot=report_snapshot(report),
     )
-    report.status = to_status
-    if to_status == ReportStatus.SUBMITTED:
+    if report.status == ReportStatus.SUBMITTED:
         report.submitted_at = now
     else:
         report.reviewed_at = now

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects.models import Assignment, FeatureProject
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response
@@ -31,8 +32,7 @@ from reporting.forms import (
     PlanForm,
     ReasonForm,
     ReportForm,
-    indicator_rows,
-    milestone_rows,
+    formset_rows,
 )
 from reporting.models import Notification, Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
@@ -109,7 +109,9 @@ def tasks(request: HttpRequest) -> HttpResponse:
     role = access.role_of(user)
     if role != Role.REPORTER:
         summary = selectors.work_summary(
-            access.reports_for(user), access.plans_for(user), access.assignments_for(user)
+            ProgressReport.objects.restrict(user),
+            Plan.objects.restrict(user),
+            Assignment.objects.restrict(user),
         )
         return render(
             request,
@@ -123,7 +125,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
         )
     # A reporter sees one unit: its assignments are few (about ten a campaign), read in three queries.
     assignments = list(
-        selectors.assignments_with_reports(access.assignments_for(user)).order_by(
+        selectors.assignments_with_reports(Assignment.objects.restrict(user)).order_by(
             "-project__campaign__year", "project__number"
         )
     )
@@ -150,7 +152,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One assignment: its 四定 plan and confirmation record, and every period with its report."""
     assignment = get_object_or_404(
-        selectors.assignments_with_reports(access.assignments_for(request.user)), pk=pk
+        selectors.assignments_with_reports(Assignment.objects.restrict(request.user)), pk=pk
     )
     plan = getattr(assignment, "plan", None)  # preloaded; None before the unit first saves it
     rows = selectors.period_rows([assignment], include_not_open=True)
@@ -216,8 +218,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     responsible_person=data["responsible_person"],
                     responsible_person_position=data["responsible_person_position"],
                     responsible_person_phone=data["responsible_person_phone"],
-                    milestones=milestone_rows(milestone_formset),
-                    indicators=indicator_rows(indicator_formset),
+                    milestones=formset_rows(milestone_formset, services.MilestoneRow),
+                    indicators=formset_rows(indicator_formset, services.IndicatorRow),
                 )
             except (services.WorkflowError, ValidationError) as error:
                 _fail(request, error)
@@ -539,13 +541,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     project_id, unit_id = _id_param(request, "project"), _id_param(request, "unit")
     sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERS else "oldest"
     reports = (
-        access.reports_for(user)
+        ProgressReport.objects.restrict(user)
         .filter(status=ReportStatus.SUBMITTED)
         .select_related("assignment__project__campaign", "assignment__unit", "period")
         .order_by(*QUEUE_ORDERS[sort])
     )
     plans = (
-        access.plans_for(user)
+        Plan.objects.restrict(user)
         .filter(status=PlanStatus.SUBMITTED)
         .select_related("assignment__project__campaign", "assignment__unit")
         .order_by("assignment__project__campaign", "assignment__project__number", "assignment__unit", "pk")
@@ -569,7 +571,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "plans_page": plans_page,
             "can_review": can_review,
             "sort": sort,
-            "project": access.projects_for(user).select_related("campaign").filter(pk=project_id).first()
+            "project": FeatureProject.objects.restrict(user)
+            .select_related("campaign")
+            .filter(pk=project_id)
+            .first()
             if project_id
             else None,
             "unit": Organisation.objects.filter(pk=unit_id).first() if unit_id else None,
@@ -584,13 +589,13 @@ def report_history(request: HttpRequest) -> HttpResponse:
     One grouped count (per period and status) gives the status tabs and lets the page read only
     the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
     """
-    reports = access.reports_for(request.user).select_related(
+    reports = ProgressReport.objects.restrict(request.user).select_related(
         "assignment__project", "assignment__unit", "period__campaign"
     )
     status = request.GET.get("status", "")
     if status not in ReportStatus.values:
         status = ""
-    counts = selectors.report_counts(access.reports_for(request.user))
+    counts = selectors.report_counts(ProgressReport.objects.restrict(request.user))
     by_status: dict[str, int] = {}
     per_period: dict[int, int] = {}
     for period, row_status, n in counts:

@@ -10,6 +10,16 @@ from units.models import Membership, Organisation, ancestor_ids
 from units.roles import is_city_admin
 
 
+def validated_save(record, *, actor):
+    """Validate ``record`` in full (``full_clean``: fields, constraints, ``clean``), then save it with
+    ``actor`` as the author of its history record; returns it. Raises ``ValidationError``. The last
+    step of every writer, after its own checks of scope, lock and version."""
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    return record
+
+
 def require_change(actor, model, obj) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
     ``model.objects.restrict(actor, "change")``; a new row of a city-administered model
@@ -76,10 +86,7 @@ def organisation_save(
     organisation.parent = parent
     organisation.is_liaison = is_liaison
     organisation.display_order = display_order
-    organisation.full_clean()
-    organisation._history_user = actor
-    organisation.save()
-    return organisation
+    return validated_save(organisation, actor=actor)
 
 
 @transaction.atomic
@@ -99,10 +106,7 @@ def membership_save(
     membership.user = user
     membership.organisation = organisation
     membership.role = role
-    membership.full_clean()
-    membership._history_user = actor
-    membership.save()
-    return membership
+    return validated_save(membership, actor=actor)
 
 
 @transaction.atomic

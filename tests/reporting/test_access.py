@@ -9,7 +9,8 @@ visitors go to the login page. Allowed actions are checked for their effect else
 import pytest
 from django.urls import reverse
 
-from reporting import access, services
+from projects.models import Assignment
+from reporting import services
 from reporting.models import Evidence, ReportStatus
 from tests.reporting.conftest import make_report, png_bytes, upload
 
@@ -224,12 +225,12 @@ def test_a_foreign_evidence_file_cannot_be_deleted_by_guessing_its_id(client, ca
 
 def test_an_inactive_reporter_sees_nothing(client, cast, records):
     reporter = cast["reporter_a"]
-    assert access.assignments_for(reporter).exists()
+    assert Assignment.objects.restrict(reporter).exists()
     reporter.is_active = False
     reporter.save()
     reporter = type(reporter).objects.get(pk=reporter.pk)
-    assert not access.assignments_for(reporter).exists()
-    assert not access.evidence_for(reporter).exists()
+    assert not Assignment.objects.restrict(reporter).exists()
+    assert not Evidence.objects.restrict(reporter).exists()
 
 
 @pytest.mark.parametrize(
