@@ -100,6 +100,7 @@ def apply() -> None:
 
     SelectableFieldsExportForm._get_field_label = column_title
     _boolean_icons()
+    _auth_relations()
     _axes_columns()
     _password_warning()
 
@@ -143,3 +144,21 @@ def _axes_columns() -> None:
     if attempt_admin is not None:
         type(attempt_admin).status.short_description = _("status")
         type(attempt_admin).expiration.short_description = _("expires at")
+
+
+def _auth_relations() -> None:
+    """The rows that tie users to groups and permissions, listed on a user's or group's delete
+    page: Django names their models "User-permission relationship" from the English model names and
+    each row "User_user_permissions object (7)"; here, in Chinese, by the permission or group."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model()
+    relations = (
+        (user.user_permissions.through, _("permission of a user"), "permission"),
+        (user.groups.through, _("group of a user"), "group"),
+        (Group.permissions.through, _("permission of a group"), "permission"),
+    )
+    for through, name, target in relations:
+        through._meta.verbose_name = through._meta.verbose_name_plural = name
+        through.__str__ = lambda self, target=target: str(getattr(self, target))
