@@ -24,6 +24,7 @@ run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 
 	bash scripts/install-system-packages.sh
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_campaign_2014
+	$(PY) manage.py load_division_tree
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py load_demo
 	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:8000

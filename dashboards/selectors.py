@@ -33,6 +33,7 @@ from dashboards.status import (
 )
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
 from quanzhou_women.lib.odd_input import id_from_text
+from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
 
@@ -135,8 +136,7 @@ def load_periods(campaign_ids: Iterable[int]) -> dict[int, list[PeriodRow]]:
 
 def periods_expected(assignment: dict, periods: list[PeriodRow]) -> list[PeriodRow]:
     """The periods an assignment reports for: all of its campaign's up to its deadline (定时限)."""
-    deadline = assignment["deadline"]
-    return [period for period in periods if deadline is None or period.starts_on <= deadline]
+    return calendar.periods_of(assignment["deadline"], periods)
 
 
 def judge(
@@ -198,7 +198,9 @@ def judge(
         reported = {report[1]: report[4].astimezone(zone).date() for report in reports.get(row["id"], ())}
         expected = tuple(periods_expected(row, periods.get(row["project__campaign_id"], [])))
         missing = tuple(
-            period.name for period in expected if period.due_on < on and period.id not in reported
+            period.name
+            for period in expected
+            if calendar.counts_as_missing(row["deadline"], period, period.id in reported, on)
         )
         report = latest.get(row["id"])
         report_fact = None
@@ -391,7 +393,7 @@ def totals(user, filters: Filters) -> Totals | None:
         return None
     scope = scoped_assignments(user, filters)
     cutoff = day_end(filters.on)
-    expected = scope.filter(Q(deadline__isnull=True) | Q(deadline__gte=period.starts_on)).count()
+    expected = scope.filter(calendar.reports_for_q(period.starts_on)).count()
     submitted = ProgressReport.objects.filter(
         assignment__in=scope, period_id=period.id, submitted_at__lt=cutoff
     ).exclude(status=ReportStatus.DRAFT)

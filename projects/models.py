@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 
 from concurrency.fields import IntegerVersionField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
-from units.models import Organisation
+from units.models import Organisation, linked_county_units
 from units.roles import Role, is_city_admin, membership_of, sees_everything
 
 validate_phone = RegexValidator(
@@ -61,9 +61,22 @@ def steps_within_deadline(
             )
 
 
-def _city_admin_only(user) -> Q | None:
-    """The rule for records only city administrators change (campaigns, projects, liaison links)."""
-    return EVERYTHING if is_city_admin(user) else NOTHING
+CLOSED_ROUND_MESSAGE = _("This round is closed and can only be viewed.")
+
+
+def _city_admin_only(user, open_path: str | None = None) -> Q | None:
+    """The rule for records only city administrators change (campaigns, projects, liaison links);
+    with ``open_path`` (the lookup to the record's campaign), only in rounds not closed."""
+    if not is_city_admin(user):
+        return NOTHING
+    return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
+
+
+def require_open(campaign: "Campaign | None") -> None:
+    """Raise ``PermissionDenied`` with a Chinese message when ``campaign`` is closed (a closed round
+    is read-only for everybody, issue 12 item 6); ``None`` (a new record) passes."""
+    if campaign is not None and campaign.closed_at is not None:
+        raise PermissionDenied(CLOSED_ROUND_MESSAGE)
 
 
 class CampaignQuerySet(RestrictedQuerySet):
@@ -71,9 +84,9 @@ class CampaignQuerySet(RestrictedQuerySet):
 
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read all, others the campaigns of their projects; only
-        city administrators change them."""
+        city administrators change them, and only while the round is open."""
         if action == Action.CHANGE:
-            return _city_admin_only(user)
+            return _city_admin_only(user, "")
         if sees_everything(user):
             return EVERYTHING
         return Q(pk__in=FeatureProject.objects.restrict(user).values("campaign"))
@@ -88,23 +101,31 @@ class AssignmentScopedQuerySet(RestrictedQuerySet):
     projects their department follows; a reporter their own unit's. Writing: city administrators
     everything, a reporter their own unit's (whether the record's state allows it — a confirmed plan,
     a submitted report — is the services' business); liaison staff and leaders nothing (reviews are
-    workflow steps, see ``reporting.access.can``).
+    workflow steps, see ``reporting.access.can``). Nobody changes anything of a closed round.
     """
 
     assignment_path = "assignment__"
 
     def restriction(self, user, action: Action) -> Q | None:
-        if is_city_admin(user) or (action == Action.VIEW and sees_everything(user)):
+        path = self.assignment_path
+        if action == Action.VIEW and sees_everything(user):
             return EVERYTHING
+        open_round = Q(**{f"{path}project__campaign__closed_at__isnull": True})
+        if is_city_admin(user):
+            return open_round
         membership = membership_of(user)
         if membership is None:
             return NOTHING
-        path = self.assignment_path
         if membership.role == Role.REPORTER:
-            return Q(**{f"{path}unit": membership.organisation_id})
+            unit = Q(**{f"{path}unit": membership.organisation_id})
+            return unit & open_round if action == Action.CHANGE else unit
         if membership.role == Role.LIAISON and action == Action.VIEW:
             # A project can have two liaison departments, but one user belongs to one: no duplicates.
-            return Q(**{f"{path}project__liaison_departments": membership.organisation_id})
+            # The projects through a subquery: ORed with the linked counties, a join over the
+            # project's departments would repeat a row followed by two departments.
+            own = membership.organisation_id
+            followed = FeatureProject.objects.filter(liaison_departments=own).values("pk")
+            return Q(**{f"{path}project__in": followed}) | linked_county_units(own, f"{path}unit__")
         return NOTHING
 
 
@@ -153,6 +174,13 @@ class Campaign(models.Model):
         choices=ReportingCadence.choices,
         default=ReportingCadence.QUARTERLY,
     )
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A closed round can only be viewed: its overview table and ledger stay as they stood."),
+    )
 
     history = HistoricalRecords()
     objects = CampaignManager()
@@ -181,9 +209,9 @@ class ProjectLiaisonQuerySet(RestrictedQuerySet):
     """Links between projects and their liaison departments, seen with their project."""
 
     def restriction(self, user, action: Action) -> Q | None:
-        """Read where the project is read; only city administrators change them."""
+        """Read where the project is read; only city administrators change them, in open rounds."""
         if action == Action.CHANGE:
-            return _city_admin_only(user)
+            return _city_admin_only(user, "project__campaign__")
         return Q(project__in=FeatureProject.objects.restrict(user))
 
 
@@ -245,9 +273,9 @@ class FeatureProjectQuerySet(RestrictedQuerySet):
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read all; liaison staff the projects their department
         follows; a reporter the projects their unit is responsible for. Only city administrators
-        change them."""
+        change them, in open rounds."""
         if action == Action.CHANGE:
-            return _city_admin_only(user)
+            return _city_admin_only(user, "campaign__")
         if sees_everything(user):
             return EVERYTHING
         membership = membership_of(user)

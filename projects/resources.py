@@ -18,6 +18,7 @@ from import_export.fields import Field
 
 from projects import services
 from projects.models import Assignment, Campaign, FeatureProject
+from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.importing import (
     IntegerWidget,
     NameListWidget,
@@ -26,6 +27,7 @@ from quanzhou_women.lib.importing import (
     TextWidget,
 )
 from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.spreadsheets import normalise_label
 from units.models import Organisation
 
 YEAR = "年度"
@@ -189,7 +191,34 @@ class AssignmentKeyResource(SpreadsheetResource):
                     }
                 )
             )
+        self._check_title(row, project)
         return project, unit
+
+    def _check_title(self, row, project: FeatureProject) -> None:
+        """A row whose 特色项目内容 is not the title of its 序号's project contradicts itself
+        (issue 11, "序号 7 with the title of project 2"): refused, naming both values, rather than
+        written to the project of the 序号. A blank title is not checked."""
+        try:
+            given = spreadsheets.clean_text(row.get(TITLE))
+        except ValueError:
+            given = str(row.get(TITLE))
+        if given and normalise_label(given) != normalise_label(project.title):
+            raise self._row_error(
+                ValidationError(
+                    {
+                        TITLE: _(
+                            "the file gives “%(given)s”, but project %(number)s of %(year)s is "
+                            "“%(title)s”; please check the 序号 and the title."
+                        )
+                        % {
+                            "given": spreadsheets.display_value(given),
+                            "number": project.number,
+                            "year": project.campaign.year,
+                            "title": project.title,
+                        }
+                    }
+                )
+            )
 
     def find_assignment(self, row) -> Assignment:
         """The unit's assignment to the row's project; raises a row ``ValidationError``."""

@@ -41,9 +41,9 @@ class ReportingPeriodQuerySet(RestrictedQuerySet):
     """Reporting periods, seen with their campaign."""
 
     def restriction(self, user, action: Action) -> Q | None:
-        """Read where the campaign is read; only city administrators change them."""
+        """Read where the campaign is read; only city administrators change them, in open rounds."""
         if action == Action.CHANGE:
-            return EVERYTHING if is_city_admin(user) else NOTHING
+            return Q(campaign__closed_at__isnull=True) if is_city_admin(user) else NOTHING
         return Q(campaign__in=Campaign.objects.restrict(user))
 
 

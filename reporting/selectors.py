@@ -7,12 +7,13 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Assignment, Indicator, Milestone
 from quanzhou_women.lib.people import person_name
+from reporting import calendar
 from reporting.models import Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
 
 
@@ -88,7 +89,8 @@ def assignments_with_reports(assignments: QuerySet[Assignment]) -> QuerySet[Assi
 def period_rows(
     assignments: list[Assignment], today: datetime.date | None = None, *, include_not_open: bool = False
 ) -> list[PeriodRow]:
-    """Every (assignment, period) pair with its state, for assignments from ``assignments_with_reports``.
+    """Every (assignment, period) pair with its state, for assignments from ``assignments_with_reports``;
+    only the periods the assignment reports for (``calendar.periods_of``).
 
     One query for the periods of all campaigns involved.
     """
@@ -100,7 +102,9 @@ def period_rows(
     rows = []
     for assignment in assignments:
         reports = {r.period_id: r for r in assignment.reports.all()}
-        for period in periods.get(assignment.project.campaign_id, []):
+        for period in calendar.periods_of(
+            assignment.deadline, periods.get(assignment.project.campaign_id, [])
+        ):
             report = reports.get(period.pk)
             state, late = period_state(period, report, today)
             if state == PeriodState.NOT_OPEN and not include_not_open:
@@ -223,7 +227,7 @@ def work_summary(
         )
         missing = (
             assignments.filter(project__campaign=period.campaign_id)
-            .filter(Q(deadline__isnull=True) | Q(deadline__gte=period.starts_on))
+            .filter(calendar.reports_for_q(period.starts_on))
             .exclude(Exists(filed))
         )
         overdue = Overdue(period, missing.count(), _by_project(missing, ""))

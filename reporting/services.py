@@ -31,6 +31,7 @@ from quanzhou_women.lib import admin_writes
 from quanzhou_women.lib.querysets import Action as Access
 from quanzhou_women.lib.typography import join_clauses, nested_quotes
 from reporting import access
+from reporting import calendar as reporting_calendar
 from reporting.access import Action
 from reporting.evidence import check_evidence_file
 from reporting.models import (
@@ -331,7 +332,10 @@ def plan_may_edit(*, assignment: Assignment, actor: User) -> bool:
     """Whether ``actor`` may change the assignment's 四定 now: in their change scope
     (``Assignment.objects.restrict(actor, "change")``), their role's step (``access.can``) and, for
     anybody but a city administrator, a draft plan (a submitted or confirmed plan is locked for the
-    unit). The admin asks it to show a plan read-only; ``plan_update`` enforces the same."""
+    unit). The admin asks it to show a plan read-only; ``plan_update`` enforces the same. Nobody
+    edits the plan of a closed round."""
+    if assignment.project.campaign.closed_at is not None:
+        return False
     if access.is_city_admin(actor):
         return True
     if not Assignment.objects.restrict(actor, Access.CHANGE).filter(pk=assignment.pk).exists():
@@ -1201,8 +1205,10 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     for period in periods:
         overdue = period.due_on < today
         kind = Notification.Kind.OVERDUE if overdue else Notification.Kind.DUE_SOON
-        assignments = Assignment.objects.filter(project__campaign=period.campaign_id).select_related(
-            "project", "unit"
+        assignments = (
+            Assignment.objects.filter(project__campaign=period.campaign_id)
+            .filter(reporting_calendar.reports_for_q(period.starts_on))
+            .select_related("project", "unit")
         )
         for assignment in assignments:
             if (assignment.pk, period.pk) in done or assignment.unit_id not in reporters:

@@ -754,6 +754,7 @@ INBOX_PATH = {
 COMMON_TABLES = {
     "reporting.scheduledjob",  # the worker's schedule, written by the worker alone
     "units.organisation",
+    "units.organisation_linked_counties",
     "units.historicalorganisation",
     "units.membership",
     "units.historicalmembership",

@@ -54,11 +54,11 @@ class OrganisationAdmin(
     list_editable = ["display_order"]
     list_filter = ["kind", "is_liaison"]
     list_select_related = ["parent"]
-    search_fields = ["name", "parent__name"]
-    autocomplete_fields = ["parent"]
+    search_fields = ["name", "parent__name", "division_code"]
+    autocomplete_fields = ["parent", "linked_counties"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "parent"]}),
-        (_("Role in the campaign"), {"fields": ["is_liaison", "display_order"]}),
+        (None, {"fields": ["name", "kind", "parent", "division_code"]}),
+        (_("Role in the campaign"), {"fields": ["is_liaison", "linked_counties", "display_order"]}),
     ]
 
     def save_model(self, request: HttpRequest, obj: Organisation, form, change: bool) -> None:

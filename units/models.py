@@ -9,7 +9,7 @@ the counties. A body that is both a responsible unit and a liaison (市直机关
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,7 @@ class OrganisationQuerySet(RestrictedQuerySet):
         own = membership.organisation_id
         if membership.role == Role.LIAISON:
             followed = Organisation.objects.filter(assignments__project__liaison_departments=own)
-            return Q(pk=own) | Q(pk__in=followed.values("pk"))
+            return Q(pk=own) | Q(pk__in=followed.values("pk")) | linked_county_units(own)
         return Q(pk=own)
 
     def liaisons(self) -> "OrganisationQuerySet":
@@ -93,11 +93,32 @@ class Organisation(models.Model):
         help_text=_("Smaller numbers come first, as in official documents."),
     )
 
-    history = HistoricalRecords()
+    division_code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("Enter the 12 digits of the division code."))],
+        help_text=_("The statistical division code (统计用区划代码) of the township or village, if any."),
+    )
+    linked_counties = models.ManyToManyField(
+        "self",
+        verbose_name=_("linked counties"),
+        symmetrical=False,
+        blank=True,
+        related_name="linked_departments",
+        limit_choices_to={"kind__in": ["county_federation", "working_committee"]},
+        help_text=_("The counties this department is linked with (挂钩联系); it reads their records."),
+    )
+    pinyin_key = models.CharField(_("pinyin key"), max_length=400, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["pinyin_key"])
     objects = OrganisationManager()
 
     class Meta:
-        ordering = ["display_order", "name"]
+        ordering = ["display_order", "pinyin_key", "name"]
+        indexes = [models.Index(fields=["display_order", "pinyin_key", "name"], name="organisation_order")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -110,6 +131,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Fill ``pinyin_key`` from the name (``pinyin_key_of``) before saving."""
+        self.pinyin_key = pinyin_key_of(self.name)
+        super().save(*args, **kwargs)
 
     def natural_key(self) -> tuple[str]:
         """The official name, which identifies the body in fixtures and spreadsheets."""
@@ -137,6 +163,28 @@ class Organisation(models.Model):
             raise ValidationError(
                 {"parent": _("The parent organisation cannot be this organisation or one below it.")}
             )
+
+
+def pinyin_key_of(name: str) -> str:
+    """The sort key of ``name`` in pinyin (toneless syllables, then the tone numbers), so that
+    organisations without an official order sort as Chinese readers expect (安海、东石、内坑),
+    not by code point (issue 11, item 8). Uses pypinyin; characters without pinyin stay as they are."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    return " ".join(syllables)[:400]
+
+
+def linked_county_units(department_id: int, path: str = "") -> Q:
+    """The organisations (through ``path``, e.g. ``"assignment__unit__"``) of the counties linked
+    with ``department_id`` (挂钩联系, issue 13 item 4): the county federations themselves, their
+    townships and the townships' villages."""
+    linked = Organisation.objects.filter(linked_departments=department_id).values("pk")
+    return (
+        Q(**{f"{path}pk__in": linked})
+        | Q(**{f"{path}parent__in": linked})
+        | Q(**{f"{path}parent__parent__in": linked})
+    )
 
 
 def ancestor_ids(parent_id: int | None) -> list[int]:
