@@ -192,6 +192,10 @@ class AssignmentKeyResource(SpreadsheetResource):
                 )
             )
         self._check_title(row, project)
+        try:
+            services.responsible_units_check([unit], field="unit")
+        except ValidationError as error:
+            raise self._row_error(error) from error
         return project, unit
 
     def _check_title(self, row, project: FeatureProject) -> None:

@@ -40,6 +40,24 @@ def feature_project_fields(project: FeatureProject) -> dict:
     }
 
 
+def responsible_units_check(units: Sequence[Organisation], field: str = "responsible_units") -> None:
+    """Refuse a department of the city federation among ``units``: departments liaise with the
+    projects, the federations and committees carry them (the 责任单位 and 市妇联联系部室 columns of
+    the 一览表, notice 泉妇〔2013〕81号). Raises ``ValidationError`` on ``field`` naming every such
+    department; returns nothing."""
+    departments = [unit.name for unit in units if unit.kind == Organisation.Kind.DEPARTMENT]
+    if departments:
+        raise ValidationError(
+            {
+                field: _(
+                    "“%(names)s” is a department of the city federation, which liaises with projects; "
+                    "it cannot be a responsible unit."
+                )
+                % {"names": "、".join(departments)}
+            }
+        )
+
+
 @transaction.atomic
 def feature_project_save(
     *,
@@ -90,6 +108,7 @@ def feature_project_save(
                 link._history_user = actor
                 link.save()
     if responsible_units is not None:
+        responsible_units_check(responsible_units)
         wanted = {unit.pk: unit for unit in responsible_units}
         for assignment in project.assignments.select_related("unit"):
             if assignment.unit_id in wanted:
@@ -119,6 +138,7 @@ def assignment_add(*, actor, project: FeatureProject, unit: Organisation) -> Ass
     administrators) may add a unit: ``PermissionDenied``. Raises ``ValidationError`` for a unit
     already responsible or a unit that cannot carry projects (a department)."""
     require_change(actor, FeatureProject, project)
+    responsible_units_check([unit], field="unit")
     assignment = Assignment(project=project, unit=unit)
     return validated_save(assignment, actor=actor)
 

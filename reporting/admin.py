@@ -12,6 +12,7 @@ somebody else saved the report meanwhile (django-concurrency).
 """
 
 from concurrency.exceptions import RecordModifiedError
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -31,7 +32,7 @@ from quanzhou_women.lib.admin import (
     VerboseUniqueInlineFormSet,
 )
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
-from quanzhou_women.lib.importing import SpreadsheetAdminMixin
+from quanzhou_women.lib.importing import SpreadsheetAdminMixin, SpreadsheetConfirmForm, SpreadsheetImportForm
 from reporting import services
 from reporting.models import (
     Evidence,
@@ -199,6 +200,25 @@ def _warn_retired(request: HttpRequest, assignment: Assignment) -> None:
         )
 
 
+class FlatTableImportForm(SpreadsheetImportForm):
+    """The flat 四定 table's upload form, with the one choice that may add responsibilities."""
+
+    add_units = forms.BooleanField(
+        label=_("Also add new responsible units"),
+        required=False,
+        help_text=_(
+            "Tick only when the file deliberately makes a unit responsible for a project it does not "
+            "carry yet; otherwise such a row is refused."
+        ),
+    )
+
+
+class FlatTableConfirmForm(SpreadsheetConfirmForm):
+    """The confirm step of the flat table keeps the choice made on upload."""
+
+    add_units = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(
     ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, ConflictRefusingAdmin, PortalModelAdmin
@@ -213,6 +233,9 @@ class AssignmentAdmin(
     """
 
     resource_classes = [AssignmentResource]
+    import_form_class = FlatTableImportForm
+    confirm_form_class = FlatTableConfirmForm
+    import_options = ("add_units",)
     list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
     list_filter = [
         "project__campaign",

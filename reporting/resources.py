@@ -79,11 +79,33 @@ class AssignmentResource(AssignmentKeyResource):
         import_id_fields = ("year", "number", "unit")
 
     def get_instance(self, instance_loader, row):
+        """The row's assignment. A unit not responsible for the project is refused unless the user
+        ticked 「同时新增责任单位」 on upload (``options["add_units"]``), so that a mistyped 序号 never
+        silently makes a new responsibility (issue 11, "silent new responsibilities")."""
         project, unit = self.find_project(row)
         self._new = Assignment(project=project, unit=unit)
-        return (
+        assignment = (
             Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
         )
+        if assignment is None and not self.options.get("add_units"):
+            raise self._row_error(
+                ValidationError(
+                    {
+                        UNITS: _(
+                            "“%(unit)s” is not a responsible unit of project %(number)s of %(year)s "
+                            "(“%(title)s”). Check the 序号; to make it responsible, tick "
+                            "“also add new responsible units” when uploading."
+                        )
+                        % {
+                            "unit": unit.name,
+                            "number": project.number,
+                            "year": project.campaign.year,
+                            "title": project.title,
+                        }
+                    }
+                )
+            )
+        return assignment
 
     def init_instance(self, row=None):
         return self._new

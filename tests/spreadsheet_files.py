@@ -49,11 +49,22 @@ def import_url(model: str) -> str:
     return reverse(f"admin:{app}_{model}_import")
 
 
-def post_preview(client, model: str, data: bytes, filename: str = "upload.xlsx", resource: int = 0):
-    """POST a file to the admin's import (the dry run) and return the response."""
+def post_preview(
+    client,
+    model: str,
+    data: bytes,
+    filename: str = "upload.xlsx",
+    resource: int = 0,
+    options: dict | None = None,
+):
+    """POST a file to the admin's import (the dry run), with the upload form's ``options`` (e.g.
+    ``{"add_units": "on"}``), and return the response."""
     upload = io.BytesIO(data)
     upload.name = filename
-    return client.post(import_url(model), {"resource": str(resource), "format": "0", "import_file": upload})
+    return client.post(
+        import_url(model),
+        {"resource": str(resource), "format": "0", "import_file": upload, **(options or {})},
+    )
 
 
 def post_confirm(client, model: str, preview_response):
@@ -63,9 +74,16 @@ def post_confirm(client, model: str, preview_response):
     return client.post(reverse(f"admin:{app}_{model}_process_import"), form.initial)
 
 
-def import_through_admin(client, model: str, data: bytes, filename: str = "upload.xlsx", resource: int = 0):
+def import_through_admin(
+    client,
+    model: str,
+    data: bytes,
+    filename: str = "upload.xlsx",
+    resource: int = 0,
+    options: dict | None = None,
+):
     """Preview then confirm; returns (preview response, confirm response)."""
-    preview = post_preview(client, model, data, filename, resource)
+    preview = post_preview(client, model, data, filename, resource, options)
     assert preview.status_code == 200
     assert preview.context.get("confirm_form") is not None, errors_of(preview)
     return preview, post_confirm(client, model, preview)
@@ -108,6 +126,7 @@ def use_pending_import_folder(settings, tmp_path):
 
 
 #: The flat table's header row (one row per project × responsible unit, with the 四定).
+PROJECT_HEADERS = ["年度", "序号", "特色项目内容", "创建目标", "责任单位", "市妇联联系部室"]
 FLAT_HEADERS = ["年度", "序号", "特色项目内容", "责任单位", "定目标", "定时限", "责任人", "职务", "联系电话"]
 
 

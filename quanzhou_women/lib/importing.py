@@ -24,6 +24,7 @@ import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldError, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -35,10 +36,11 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Error
 
 from quanzhou_women.lib import spreadsheets
+from quanzhou_women.lib.people import person_name
 from quanzhou_women.lib.spreadsheets import CellError, SpreadsheetError, normalise_label
 
 #: The hidden first column of every imported dataset: the row's number in the spreadsheet.
@@ -301,13 +303,26 @@ class SpreadsheetResource(resources.ModelResource):
         clean_model_instances = False
         use_transactions = True
 
-    def __init__(self, editable: models.QuerySet | None = None, actor=None, **kwargs) -> None:
+    def __init__(
+        self,
+        editable: models.QuerySet | None = None,
+        actor=None,
+        options: dict | None = None,
+        seen_at_preview: dict[str, int] | None = None,
+        **kwargs,
+    ) -> None:
         """``editable``: the rows the user may change (the admin's ``get_queryset``); None = all.
         ``actor``: the user importing, handed to the services, which check their scope for every
-        row they create or change (without one, every write is refused)."""
+        row they create or change (without one, every write is refused). ``options``: what the
+        user chose on the upload form (the admin's ``import_options``). ``seen_at_preview``: at the
+        confirm step, the version of every row's record as the preview saw it (``rows_seen``)."""
         super().__init__(**kwargs)
         self.editable = editable
         self.actor = actor
+        self.options = options or {}
+        self.seen_at_preview = seen_at_preview
+        #: Row number (as text) → the last history id of the row's record when it was read (0: new).
+        self.rows_seen: dict[str, int] = {}
         self.preamble: list[str] = []
         self.sheet_note = ""
         self._source_rows: list[int] = []
@@ -528,11 +543,44 @@ class SpreadsheetResource(resources.ModelResource):
                 )
 
     def get_or_init_instance(self, instance_loader, row):
-        """The row's stored object (refused when outside ``editable``), or a new one."""
+        """The row's stored object (refused when outside ``editable``, or when it changed since the
+        preview: ``_refuse_changed_since_preview``), or a new one."""
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new and self.editable is not None and not self.editable.filter(pk=instance.pk).exists():
             raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
+        last = None if new else instance.history.order_by("-history_id").first()
+        stamp = last.history_id if last else 0
+        self.rows_seen[str(self._row_number)] = stamp
+        if self.seen_at_preview is not None:
+            self._refuse_changed_since_preview(stamp, last)
         return instance, new
+
+    def _refuse_changed_since_preview(self, stamp: int, last) -> None:
+        """At the confirm step, a row whose record was written by anybody after the preview (its
+        last history record is not the one the preview saw) is refused, naming who and when, so
+        that the file's old value never overwrites a newer one without a word (issue 11, "lost
+        update between preview and confirm"); the whole file is then rolled back."""
+        if self.seen_at_preview.get(str(self._row_number)) == stamp:
+            return
+        if last is None:
+            raise self._row_error(
+                _("this record was deleted after the preview; please upload the file again.")
+            )
+        raise self._row_error(
+            _(
+                "this record was changed by %(person)s at %(when)s, after the preview; nothing was written, "
+                "so that the change is not overwritten. Please upload the file again and check the new preview."
+            )
+            % {
+                "person": person_name(last.history_user),
+                "when": _("%(month)s-%(day)s %(time)s")
+                % {
+                    "month": (when := timezone.localtime(last.history_date)).month,
+                    "day": when.day,
+                    "time": when.strftime("%H:%M"),
+                },
+            }
+        )
 
     def import_instance(self, instance, row, **kwargs) -> None:
         """Set the model fields from the row and clean the relation columns into ``instance.row_extras``."""
@@ -598,6 +646,7 @@ class SpreadsheetResource(resources.ModelResource):
         hand the note on the sheet read (``_choose_sheet``) to the preview as ``result.sheet_note``."""
         super().after_import(dataset, result, **kwargs)
         result.sheet_note = getattr(self, "sheet_note", "")
+        result.rows_seen = self.rows_seen
         for invalid in result.invalid_rows:
             if 0 < invalid.number <= len(self._source_rows):
                 invalid.number = self._source_rows[invalid.number - 1]
@@ -632,6 +681,28 @@ class SpreadsheetImportForm(ImportForm):
         return upload
 
 
+#: The salt of the signed ``rows_seen`` the preview hands to the confirm step.
+ROWS_SEEN_SALT = "quanzhou_women.importing.rows_seen"
+
+
+class SpreadsheetConfirmForm(ConfirmImportForm):
+    """The confirm step: what the preview saw of every row (``seen``: ``rows_seen`` signed, so
+    that it cannot be edited into a lost update) and the import's options as chosen on upload."""
+
+    seen = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+    def clean_seen(self) -> dict[str, int] | None:
+        value = self.cleaned_data["seen"]
+        if not value:
+            return None
+        try:
+            return signing.loads(value, salt=ROWS_SEEN_SALT)
+        except signing.BadSignature as error:
+            raise forms.ValidationError(
+                _("The preview has expired; please upload the file again.")
+            ) from error
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export for an admin, as described in this module's docstring.
 
@@ -641,6 +712,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     """
 
     import_form_class = SpreadsheetImportForm
+    confirm_form_class = SpreadsheetConfirmForm
+    #: Fields of the upload form handed to the resource as ``options`` (and kept by the confirm form).
+    import_options: tuple[str, ...] = ()
     import_formats = [SpreadsheetFormat]
     export_formats = [XLSXFormat]
     import_error_display = ("message",)
@@ -675,11 +749,24 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             raise BadRequest(_("The filters in the address are not valid for this list.")) from error
 
     def get_import_resource_kwargs(self, request, **kwargs) -> dict:
-        """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed."""
+        """Rows outside the admin's ``get_queryset`` (its per-organisation scoping) cannot be changed;
+        the options chosen on upload, and at the confirm step what the preview saw of every row."""
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", {}) if form is not None else {}
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         kwargs["editable"] = self.get_queryset(request)
         kwargs["actor"] = request.user
+        kwargs["options"] = {name: cleaned.get(name) for name in self.import_options}
+        if isinstance(form, SpreadsheetConfirmForm):
+            kwargs["seen_at_preview"] = cleaned.get("seen") or {}
         return kwargs
+
+    def get_confirm_form_initial(self, request, import_form) -> dict:
+        """The options chosen on upload go on to the confirm step."""
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial.update({name: import_form.cleaned_data.get(name) for name in self.import_options})
+        return initial
 
     def get_import_data_kwargs(self, **kwargs) -> dict:
         """Confirming writes every row or none: a row that fails then rolls the whole file back."""
@@ -691,6 +778,11 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """The upload and preview step; every error of the file is also listed at the top of the page."""
         response = super().import_action(request, **kwargs)
         result = getattr(response, "context_data", {}).get("result")
+        confirm_form = getattr(response, "context_data", {}).get("confirm_form")
+        if confirm_form is not None:
+            confirm_form.initial["seen"] = signing.dumps(
+                getattr(result, "rows_seen", {}), salt=ROWS_SEEN_SALT
+            )
         if result is not None and getattr(result, "sheet_note", ""):
             messages.warning(request, result.sheet_note)
         if result is not None and (result.has_errors() or result.has_validation_errors()):
@@ -735,7 +827,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                     "title": _("Import"),
                     "opts": self.model._meta,
                     "result": result,
-                    "form": self.create_import_form(request),
+                    # A fresh upload form: the confirm step's fields are not an upload to complain about.
+                    "form": self.get_import_form_class(request)(
+                        self.get_import_formats(), self.get_import_resource_classes(request)
+                    ),
                     "import_error_display": self.import_error_display,
                 }
             )
@@ -762,6 +857,7 @@ __all__ = [
     "NameListWidget",
     "NameWidget",
     "SpreadsheetAdminMixin",
+    "SpreadsheetConfirmForm",
     "SpreadsheetFormat",
     "SpreadsheetResource",
     "TextWidget",

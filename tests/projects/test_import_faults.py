@@ -16,6 +16,7 @@ from projects.models import Assignment, FeatureProject
 from quanzhou_women.lib import spreadsheets
 from tests.spreadsheet_files import (
     FLAT_HEADERS,
+    PROJECT_HEADERS,
     csv_bytes,
     errors_of,
     flat_row,
@@ -239,8 +240,6 @@ def test_number_written_01_or_as_float_finds_project_1(admin_client, campaign_20
 
 
 # --- lists and names ----------------------------------------------------------------------------
-
-PROJECT_HEADERS = ["年度", "序号", "特色项目内容", "创建目标", "责任单位", "市妇联联系部室"]
 
 
 def project_row(number=2, units="丰泽区妇联\n泉港区妇联\n晋江市妇联\n台商投资区妇工委", departments="宣传部"):

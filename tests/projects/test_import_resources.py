@@ -14,6 +14,7 @@ from projects.resources import FeatureProjectResource
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from tests.spreadsheet_files import (
     FLAT_HEADERS,
+    PROJECT_HEADERS,
     errors_of,
     export_through_admin,
     flat_row,
@@ -25,8 +26,6 @@ from tests.spreadsheet_files import (
 )
 
 pytestmark = pytest.mark.django_db
-
-PROJECT_HEADERS = ["年度", "序号", "特色项目内容", "创建目标", "责任单位", "市妇联联系部室"]
 
 
 def edited(data: bytes, cell: str, value) -> bytes:
@@ -66,9 +65,12 @@ def test_flat_table_with_one_deadline_edited_changes_exactly_that_plan(admin_cli
     assert Assignment.objects.exclude(deadline=None).get().deadline == datetime.date(2014, 11, 30)
 
 
-def test_flat_table_row_for_a_new_unit_adds_it_to_the_project(admin_client, campaign_2014):
+def test_flat_table_row_for_a_new_unit_adds_it_when_asked_on_upload(admin_client, campaign_2014):
     preview, _confirm = import_through_admin(
-        admin_client, "assignment", xlsx_bytes([FLAT_HEADERS, flat_row(number=8, unit="晋江市妇联")])
+        admin_client,
+        "assignment",
+        xlsx_bytes([FLAT_HEADERS, flat_row(number=8, unit="晋江市妇联")]),
+        options={"add_units": "on"},
     )
 
     assert row_types(preview) == ["new"]
@@ -285,7 +287,7 @@ def test_import_preview_page_is_in_chinese_and_names_new_changed_and_unchanged_r
     ]
     rows[-1][7] = ""
 
-    response = post_preview(admin_client, "assignment", xlsx_bytes(rows))
+    response = post_preview(admin_client, "assignment", xlsx_bytes(rows), options={"add_units": "on"})
     page = response.content.decode()
 
     assert row_types(response) == ["update", "new", "skip"]
