@@ -456,13 +456,17 @@ class SpreadsheetResource(resources.ModelResource):
             for cell in row[1:]
             if isinstance(cell, str) and cell.strip()
         ]
-        headers, present = [], set()
-        for position, cell in enumerate(rows[header_index][1:], 1):
-            name = lookup.get(normalise_label(cell))
+        header_rows = self._header_rows(rows, header_index, lookup)
+        headers, present, unused = [], set(), []
+        for position, cells in enumerate(zip(*(row[1:] for row in header_rows), strict=True), 1):
+            names = [lookup.get(normalise_label(cell)) for cell in cells]
+            name = next((n for n in reversed(names) if n), None)  # the lower row names a sub-column
             if name in present:
                 raise SpreadsheetError(_("The column “%(column)s” appears twice.") % {"column": name})
             if name:
                 present.add(name)
+            else:
+                unused.append((position, cells))
             headers.append(name or f"#{position}")
         filled = self.fill_missing_columns(present)
         missing = [column for column in self.key_columns if column not in present and column not in filled]
@@ -472,18 +476,52 @@ class SpreadsheetResource(resources.ModelResource):
             )
         body = []
         rows = [[row[0], *("" if cell is None else cell for cell in row[1:])] for row in rows]
-        for row in rows[header_index + 1 :]:
+        for row in rows[header_index + len(header_rows) :]:
             repeated = {lookup.get(normalise_label(cell)) for cell in row[1:] if cell is not None} - {None}
             if len(repeated) >= min(2, len(lookup)):
                 continue  # the header printed again (second page, second half of the table)
             body.append([*row, *filled.values()])
         if not body:
             raise SpreadsheetError(_("The file has a header row but no rows of data below it."))
+        self._note_unused_columns(unused, body)
         dataset.wipe()
         dataset.headers = [SOURCE_ROW, *headers, *filled.keys()]
         for row in body:
             dataset.append(row)
         self._source_rows = [row[0] for row in body]
+
+    @staticmethod
+    def _header_rows(rows: list, header_index: int, lookup: dict[str, str]) -> list:
+        """The header row, and the row below it too when the header is grouped (two rows: 定责任
+        merged over 责任人 / 职务 / 联系电话): the lower row names a column that the upper row at the
+        same place does not. A header printed again (the same names in the same places) is one row."""
+        header = rows[header_index]
+        if header_index + 1 >= len(rows):
+            return [header]
+        below = rows[header_index + 1]
+        for upper, lower in zip(header[1:], below[1:], strict=False):
+            name = lookup.get(normalise_label(lower))
+            if name and name != lookup.get(normalise_label(upper)):
+                return [header, below]
+        return [header]
+
+    def _note_unused_columns(self, unused: list[tuple[int, tuple]], body: list) -> None:
+        """Name in ``self.sheet_note`` every column of the file the import does not read (a header
+        it does not know, or no header above filled cells), so that nothing is dropped silently."""
+        names = []
+        for position, cells in unused:
+            label = " / ".join(
+                dict.fromkeys(spreadsheets.clean_text(c) for c in cells if str(c or "").strip())
+            )
+            if label or any(str(row[position] or "").strip() for row in body if position < len(row)):
+                names.append(
+                    f"“{label}”" if label else _("column %(number)s (no header)") % {"number": position}
+                )
+        if names:
+            note = _("These columns of the file were not imported: %(columns)s.") % {
+                "columns": "、".join(names)
+            }
+            self.sheet_note = f"{self.sheet_note} {note}".strip()
 
     # Rows ------------------------------------------------------------------------------------
 
