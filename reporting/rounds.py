@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.models import Assignment, Campaign, FeatureProject, require_open
 from projects.services import feature_project_save
@@ -28,6 +29,20 @@ class RoundCounts:
     liaison_links: int = 0
     steps: int = 0
     indicators: int = 0
+
+
+def counts_text(counts: RoundCounts) -> str:
+    """The counts in Chinese, e.g. "10个特色项目、29项责任分工、12个挂钩部门联系、0个步骤、0项指标"."""
+    return _(
+        "%(projects)d feature projects, %(assignments)d assignments, %(links)d liaison links, "
+        "%(steps)d steps, %(indicators)d indicators"
+    ) % {
+        "projects": counts.projects,
+        "assignments": counts.assignments,
+        "links": counts.liaison_links,
+        "steps": counts.steps,
+        "indicators": counts.indicators,
+    }
 
 
 def _a_year_later(day: datetime.date | None) -> datetime.date | None:
