@@ -18,7 +18,7 @@ def _data(source: Campaign, **changes) -> dict:
     """The wizard's form as first shown (everything ticked), with ``changes``."""
     form = NewRoundForm(source=source)
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].initial
         if isinstance(value, bool):
             if value:

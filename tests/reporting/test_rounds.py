@@ -146,7 +146,7 @@ def test_only_a_city_administrator_starts_a_round(admin_and_2014):
 
 
 def test_the_command_starts_a_round_and_previews(admin_and_2014):
-    admin, source = admin_and_2014
+    admin, _source = admin_and_2014
     args = ["start_round", "--from", "2014", "--year", "2015", "--document-number", "泉妇〔2014〕1号"]
     out = StringIO()
     call_command(*args, "--dry-run", "--actor", admin.username, stdout=out)
