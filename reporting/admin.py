@@ -103,10 +103,10 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         """「开启新一轮」: a new round from an earlier one in two steps (issue 12, item 1).
 
         GET ``?source=<id>`` (default: the latest campaign) shows the form (``NewRoundForm``); a
-        POST with ``step=preview`` checks it and shows what would be created (``round_preview``)
-        with every choice kept in hidden fields; ``step=confirm`` starts the round
-        (``round_start``, one transaction) and redirects to the new campaign's page; ``step=edit``
-        goes back to the form as typed. Any refusal re-shows the form with the errors and the
+        POST with ``_preview`` checks it and shows what would be created (``round_preview``)
+        with every choice kept in hidden fields; ``_confirm`` starts the round (``round_start``,
+        one transaction) and redirects to the new campaign's page; ``_edit`` goes back to the
+        form as typed. Any refusal re-shows the form with the errors and the
         input kept. City administrators only (403); 404 without any campaign.
         """
         if not services.access.is_city_admin(request.user):
@@ -117,7 +117,8 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         source = source or campaigns.first()
         if source is None:
             raise Http404(_("There is no campaign to start a new round from."))
-        step = request.POST.get("step") if request.method == "POST" else None
+        # the button pressed: 「预览」, 「确认开启」 or 「返回修改」
+        step = next((name for name in ("confirm", "preview", "edit") if f"_{name}" in request.POST), None)
         form = NewRoundForm(request.POST if step else None, source=source)
         preview = None
         if step and form.is_valid():

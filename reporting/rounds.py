@@ -180,7 +180,11 @@ def round_start(
 
 def _plan_copy(old: Assignment, new: Assignment, actor) -> None:
     """Copy the 四定 of ``old`` into the empty ``new`` assignment through ``plan_update``, every date
-    a year later; the new plan is a draft (``plan_of``)."""
+    a year later; the new plan is a draft (``plan_of``). An empty ``old`` leaves ``new`` as it is
+    (no plan record: "not filled in")."""
+    steps, indicators = list(old.milestones.all()), list(old.indicators.all())
+    if not (old.target or old.deadline or old.responsible_person or steps or indicators):
+        return
     plan_update(
         assignment=new,
         actor=actor,
@@ -190,13 +194,10 @@ def _plan_copy(old: Assignment, new: Assignment, actor) -> None:
         responsible_person=old.responsible_person,
         responsible_person_position=old.responsible_person_position,
         responsible_person_phone=old.responsible_person_phone,
-        milestones=[
-            MilestoneRow(None, step.order, step.title, _a_year_later(step.due_on))
-            for step in old.milestones.all()
-        ],
+        milestones=[MilestoneRow(None, step.order, step.title, _a_year_later(step.due_on)) for step in steps],
         indicators=[
             IndicatorRow(None, indicator.name, indicator.target_value, indicator.unit_of_measure)
-            for indicator in old.indicators.all()
+            for indicator in indicators
         ],
     )
     plan_of(new)  # the new assignment's first plan record: a draft

@@ -570,7 +570,7 @@ def admin_model_samples(model_admin: admin.ModelAdmin, rest: str) -> list[Spec]:
 
 def new_round_body(run: "Run", url: str, step: str) -> dict:
     """The wizard's form as the superuser first sees it (every project ticked), with a 文号."""
-    return {**run.template(url), "step": [step], "document_number": ["泉妇〔2099〕1号"]}
+    return {**run.template(url), f"_{step}": ["1"], "document_number": ["泉妇〔2099〕1号"]}
 
 
 def export_body(model_admin: admin.ModelAdmin, index: int) -> dict:

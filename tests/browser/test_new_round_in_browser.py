@@ -78,7 +78,7 @@ def test_a_new_round_and_its_first_report_in_the_browser(
     save_screenshot(page, "new-round-4-reporter-tasks")
     page.locator("table tbody tr").first.get_by_role("link").click()  # the 2015 project comes first
     expect(page.locator("main")).to_contain_text("2015")
-    page.get_by_role("link", name="修改计划").click()
+    page.get_by_role("button", name="修改计划").click()
     expect(page.get_by_label("定目标")).to_have_value("建成巾帼示范基地3个")
     page.get_by_label("定目标").fill("建成巾帼示范基地5个")
     save_screenshot(page, "new-round-5-copied-plan")

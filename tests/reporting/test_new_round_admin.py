@@ -51,7 +51,7 @@ def test_the_form_starts_with_every_project_ticked(admin_client, source):
 
 
 def test_preview_writes_nothing_and_keeps_every_choice(admin_client, source):
-    data = _data(source, step="preview", copy_plans="yes")
+    data = _data(source, _preview="1", copy_plans="yes")
     data.pop("project_10")
     page = admin_client.post(URL, data)
     assert page.status_code == 200
@@ -64,7 +64,7 @@ def test_preview_writes_nothing_and_keeps_every_choice(admin_client, source):
 
 
 def test_confirm_starts_the_round(admin_client, source):
-    page = admin_client.post(URL, _data(source, step="confirm"))
+    page = admin_client.post(URL, _data(source, _confirm="1"))
     new = Campaign.objects.get(year=2015)
     assert page.status_code == 302 and page["Location"] == f"/admin/projects/campaign/{new.pk}/change/"
     assert new.projects.count() == 10
@@ -79,20 +79,20 @@ def test_confirm_starts_the_round(admin_client, source):
 def test_preview_then_confirm_carries_the_chosen_units(admin_client, source):
     project = next(p for p in source.projects.all() if p.assignments.count() > 1)
     kept = project.assignments.first().unit
-    data = _data(source, step="preview", **{f"units_{project.number}": [kept.pk]})
+    data = _data(source, _preview="1", **{f"units_{project.number}": [kept.pk]})
     preview = admin_client.post(URL, data)
     assert preview.context["preview"].assignments == 29 - project.assignments.count() + 1
     body = preview.content.decode()
     hidden = re.findall(rf'type="hidden" name="units_{project.number}" value="(\d+)"', body)
     assert hidden == [str(kept.pk)]  # the unticked units stay unticked on confirm
-    admin_client.post(URL, data | {"step": "confirm"})
+    admin_client.post(URL, data | {"_confirm": "1"})
     carried = Campaign.objects.get(year=2015).projects.get(number=project.number)
     assert [a.unit for a in carried.assignments.all()] == [kept]
 
 
 def test_a_year_in_use_shows_the_form_again_with_what_was_typed(admin_client, source):
-    for step in ["preview", "confirm"]:
-        page = admin_client.post(URL, _data(source, step=step, year="2014", name="我的新名称"))
+    for step in ["_preview", "_confirm"]:
+        page = admin_client.post(URL, _data(source, **{step: "1"}, year="2014", name="我的新名称"))
         assert page.status_code == 200
         assert page.context["form"].errors["year"]
         body = page.content.decode()
@@ -102,7 +102,7 @@ def test_a_year_in_use_shows_the_form_again_with_what_was_typed(admin_client, so
 
 
 def test_no_project_carried_is_refused(admin_client, source):
-    data = {k: v for k, v in _data(source, step="preview").items() if not k.startswith("project_")}
+    data = {k: v for k, v in _data(source, _preview="1").items() if not k.startswith("project_")}
     page = admin_client.post(URL, data)
     assert page.status_code == 200 and "至少" in page.content.decode()
 
@@ -112,7 +112,7 @@ def test_only_city_administrators(client, source, role):
     staff = user(f"staff_{role}", source.issuing_body, role, is_staff=True)
     client.force_login(staff)
     assert client.get(URL).status_code == 403
-    assert client.post(URL, _data(source, step="confirm")).status_code == 403
+    assert client.post(URL, _data(source, _confirm="1")).status_code == 403
     assert Campaign.objects.count() == 1
 
 

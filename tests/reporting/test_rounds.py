@@ -108,6 +108,7 @@ def test_copied_four_fixes_are_drafts_a_year_later(admin_and_2014):
     ]
     assert copied.plan.status == PlanStatus.DRAFT  # the 2014 plan was confirmed; the copy is a draft
     assert not copied.plan.transitions.exists()
+    assert Plan.objects.filter(assignment__project__campaign=new).count() == 1  # the other 28 were empty
     assert Plan.objects.get(assignment=old).status == PlanStatus.CONFIRMED  # the source is untouched
     assert new.history.earliest().history_change_reason == "复制自2014年"
 
