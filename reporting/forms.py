@@ -163,7 +163,11 @@ class NewRoundForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["year", "name", "document_number", "document_title", "issued_on", "reporting_cadence"]
-        widgets = {"issued_on": DateInput}
+        widgets = {
+            "issued_on": DateInput,
+            "name": forms.TextInput(attrs={"class": "vTextField"}),
+            "document_title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+        }
         labels = {"year": _("year of the new round")}
 
     def __init__(self, *args, source: Campaign, **kwargs) -> None:
