@@ -11,6 +11,8 @@ correction of a report's texts goes through ``services.report_update``, which re
 somebody else saved the report meanwhile (django-concurrency).
 """
 
+import re
+
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,7 +115,7 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
             raise PermissionDenied
         campaigns = Campaign.objects.order_by("-year")
         wanted = request.POST.get("source") or request.GET.get("source") or ""
-        source = campaigns.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        source = campaigns.filter(pk=int(wanted)).first() if re.fullmatch(r"[0-9]{1,9}", wanted) else None
         source = source or campaigns.first()
         if source is None:
             raise Http404(_("There is no campaign to start a new round from."))

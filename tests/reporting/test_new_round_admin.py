@@ -120,3 +120,20 @@ def test_a_city_administrator_by_role(client, source):
     admin = user("round_city_admin", source.issuing_body, Role.CITY_ADMIN, is_staff=True)
     client.force_login(admin)
     assert client.get(URL).status_code == 200
+
+
+def test_back_to_the_choices_keeps_them(admin_client, source):
+    data = _data(source, _edit="1", name="改过的名称", copy_plans="yes")
+    data.pop("project_3")
+    page = admin_client.post(URL, data)
+    assert page.status_code == 200 and page.context["preview"] is None
+    form = page.context["form"]
+    assert form["name"].value() == "改过的名称" and form["copy_plans"].value() == "yes"
+    assert form["project_3"].value() is False and form["project_4"].value() is True
+    assert Campaign.objects.count() == 1
+
+
+def test_odd_source_parameters_fall_back_to_the_latest_round(admin_client, source):
+    for odd in ["²", "99999999999999999999", "x", "-1"]:
+        page = admin_client.get(URL, {"source": odd})
+        assert page.status_code == 200 and page.context["source"] == source
