@@ -160,5 +160,9 @@ def test_the_command_starts_a_round_and_previews(admin_and_2014):
     assert "已开启" in out.getvalue()
     with pytest.raises(CommandError, match="2015"):
         call_command(*args, "--actor", admin.username, stdout=StringIO())
+    with pytest.raises(CommandError, match="11"):
+        call_command(
+            *args, "--year", "2016", "--projects", "1,11", "--actor", admin.username, stdout=StringIO()
+        )
     with pytest.raises(CommandError, match="nobody"):
         call_command(*args, "--year", "2016", "--actor", "nobody", stdout=StringIO())

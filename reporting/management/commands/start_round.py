@@ -69,7 +69,17 @@ class Command(BaseCommand):
             actor = User.objects.get(username=options["actor"], is_active=True)
         except User.DoesNotExist as error:
             raise CommandError(_("There is no active user %(name)s.") % {"name": options["actor"]}) from error
-        selection = {"numbers": options["projects"], "copy_plans": options["copy_plans"]}
+        numbers = options["projects"]
+        if numbers is not None:
+            unknown = sorted(numbers - set(source.projects.values_list("number", flat=True)))
+            if unknown:
+                raise CommandError(
+                    _("The %(year)s round has no feature project numbered %(numbers)s.")
+                    % {"year": source.year, "numbers": "、".join(map(str, unknown))}
+                )
+            if not numbers:
+                raise CommandError(_("Choose at least one feature project to carry over."))
+        selection = {"numbers": numbers, "copy_plans": options["copy_plans"]}
         if options["dry_run"]:
             counts = round_preview(source=source, **selection)
             self.stdout.write(
