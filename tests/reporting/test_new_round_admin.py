@@ -137,3 +137,16 @@ def test_odd_source_parameters_fall_back_to_the_latest_round(admin_client, sourc
     for odd in ["²", "99999999999999999999", "x", "-1"]:
         page = admin_client.get(URL, {"source": odd})
         assert page.status_code == 200 and page.context["source"] == source
+
+
+def test_the_preview_and_a_refusal_speak_chinese(admin_client, source):
+    from tests.test_chinese_everywhere import ReaderText, latin_words
+    from tests.test_typography import ascii_punctuation
+
+    for data in [_data(source, _preview="1", copy_plans="yes"), _data(source, _confirm="1", year="2014")]:
+        parser = ReaderText()
+        parser.feed(admin_client.post(URL, data).content.decode())
+        english = [
+            part for part in parser.parts if latin_words(part, {"city_admin"}) or ascii_punctuation(part)
+        ]
+        assert english == []
