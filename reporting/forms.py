@@ -216,6 +216,15 @@ class NewRoundForm(forms.ModelForm):
             for p in self.projects
         ]
 
+    def clean_year(self) -> int:
+        """A year no campaign has yet, named in the message."""
+        year = self.cleaned_data["year"]
+        if Campaign.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("There is already a campaign of %(year)s: choose another year.") % {"year": year}
+            )
+        return year
+
     def clean(self) -> dict:
         """At least one project carried over."""
         data = super().clean()

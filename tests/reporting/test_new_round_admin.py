@@ -94,7 +94,7 @@ def test_a_year_in_use_shows_the_form_again_with_what_was_typed(admin_client, so
     for step in ["_preview", "_confirm"]:
         page = admin_client.post(URL, _data(source, **{step: "1"}, year="2014", name="我的新名称"))
         assert page.status_code == 200
-        assert page.context["form"].errors["year"]
+        assert page.context["form"].errors["year"] == ["已有2014年的主题活动，请另选年份。"]
         body = page.content.decode()
         assert "errornote" in body and "我的新名称" in body and 'value="2014"' in body
         assert page.context["preview"] is None
@@ -150,3 +150,19 @@ def test_the_preview_and_a_refusal_speak_chinese(admin_client, source):
             part for part in parser.parts if latin_words(part, {"city_admin"}) or ascii_punctuation(part)
         ]
         assert english == []
+
+
+def test_a_refusal_of_the_service_lands_on_its_field(admin_client, source, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from reporting import rounds
+
+    def refuse(**kwargs):
+        raise ValidationError({"document_number": "文号“X”不对。", "issuing_body": "发文单位不对。"})
+
+    monkeypatch.setattr(rounds, "round_start", refuse)
+    page = admin_client.post(URL, _data(source, _confirm="1", name="保留的名称"))
+    form = page.context["form"]
+    assert form.errors["document_number"] == ["文号“X”不对。"]
+    assert form.non_field_errors() == ["发文单位不对。"]
+    assert "保留的名称" in page.content.decode()
