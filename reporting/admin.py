@@ -11,13 +11,16 @@ correction of a report's texts goes through ``services.report_update``, which re
 somebody else saved the report meanwhile (django-concurrency).
 """
 
+import re
+
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -33,7 +36,8 @@ from quanzhou_women.lib.admin import (
 )
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin, SpreadsheetConfirmForm, SpreadsheetImportForm
-from reporting import services
+from reporting import rounds, services
+from reporting.forms import NewRoundForm
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -84,6 +88,86 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
             project_services.record_delete(actor=request.user, record=obj)
+
+    def get_urls(self):
+        """Adds ``new-round/``: 「开启新一轮」."""
+        view = self.admin_site.admin_view(self.new_round_view)
+        return [path("new-round/", view, name="projects_campaign_new_round"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """The list, with the 「开启新一轮」 button for city administrators."""
+        extra_context = {
+            **(extra_context or {}),
+            "can_start_round": services.access.is_city_admin(request.user),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def new_round_view(self, request: HttpRequest) -> HttpResponse:
+        """「开启新一轮」: a new round from an earlier one in two steps (issue 12, item 1).
+
+        GET ``?source=<id>`` (default: the latest campaign) shows the form (``NewRoundForm``); a
+        POST with ``_preview`` checks it and shows what would be created (``round_preview``)
+        with every choice kept in hidden fields; ``_confirm`` starts the round (``round_start``,
+        one transaction) and redirects to the new campaign's page; ``_edit`` goes back to the
+        form as typed. Any refusal re-shows the form with the errors and the
+        input kept. City administrators only (403); 404 without any campaign.
+        """
+        if not services.access.is_city_admin(request.user):
+            raise PermissionDenied
+        campaigns = Campaign.objects.order_by("-year")
+        wanted = request.POST.get("source") or request.GET.get("source") or ""
+        source = campaigns.filter(pk=int(wanted)).first() if re.fullmatch(r"[0-9]{1,9}", wanted) else None
+        source = source or campaigns.first()
+        if source is None:
+            raise Http404(_("There is no campaign to start a new round from."))
+        # the button pressed: 「预览」, 「确认开启」 or 「返回修改」
+        step = next((name for name in ("confirm", "preview", "edit") if f"_{name}" in request.POST), None)
+        form = NewRoundForm(request.POST if step else None, source=source)
+        preview = None
+        if step and form.is_valid():
+            if step == "confirm":
+                try:
+                    campaign = rounds.round_start(
+                        **form.selection(), **form.campaign_fields(), actor=request.user
+                    )
+                except ValidationError as error:
+                    _form_errors(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("The %(year)s round is started from %(source)s: %(counts)s.")
+                        % {
+                            "year": campaign.year,
+                            "source": source.year,
+                            "counts": rounds.counts_text(rounds.round_preview(**form.selection())),
+                        },
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:projects_campaign_change", args=[campaign.pk]))
+            elif step == "preview":
+                preview = rounds.round_preview(**form.selection())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Start a new round"),
+            "form": form,
+            "source": source,
+            "campaigns": campaigns,
+            "preview": preview,
+            "carried": rounds.round_selection(**form.selection()) if preview else [],
+            "counts_text": rounds.counts_text(preview) if preview else "",
+        }
+        return TemplateResponse(request, "admin/projects/campaign/new_round.html", context)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's ``ValidationError`` on the form: on its field where the form has one, else on the
+    form as a whole."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 RETIRE_NOTE = _(

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment
+from projects.models import Assignment, Campaign
 from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.models import MilestoneProgress, ProgressReport
 from reporting.services import IndicatorRow, MilestoneRow
@@ -137,3 +137,116 @@ class ReasonForm(forms.Form):
     """A review decision's reason or comment; required for returning."""
 
     reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NewRoundForm(forms.ModelForm):
+    """The admin's 「开启新一轮」 (issue 12, item 1): the new year, its notice and cadence, and per
+    project of ``source`` whether it carries over and with which responsible units and liaison
+    departments (fields ``project_<序号>``, ``units_<序号>``, ``departments_<序号>``; all ticked at
+    first). ``selection()`` gives the arguments of ``reporting.rounds.round_selection``. Validates
+    input only (the campaign's fields as the model checks them, a year in use included);
+    ``round_start`` checks everything again.
+    """
+
+    source = forms.IntegerField(widget=forms.HiddenInput)
+    copy_plans = forms.TypedChoiceField(
+        label=_("the four fixes"),
+        choices=[
+            ("no", _("leave them empty for the units to fill in")),
+            ("yes", _("copy each unit's four fixes as a draft (dates a year later) for the unit to revise")),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "name", "document_number", "document_title", "issued_on", "reporting_cadence"]
+        widgets = {
+            "issued_on": DateInput,
+            "name": forms.TextInput(attrs={"class": "vTextField"}),
+            "document_title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+        }
+        labels = {"year": _("year of the new round")}
+
+    def __init__(self, *args, source: Campaign, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.source_campaign = source
+        for name, value in {
+            "source": source.pk,
+            "year": source.year + 1,
+            "name": source.name.replace(str(source.year), str(source.year + 1)),
+            "reporting_cadence": source.reporting_cadence,
+        }.items():
+            self.fields[name].initial = value
+        self.projects = list(
+            source.projects.prefetch_related("liaison_departments", "assignments__unit").order_by("number")
+        )
+        self.organisations = {}
+        for project in self.projects:
+            units = [assignment.unit for assignment in project.assignments.all()]
+            departments = list(project.liaison_departments.all())
+            self.organisations.update({o.pk: o for o in [*units, *departments]})
+            self.fields[f"project_{project.number}"] = forms.BooleanField(
+                label=project.title, required=False, initial=True
+            )
+            for key, label, organisations in [
+                ("units", _("responsible units"), units),
+                ("departments", _("liaison departments"), departments),
+            ]:
+                self.fields[f"{key}_{project.number}"] = forms.TypedMultipleChoiceField(
+                    label=label,
+                    choices=[(o.pk, o.name) for o in organisations],
+                    coerce=int,
+                    required=False,
+                    initial=[o.pk for o in organisations],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+
+    def main_fields(self) -> list:
+        """The bound fields of the new campaign and the choice about the 四定, for the page."""
+        return [self[name] for name in [*self._meta.fields, "copy_plans"]]
+
+    def project_rows(self) -> list[tuple]:
+        """Per project of the source: the project, and its three bound fields (carry over, units,
+        departments), for the page."""
+        return [
+            (p, self[f"project_{p.number}"], self[f"units_{p.number}"], self[f"departments_{p.number}"])
+            for p in self.projects
+        ]
+
+    def clean_year(self) -> int:
+        """A year no campaign has yet, named in the message."""
+        year = self.cleaned_data["year"]
+        if Campaign.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("There is already a campaign of %(year)s: choose another year.") % {"year": year}
+            )
+        return year
+
+    def clean(self) -> dict:
+        """At least one project carried over."""
+        data = super().clean()
+        if not any(data.get(f"project_{p.number}") for p in self.projects):
+            raise forms.ValidationError(_("Choose at least one feature project to carry over."))
+        return data
+
+    def selection(self) -> dict:
+        """The chosen projects, units and departments as ``round_selection`` takes them."""
+        data = self.cleaned_data
+        numbers = {p.number for p in self.projects if data.get(f"project_{p.number}")}
+        return {
+            "source": self.source_campaign,
+            "numbers": numbers,
+            "units": {n: [self.organisations[pk] for pk in data.get(f"units_{n}", [])] for n in numbers},
+            "departments": {
+                n: [self.organisations[pk] for pk in data.get(f"departments_{n}", [])] for n in numbers
+            },
+            "copy_plans": data["copy_plans"],
+        }
+
+    def campaign_fields(self) -> dict:
+        """The new campaign's own fields as ``round_start`` takes them."""
+        data = self.cleaned_data
+        return {name: data[name] for name in self._meta.fields}

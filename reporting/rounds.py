@@ -7,14 +7,16 @@ makes a round read-only for everybody (the ``restrict(user, "change")`` rules le
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, require_open
+from projects.models import Assignment, Campaign, FeatureProject, require_open
 from projects.services import feature_project_save
-from reporting.services import campaign_save
+from reporting.services import IndicatorRow, MilestoneRow, campaign_save, plan_of, plan_update
+from units.models import Organisation
 from units.services import require_change, validated_save
 
 
@@ -29,6 +31,20 @@ class RoundCounts:
     indicators: int = 0
 
 
+def counts_text(counts: RoundCounts) -> str:
+    """The counts in Chinese, e.g. "10个特色项目、29项责任分工、12个挂钩部门联系、0个步骤、0项指标"."""
+    return _(
+        "%(projects)d feature projects, %(assignments)d assignments, %(links)d liaison links, "
+        "%(steps)d steps, %(indicators)d indicators"
+    ) % {
+        "projects": counts.projects,
+        "assignments": counts.assignments,
+        "links": counts.liaison_links,
+        "steps": counts.steps,
+        "indicators": counts.indicators,
+    }
+
+
 def _a_year_later(day: datetime.date | None) -> datetime.date | None:
     """``day`` one year later (29 February becomes 28 February)."""
     if day is None:
@@ -39,23 +55,68 @@ def _a_year_later(day: datetime.date | None) -> datetime.date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _projects(source: Campaign, numbers) -> list[FeatureProject]:
-    projects = source.projects.prefetch_related("liaison_departments", "assignments__unit")
-    return [p for p in projects if numbers is None or p.number in numbers]
+@dataclass
+class CarriedProject:
+    """One project of ``source`` as the new round will hold it: the old project, the responsible
+    units and liaison departments carried over, and the old assignments whose 四定 are copied."""
+
+    old: FeatureProject
+    units: list[Organisation]
+    departments: list[Organisation]
+    plans: list[Assignment] = field(default_factory=list)
 
 
-def round_preview(*, source: Campaign, numbers=None, copy_plans: bool = False) -> RoundCounts:
-    """The counts ``round_start`` would create from ``source`` (``numbers``: the 序号 carried over,
-    ``None`` all); writes nothing."""
+def round_selection(
+    *,
+    source: Campaign,
+    numbers=None,
+    units: dict[int, list[Organisation]] | None = None,
+    departments: dict[int, list[Organisation]] | None = None,
+    copy_plans: bool = False,
+) -> list[CarriedProject]:
+    """What a new round carries over from ``source``: the one selection ``round_preview`` counts and
+    ``round_start`` writes (issue 12, item 1).
+
+    ``numbers``: the 序号 of the projects carried over (``None``: all). ``units`` and
+    ``departments``: per 序号 the responsible units and liaison departments carried over, each among
+    the project's own (a 序号 missing from the dict, or ``None``: all of them). With ``copy_plans``
+    the old assignments of the units carried over are listed for their 四定 to be copied. Reads
+    only.
+    """
+    projects = source.projects.prefetch_related(
+        "liaison_departments", "assignments__unit", "assignments__milestones", "assignments__indicators"
+    )
+    carried = []
+    for project in projects:
+        if numbers is not None and project.number not in numbers:
+            continue
+        old_assignments = list(project.assignments.all())
+        old_departments = list(project.liaison_departments.all())
+        chosen_units = {u.pk for u in (units or {}).get(project.number, [a.unit for a in old_assignments])}
+        chosen_departments = {d.pk for d in (departments or {}).get(project.number, old_departments)}
+        kept = [a for a in old_assignments if a.unit_id in chosen_units]
+        carried.append(
+            CarriedProject(
+                old=project,
+                units=[a.unit for a in kept],
+                departments=[d for d in old_departments if d.pk in chosen_departments],
+                plans=kept if copy_plans else [],
+            )
+        )
+    return carried
+
+
+def round_preview(**selection) -> RoundCounts:
+    """The counts ``round_start`` would create, for the arguments of ``round_selection``
+    (``source``, ``numbers``, ``units``, ``departments``, ``copy_plans``); writes nothing."""
     counts = RoundCounts()
-    for project in _projects(source, numbers):
+    for carried in round_selection(**selection):
         counts.projects += 1
-        counts.liaison_links += len(project.liaison_departments.all())
-        for assignment in project.assignments.all():
-            counts.assignments += 1
-            if copy_plans:
-                counts.steps += assignment.milestones.count()
-                counts.indicators += assignment.indicators.count()
+        counts.assignments += len(carried.units)
+        counts.liaison_links += len(carried.departments)
+        for assignment in carried.plans:
+            counts.steps += len(assignment.milestones.all())
+            counts.indicators += len(assignment.indicators.all())
     return counts
 
 
@@ -70,17 +131,26 @@ def round_start(
     issued_on: datetime.date | None = None,
     reporting_cadence: str | None = None,
     numbers=None,
+    units: dict[int, list[Organisation]] | None = None,
+    departments: dict[int, list[Organisation]] | None = None,
     copy_plans: bool = False,
     actor,
 ) -> Campaign:
     """Start the round of ``year`` from ``source`` in one transaction and return the new campaign.
 
-    Carries over the projects numbered in ``numbers`` (``None``: all) with their responsible units
-    and liaison departments; with ``copy_plans`` each unit's target, deadline, responsible person,
-    steps and indicators are copied as a draft plan, every date a year later. City administrators
-    only (``PermissionDenied``); ``ValidationError`` for an invalid campaign (e.g. a year in use).
+    Carries over what ``round_selection`` selects (``numbers``, ``units``, ``departments``: see
+    there) through the writers of each record: the campaign by ``campaign_save`` (its history
+    starts with the reason "复制自2014年"), each project with its units and departments by
+    ``feature_project_save``; with ``copy_plans`` each unit's target, deadline, responsible person,
+    steps and indicators by ``plan_update``, every date a year later, the plan a *draft* for the
+    unit to revise and submit again (never submitted or confirmed). Without ``copy_plans`` the 四定
+    are left empty. City administrators only (``PermissionDenied``); ``ValidationError`` for an
+    invalid campaign (e.g. a year in use); on any error nothing is written.
     """
     require_change(actor, Campaign, None)
+    selection = round_selection(
+        source=source, numbers=numbers, units=units, departments=departments, copy_plans=copy_plans
+    )
     campaign = Campaign(
         name=name,
         year=year,
@@ -93,45 +163,44 @@ def round_start(
     )
     campaign._change_reason = f"复制自{source.year}年"
     campaign_save(actor=actor, campaign=campaign)
-    for old in _projects(source, numbers):
+    for carried in selection:
         project = feature_project_save(
             actor=actor,
             campaign=campaign,
-            number=old.number,
-            title=old.title,
-            goal=old.goal,
-            responsible_units=[a.unit for a in old.assignments.all()],
-            liaison_departments=list(old.liaison_departments.all()),
+            number=carried.old.number,
+            title=carried.old.title,
+            goal=carried.old.goal,
+            responsible_units=carried.units,
+            liaison_departments=carried.departments,
         )
-        if copy_plans:
-            for old_assignment in old.assignments.all():
-                _plan_copy(old_assignment, project.assignments.get(unit=old_assignment.unit), actor)
+        for old_assignment in carried.plans:
+            _plan_copy(old_assignment, project.assignments.get(unit=old_assignment.unit), actor)
     return campaign
 
 
 def _plan_copy(old: Assignment, new: Assignment, actor) -> None:
-    """Copy the 四定 of ``old`` into the empty ``new`` assignment, dates a year later (a draft)."""
-    new.target = old.target
-    new.deadline = _a_year_later(old.deadline)
-    new.responsible_person = old.responsible_person
-    new.responsible_person_position = old.responsible_person_position
-    new.responsible_person_phone = old.responsible_person_phone
-    validated_save(new, actor=actor)
-    for step in old.milestones.all():
-        validated_save(
-            Milestone(assignment=new, order=step.order, title=step.title, due_on=_a_year_later(step.due_on)),
-            actor=actor,
-        )
-    for indicator in old.indicators.all():
-        validated_save(
-            Indicator(
-                assignment=new,
-                name=indicator.name,
-                unit_of_measure=indicator.unit_of_measure,
-                target_value=indicator.target_value,
-            ),
-            actor=actor,
-        )
+    """Copy the 四定 of ``old`` into the empty ``new`` assignment through ``plan_update``, every date
+    a year later; the new plan is a draft (``plan_of``). An empty ``old`` leaves ``new`` as it is
+    (no plan record: "not filled in")."""
+    steps, indicators = list(old.milestones.all()), list(old.indicators.all())
+    if not (old.target or old.deadline or old.responsible_person or steps or indicators):
+        return
+    plan_update(
+        assignment=new,
+        actor=actor,
+        version=None,
+        target=old.target,
+        deadline=_a_year_later(old.deadline),
+        responsible_person=old.responsible_person,
+        responsible_person_position=old.responsible_person_position,
+        responsible_person_phone=old.responsible_person_phone,
+        milestones=[MilestoneRow(None, step.order, step.title, _a_year_later(step.due_on)) for step in steps],
+        indicators=[
+            IndicatorRow(None, indicator.name, indicator.target_value, indicator.unit_of_measure)
+            for indicator in indicators
+        ],
+    )
+    plan_of(new)  # the new assignment's first plan record: a draft
 
 
 @transaction.atomic

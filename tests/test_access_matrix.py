@@ -551,7 +551,26 @@ def admin_model_samples(model_admin: admin.ModelAdmin, rest: str) -> list[Spec]:
         ]
     if rest == "overview-table/":
         return [spec("overview-table", lambda c, s, o: Target(prefix + "overview-table/"), False)]
+    if rest == "new-round/":  # 开启新一轮: the preview writes nothing, the confirmation a new round
+        return [
+            spec(
+                f"new-round[{step}]",
+                lambda c, s, o, step=step: Target(
+                    prefix + "new-round/",
+                    None,
+                    "admin" if step == "confirm" else "never",
+                    body=lambda run: new_round_body(run, prefix + "new-round/", step),
+                ),
+                False,
+            )
+            for step in ("preview", "confirm")
+        ]
     return []
+
+
+def new_round_body(run: "Run", url: str, step: str) -> dict:
+    """The wizard's form as the superuser first sees it (every project ticked), with a 文号."""
+    return {**run.template(url), f"_{step}": ["1"], "document_number": ["泉妇〔2099〕1号"]}
 
 
 def export_body(model_admin: admin.ModelAdmin, index: int) -> dict:
@@ -1193,6 +1212,7 @@ WRITING = [
     ("superuser", "admin:units.organisation:import-confirm", "own"),
     ("city_admin", "admin:projects.indicator:import-confirm", "foreign"),
     ("city_admin", "admin:projects.milestone:change", "own"),
+    ("city_admin", "admin:projects.campaign:new-round[confirm]", "any"),
 ]
 SPEC_BY_LABEL = {spec.label: spec for spec in SPECS}
 
