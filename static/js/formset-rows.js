@@ -10,6 +10,7 @@
 //   <button data-formset-add="P" hidden>            shown here; adds a row
 //   <button data-formset-remove hidden> in a row    shown here; ticks the row's DELETE box, hides it
 //   <… data-formset-no-js>                          the no-script hint, hidden here
+// The server's blank extra rows are taken away (a formset left without rows gets one new row).
 (function () {
   "use strict";
 
@@ -42,7 +43,7 @@
     if (box && box.checked) { row.hidden = true; }  // ticked before a refused save: stays removed
   }
 
-  function addRow(prefix) {
+  function addRow(prefix, focus) {
     var container = document.querySelector('[data-formset="' + prefix + '"]');
     var template = document.getElementById(prefix + "-empty");
     var total = totalInput(prefix);
@@ -59,7 +60,7 @@
     total.value = String(index + 1);
     wire(row);
     var first = row.querySelector("input:not([type=hidden]):not([name$='-order']), textarea, select");
-    if (first) { first.focus(); }
+    if (first && focus !== false) { first.focus(); }
   }
 
   // A new row left blank is not sent as a step: its prefilled order alone would make it "changed".
@@ -76,9 +77,34 @@
     });
   }
 
+  function isBlank(row) {
+    return !Array.prototype.some.call(
+      row.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), textarea, select"),
+      function (field) { return field.value.trim() !== ""; }
+    ) && !row.querySelector(".errorlist");
+  }
+
+  // The server's blank rows (for use without the script) give way to 「添加一步」: the list shows
+  // what is stored, and a new row comes where it is asked for. A formset left empty keeps one.
+  function dropBlankExtraRows(container) {
+    var prefix = container.getAttribute("data-formset");
+    var initial = document.querySelector('input[name="' + prefix + '-INITIAL_FORMS"]');
+    var stored = initial ? parseInt(initial.value, 10) || 0 : 0;
+    container.querySelectorAll("[data-formset-row]").forEach(function (row) {
+      var named = row.querySelector('[name^="' + prefix + '-"]');
+      var index = named ? parseInt(named.name.slice(prefix.length + 1), 10) : NaN;
+      if (index >= stored && isBlank(row)) { row.remove(); }
+    });
+    var visible = Array.prototype.some.call(
+      container.querySelectorAll("[data-formset-row]"), function (row) { return !row.hidden; }
+    );
+    if (!visible) { addRow(prefix, false); }
+  }
+
   document.querySelectorAll("[data-formset]").forEach(function (container) {
     container.classList.add("formset-js");
     container.querySelectorAll("[data-formset-row]").forEach(wire);
+    dropBlankExtraRows(container);
   });
   document.querySelectorAll("[data-formset-add]").forEach(function (button) {
     button.hidden = false;
