@@ -3,6 +3,8 @@ between (static/js/formset-rows.js, under the content security policy), removes 
 by mistake, saves once, and all four steps are stored."""
 
 import datetime
+import struct
+import zlib
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -98,4 +100,65 @@ def test_without_the_script_the_plan_form_still_adds_a_step_per_save(
     page.get_by_role("button", name="保存计划").click()
     expect(page.get_by_text("计划已保存。")).to_be_visible()
     assert list(units.a1.milestones.values_list("title", flat=True)) == ["调研摸底", "总结评估"]
+    context.close()
+
+
+def _photo_png(width: int = 480, height: int = 320) -> bytes:
+    """A PNG photo-sized picture (sky over a field), made without an image library."""
+    rows = b"".join(
+        b"\x00" + (bytes((90, 150, 220)) if y < height * 0.6 else bytes((70, 160, 80))) * width
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_opens_in_the_page_and_removing_it_asks_first(
+    live_server, browser: Browser, transactional_db, request
+):
+    from reporting import services
+    from reporting.models import Evidence
+    from tests.reporting.conftest import make_report, upload
+
+    people = request.getfixturevalue("cast")
+    units = request.getfixturevalue("world")
+    report = make_report(units, units.a1, people["reporter_a"])
+    services.evidence_add(
+        report=report, actor=people["reporter_a"], upload=upload("入户走访.png", _photo_png())
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("用户名").fill("reporter_a")
+    page.get_by_label("密码").fill("pw-reporter_a")
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/reports/{report.pk}/edit/")
+    thumbnail = page.locator("a.evidence-thumb img")
+    expect(thumbnail).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", thumbnail.element_handle()) > 0  # the image loaded
+    page.get_by_role("link", name="放大照片").click()
+    expect(page.locator(".evidence-view figure img")).to_be_visible()
+    assert page.url.endswith(f"/reports/{report.pk}/edit/#evidence-view-{Evidence.objects.get().pk}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "evidence-1-photo-in-the-page.png"))
+    page.locator(".evidence-view figcaption").get_by_role("link", name="关闭").click()
+    expect(page.locator(".evidence-view figure img")).to_be_hidden()
+
+    page.locator(".evidence-list").get_by_role("link", name="删除").click()
+    expect(page.get_by_role("button", name="确认删除")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "evidence-2-remove-asks-first.png"), full_page=True)
+    assert Evidence.objects.exists()  # asking removed nothing
+    page.get_by_role("button", name="确认删除").click()
+    expect(page.get_by_text("已删除“入户走访.png”。")).to_be_visible()
+    assert not Evidence.objects.exists()
     context.close()
