@@ -13,12 +13,21 @@ from django.http import FileResponse
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboards.selectors import Filters, RankRow, iter_cells
 from dashboards.status import Status, colours
 from projects.models import ProjectLiaison
+from quanzhou_women.lib.sheet_layout import (
+    body_alignment,
+    body_font,
+    header_alignment,
+    header_font,
+    set_print_layout,
+    thin_border,
+    title_font,
+)
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, write_only_cell, write_only_row
 
 
@@ -87,6 +96,10 @@ def ledger_rows(user, filters: Filters) -> Iterator[list]:
         ]
 
 
+#: The row of the column titles, under the title line; frozen on screen and repeated on every page.
+HEADER_ROW = 2
+
+
 def xlsx_response(
     filename: str, sheet_name: str, title: str, header: list[str], rows: Iterable[list], widths: list[int]
 ) -> FileResponse:
@@ -95,33 +108,44 @@ def xlsx_response(
     Every cell goes through the portal's one cell writer (``write_only_cell``): text is text, never
     a live formula, and control characters pasted from Word never break the file. The status column
     (titled like ``Status``) is filled with the status colour, so the printout reads like the page.
+    The page set-up, fonts and borders are the 一览表's (``quanzhou_women.lib.sheet_layout``): A4
+    landscape, one page wide, the header row repeated on every page and frozen on screen.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_name)
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A3"
+    # Before the first row: a write-only sheet writes its views and properties with it.
+    set_print_layout(sheet, header_row=HEADER_ROW)
+    border = thin_border()
     heading = WriteOnlyCell(sheet)
-    heading.font = Font(bold=True, size=14)
+    heading.font = title_font(16)
     write_only_row(sheet, [write_only_cell(sheet, title, style=heading)])
     header_style = WriteOnlyCell(sheet)
-    header_style.font = Font(bold=True)
-    header_style.alignment = Alignment(wrap_text=True, vertical="center")
-    write_only_row(sheet, [write_only_cell(sheet, text, style=header_style) for text in header])
+    header_style.font = header_font()
+    header_style.alignment = header_alignment()
+    header_style.border = border
+    write_only_row(sheet, header, style=header_style)
+    body_style = WriteOnlyCell(sheet)
+    body_style.font = body_font()
+    body_style.alignment = body_alignment()
+    body_style.border = border
     status_column = header.index(gettext("Status")) if gettext("Status") in header else None
     # One styled cell per status; each status cell of a row copies its style (cheap in write-only mode).
     styles = {}
     for status, colour in colours().items():
         template = WriteOnlyCell(sheet)
         template.fill = PatternFill("solid", fgColor=colour["background"].lstrip("#"))
-        template.font = Font(color=colour["text"].lstrip("#"))
+        template.font = body_font(color=colour["text"].lstrip("#"))
+        template.alignment = body_alignment("center")
+        template.border = border
         styles[str(Status(status).label)] = template
     for values in rows:
         if status_column is not None and values[status_column] in styles:
             values[status_column] = write_only_cell(
                 sheet, values[status_column], style=styles[values[status_column]]
             )
-        write_only_row(sheet, values)
+        write_only_row(sheet, values, style=body_style)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)

@@ -16,11 +16,19 @@ import io
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from projects.models import Campaign, FeatureProject
+from quanzhou_women.lib.sheet_layout import (
+    HEADER_FONT,
+    body_font,
+    header_alignment,
+    header_font,
+    set_print_layout,
+    thin_border,
+    title_font,
+)
 from quanzhou_women.lib.spreadsheets import line_count, write_text_cell, xml_text
 
 HEADERS = ["序号", "特色项目内容", "创建目标", "责任单位", "市妇联\n联系部室"]
@@ -81,31 +89,30 @@ def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject])
     sheet = book.active
     sheet.title = f"{campaign.year}一览表"
     title = overview_table_title(campaign)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = thin_border()
     last_column = get_column_letter(len(HEADERS))
 
     for column, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
     attachment = write_text_cell(sheet, 1, 1, "附件")
-    attachment.font = Font(name="黑体", size=14)
+    attachment.font = Font(name=HEADER_FONT, size=14)
     sheet.row_dimensions[1].height = 24
 
     sheet.merge_cells(f"A2:{last_column}2")
     heading = write_text_cell(sheet, 2, 1, title)
-    heading.font = Font(name="宋体", size=TITLE_SIZE, bold=True)
+    heading.font = title_font(TITLE_SIZE)
     heading.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[2].height = TITLE_SIZE * 2 + 6
 
     for column, header in enumerate(HEADERS, 1):
         cell = write_text_cell(sheet, FIRST_TABLE_ROW, column, header)
-        cell.font = Font(name="黑体", size=HEADER_SIZE)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = header_font(HEADER_SIZE)
+        cell.alignment = header_alignment()
         cell.border = border
     sheet.row_dimensions[FIRST_TABLE_ROW].height = row_height(HEADERS, WIDTHS, HEADER_SIZE)
 
-    body_font = Font(name="仿宋", size=BODY_SIZE)
+    body = body_font(BODY_SIZE)
     row = FIRST_TABLE_ROW
     for row, project in enumerate(projects_for_table(projects), FIRST_TABLE_ROW + 1):
         values = [
@@ -117,7 +124,7 @@ def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject])
         ]
         for column, value in enumerate(values, 1):
             cell = write_text_cell(sheet, row, column, value)
-            cell.font = body_font
+            cell.font = body
             cell.border = border
             cell.alignment = Alignment(horizontal=HORIZONTAL[column - 1], vertical="center", wrap_text=True)
         sheet.row_dimensions[row].height = row_height(values, WIDTHS, BODY_SIZE)
@@ -131,21 +138,7 @@ def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject])
                 for cell in cells:
                     cell.border = border
 
-    sheet.freeze_panes = f"A{FIRST_TABLE_ROW + 1}"
-    sheet.print_title_rows = f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW}"
-    sheet.print_area = f"A1:{last_column}{row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
-    sheet.page_margins.header = sheet.page_margins.footer = 0.3
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    sheet.oddFooter.center.font = "仿宋"
-    sheet.oddFooter.center.size = 10
+    set_print_layout(sheet, header_row=FIRST_TABLE_ROW, columns=len(HEADERS), last_row=row)
 
     # Document properties are plain XML: the same characters removed as from the cells.
     properties = book.properties

@@ -28,3 +28,27 @@ def attachment_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+#: The image types a browser may show inline from the portal (never SVG, which can hold script).
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def inline_image_response(file: FieldFile, filename: str, content_type: str) -> FileResponse:
+    """Stream the photo ``file`` for an ``<img>`` or to open in the browser, not as a download.
+
+    ``content_type`` must be one of ``INLINE_IMAGE_TYPES`` (the type checked by content at
+    upload), else ``ValueError``. The response says ``Content-Disposition: inline`` with the
+    name (RFC 6266, UTF-8), ``X-Content-Type-Options: nosniff``, the same sandboxing content
+    security policy as ``attachment_response`` and ``Cache-Control: private``. Raises
+    ``FileNotFoundError`` (or the storage's error) when the file is missing.
+    """
+    if content_type not in INLINE_IMAGE_TYPES:
+        raise ValueError(f"not an inline image type: {content_type}")
+    response = FileResponse(
+        file.open("rb"), as_attachment=False, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

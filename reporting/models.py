@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
+from quanzhou_women.media import INLINE_IMAGE_TYPES
 from units.roles import is_city_admin
 
 
@@ -369,6 +370,12 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_inline_image(self) -> bool:
+        """Whether the file is a photo the pages may show (PNG, JPEG, GIF or WebP, by the type
+        checked at upload; ``quanzhou_women.media.INLINE_IMAGE_TYPES``)."""
+        return self.content_type in INLINE_IMAGE_TYPES
 
 
 class ReportTransition(models.Model):

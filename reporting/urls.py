@@ -20,5 +20,6 @@ urlpatterns = [
     path("reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("reports/<int:pk>/<slug:action>/", views.report_action, name="report_action"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/image/", views.evidence_image, name="evidence_image"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
 ]

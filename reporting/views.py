@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from projects.models import Assignment, FeatureProject
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.typography import join_clauses
-from quanzhou_women.media import attachment_response
+from quanzhou_women.media import attachment_response, inline_image_response
 from reporting import access, selectors, services
 from reporting.access import Action, Role
 from reporting.forms import (
@@ -461,10 +461,31 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The report was returned to the unit."),
         ),
     }
-    _perform(request, steps, action)
+    if action in {"approve", "return"} and action in steps:
+        run, done = steps[action]
+        try:
+            run()
+        except services.WorkflowError as error:
+            return _review_refused(request, report, error)
+        messages.success(request, done)
+    else:
+        _perform(request, steps, action)
     if action != "submit" and access.role_of(request.user) == Role.LIAISON:
         return redirect("reporting:review_queue")
     return redirect("reporting:report", pk=pk)
+
+
+def _review_refused(request: HttpRequest, report: ProgressReport, error: Exception) -> HttpResponse:
+    """The report page again, with the review form as typed and the refusal next to the reason
+    (e.g. returning without a reason), instead of a redirect that would lose both."""
+    _fail(request, error)
+    report = access.get_report(request.user, report.pk)  # fresh: the refused step wrote nothing
+    reason_form = ReasonForm(request.POST)
+    reason_form.is_valid()
+    reason_form.add_error("reason", str(error))
+    context = _report_context(request, report)
+    context["reason_form"] = reason_form
+    return render(request, "reporting/report.html", context)
 
 
 @require_POST
@@ -492,19 +513,31 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:report_edit", pk=pk)
 
 
-@require_POST
 @portal_view
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove an evidence file from a draft or returned report."""
+    """Remove an evidence file from a draft or returned report, after asking.
+
+    GET shows what would be removed and a 「确认删除」 button (no script needed); POST removes it
+    (``services.evidence_delete``). 404 outside the user's view scope, 403 for a user who may not
+    change the report; a locked report leads back to its page with the reason.
+    """
     evidence = access.get_evidence(request.user, pk)
-    report_pk = evidence.report_id
-    try:
-        services.evidence_delete(evidence=evidence, actor=request.user)
-    except services.WorkflowError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("%(name)s was removed.") % {"name": evidence.original_name})
-    return redirect("reporting:report_edit", pk=report_pk)
+    report = evidence.report
+    access.require(request.user, Action.EDIT_REPORT, report)
+    if request.method == "POST":
+        try:
+            services.evidence_delete(evidence=evidence, actor=request.user)
+        except services.WorkflowError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("%(name)s was removed.") % {"name": evidence.original_name})
+        return redirect("reporting:report_edit", pk=report.pk)
+    if not access.report_is_editable_by_unit(report):
+        messages.error(
+            request, _("This report is %(status)s and locked.") % {"status": report.get_status_display()}
+        )
+        return redirect("reporting:report", pk=report.pk)
+    return render(request, "reporting/evidence_confirm_delete.html", {"evidence": evidence, "report": report})
 
 
 @portal_view
@@ -512,11 +545,28 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to a user who may read its report, under its original name.
 
     Always a download (``quanzhou_women.media.attachment_response``: attachment, nosniff, a
-    sandboxing policy), never shown inline; 404 when the stored file is missing.
+    sandboxing policy); photos are also shown in the page through ``evidence_image``. 404 when
+    the stored file is missing.
     """
     evidence = access.get_evidence(request.user, pk)
     try:
         return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+@portal_view
+def evidence_image(request: HttpRequest, pk: int) -> FileResponse:
+    """Show a photo (PNG, JPEG, GIF, WebP, as checked by content at upload) in the page: the
+    thumbnail and the enlarged view of the report pages. Same scope as ``evidence_download``
+    (404 outside it); 404 for any other file type (never an inline document or SVG) and for a
+    missing stored file. Served ``inline`` with nosniff and a sandboxing policy
+    (``quanzhou_women.media.inline_image_response``)."""
+    evidence = access.get_evidence(request.user, pk)
+    if not evidence.is_inline_image:
+        raise Http404
+    try:
+        return inline_image_response(evidence.file, evidence.original_name, evidence.content_type)
     except FileNotFoundError as error:
         raise Http404 from error
 

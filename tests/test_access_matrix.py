@@ -254,6 +254,9 @@ def portal_samples(name: str) -> list[Spec]:
         "reporting:evidence_download": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/", ("assignment", _main_key(s))
         ),
+        "reporting:evidence_image": lambda c, s: Target(
+            f"/evidence/{c.evidence[_main_key(s)].pk}/image/", ("assignment", _main_key(s))
+        ),
         "reporting:evidence_delete": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/delete/", ("assignment", _main_key(s)), "portal"
         ),

@@ -753,9 +753,14 @@ def write_only_cell(sheet, value: object, style=None):
     return write_cell(cell, value)
 
 
-def write_only_row(sheet, values: Iterable[object]) -> None:
+def write_only_row(sheet, values: Iterable[object], style=None) -> None:
     """Append one row of ``values`` to a write-only ``sheet``. Never append raw values: a string
     beginning with ``=`` would become a formula, a ``\\x0b`` would stop the export.
+
+    With ``style`` (a cell whose style is copied, e.g. a bordered body cell): every value that is
+    not a cell of its own, empty ones included, becomes a cell in that style, so that the table
+    has its borders and fonts throughout (``quanzhou_women.lib.sheet_layout``); this costs a cell
+    object per value.
 
     Cells pass through unchanged; every other value goes through ``excel_text``. Only a string that
     openpyxl would not keep as text (a leading ``=``: a formula; ``#N/A`` …: an error value) is
@@ -765,6 +770,14 @@ def write_only_row(sheet, values: Iterable[object]) -> None:
     """
     from openpyxl.cell.cell import ERROR_CODES, Cell
 
+    if style is not None:
+        sheet.append(
+            [
+                value if isinstance(value, Cell) else write_only_cell(sheet, value, style=style)
+                for value in values
+            ]
+        )
+        return
     row = []
     for value in values:
         if not isinstance(value, Cell):

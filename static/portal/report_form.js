@@ -2,7 +2,7 @@
 // security policy. Before posting, it checks what the server would refuse for size, so that the
 // reporter keeps every character typed: texts larger than the portal accepts, a file larger than
 // an evidence file may be, or a post larger than one request may be. It also warns before leaving
-// the page with unsaved typing (a link, or 「移除」 of a file, which is a separate form).
+// the page with unsaved typing (a link, such as 「移除」 of a file, which asks on a page of its own).
 (function () {
   "use strict";
   var form = document.getElementById("report-form");

@@ -5,7 +5,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboards.status import Status
+from dashboards.status import Status, colours
 from tests.dashboards.conftest import ON
 from tests.dashboards.test_views import cells_of
 
@@ -64,3 +64,47 @@ def test_the_bulletin_export_has_the_pages_ranking(client, cast, city):
     page = client.get(reverse("dashboards:bulletin"), params).context["rows"]
     rows = sheet_rows(client.get(reverse("dashboards:bulletin"), {**params, "format": "xlsx"}))
     assert [(row[0], row[1], row[7]) for row in rows] == [(r.rank, r.unit_name, r.on_time_rate) for r in page]
+
+
+def _saved_sheet(response):
+    """The first sheet of the saved workbook, read in full (styles and page set-up included)."""
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+
+
+def _assert_prints_like_the_overview_table(sheet, columns: int) -> None:
+    """A4 landscape, one page wide, the header row (row 2) repeated and frozen, 黑体 header,
+    仿宋 body, thin borders round every table cell (empty ones too): the 一览表's set-up."""
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.freeze_panes == "A3"
+    assert sheet.print_options.horizontalCentered is True
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert sheet["A1"].font.name == "宋体" and sheet["A1"].font.bold
+    header = sheet[2][:columns]
+    assert {cell.font.name for cell in header} == {"黑体"}
+    body = [cell for row in sheet.iter_rows(min_row=3, max_col=columns) for cell in row]
+    assert body and {cell.font.name for cell in body} == {"仿宋"}
+    for cell in [*header, *body]:
+        sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+        assert all(side.style == "thin" for side in sides), cell.coordinate
+
+
+def test_the_ledger_prints_like_the_overview_table(client, cast, city):
+    client.force_login(cast["leader"])
+    sheet = _saved_sheet(client.get(reverse("dashboards:ledger"), {"on": ON.isoformat()}))
+    _assert_prints_like_the_overview_table(sheet, 19)
+    assert any(sheet.cell(row=row, column=16).value is None for row in range(3, sheet.max_row + 1))
+    status = sheet.cell(row=3, column=14)
+    backgrounds = {colour["background"].lstrip("#").lower() for colour in colours().values()}
+    assert status.fill.fill_type == "solid" and status.fill.fgColor.rgb[-6:].lower() in backgrounds
+
+
+def test_the_bulletin_prints_like_the_overview_table(client, cast, city):
+    client.force_login(cast["leader"])
+    response = client.get(
+        reverse("dashboards:bulletin"), {"on": ON.isoformat(), "period": "all", "format": "xlsx"}
+    )
+    _assert_prints_like_the_overview_table(_saved_sheet(response), 11)

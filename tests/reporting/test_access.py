@@ -74,6 +74,7 @@ READ_PAGES = [
     ("reporting:report", "r_b1", "b1"),
     ("reporting:report", "r_a2", "a2"),
     ("reporting:evidence_download", "e_a1", "a1"),
+    ("reporting:evidence_image", "e_a1", "a1"),
 ]
 
 
