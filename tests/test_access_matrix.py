@@ -392,6 +392,7 @@ ADMIN_OBJECTS = _admin_objects()
 
 #: Columns of an import file that name the row (a unit's name): an uploader may know them.
 IMPORT_KEYS = {"责任单位", "名称", "上级单位"}
+PLAN_TITLE_COLUMNS = {"特色项目内容"}
 #: Rows of an import file, per model: the column to change and how to make a new row on a side.
 IMPORT_EDITS = {
     "units.organisation": ("排序", None),
@@ -1029,10 +1030,15 @@ class Run:
         }[label]()
         dataset = resource.export(queryset=queryset)
         headers = list(dataset.headers)
-        # The uploader knows the keys (unit names), not the stored texts: those are replaced.
+        # The uploader knows the keys (unit names), not the stored texts: those are replaced; the
+        # project title beside a plan's key is a cross-check they leave blank (a wrong one is refused).
         rows = [
             [
-                value if header in IMPORT_KEYS or "QZ" not in str(value) else "导入内容"
+                ""
+                if header in PLAN_TITLE_COLUMNS and label != "projects.featureproject"
+                else value
+                if header in IMPORT_KEYS or "QZ" not in str(value)
+                else "导入内容"
                 for header, value in zip(headers, row, strict=True)
             ]
             for row in dataset
