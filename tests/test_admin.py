@@ -4,11 +4,13 @@ lists answer the staff's real questions, and every change is kept in a history."
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
 from units.models import Organisation
+from units.services import organisation_fields, organisation_save
 
 pytestmark = pytest.mark.usefixtures("campaign_2014")
 
@@ -398,3 +400,34 @@ def test_moving_an_organisation_below_itself_is_refused_in_chinese(admin_client)
     assert "上级组织不能是本组织或其下级组织。" in response.text
     city.refresh_from_db()
     assert city.parent is None
+
+
+def test_a_departments_linked_counties_are_saved_through_the_organisation_writer(admin_client):
+    children = Organisation.objects.get(name="儿童部")
+    jinjiang = Organisation.objects.get(name="晋江市妇联")
+    data = {"name": "儿童部", "kind": children.kind, "parent": children.parent_id, "display_order": 14}
+    response = admin_client.post(
+        _url(Organisation, "change", children.pk),
+        {**data, "is_liaison": "on", "linked_counties": [jinjiang.pk]},
+    )
+    assert response.status_code == 302
+    assert list(children.linked_counties.all()) == [jinjiang]
+    assert "linked_counties" not in admin_client.get(_url(Organisation, "change", jinjiang.pk)).text
+
+
+def test_a_township_cannot_be_linked_as_a_county(city_admin):
+    children = Organisation.objects.get(name="儿童部")
+    township = Organisation.objects.create(
+        name="测试镇妇联",
+        kind=Organisation.Kind.TOWNSHIP_FEDERATION,
+        parent=Organisation.objects.get(name="晋江市妇联"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        organisation_save(
+            actor=city_admin,
+            organisation=children,
+            **organisation_fields(children),
+            linked_counties=[township],
+        )
+    assert "“测试镇妇联”不是县级妇联" in str(refused.value)
+    assert not children.linked_counties.exists()

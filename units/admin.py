@@ -64,7 +64,26 @@ class OrganisationAdmin(
     def save_model(self, request: HttpRequest, obj: Organisation, form, change: bool) -> None:
         """Save the change form and each row of the list's 排序 column (``list_editable``) through
         ``units.services.organisation_save``, which locks the tree path and checks for loops."""
-        services.organisation_save(actor=request.user, organisation=obj, **services.organisation_fields(obj))
+        linked = form.cleaned_data.get("linked_counties") if "linked_counties" in form.cleaned_data else None
+        services.organisation_save(
+            actor=request.user,
+            organisation=obj,
+            **services.organisation_fields(obj),
+            linked_counties=None if linked is None else list(linked),
+        )
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Nothing more to write: the 挂钩 counties were saved by ``organisation_save``."""
+
+    def get_fieldsets(self, request: HttpRequest, obj: Organisation | None = None):
+        """The 挂钩 counties only where they mean something: on a department's page."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.kind == Organisation.Kind.DEPARTMENT:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "linked_counties"]})
+            for name, opts in fieldsets
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         """Count carried and followed projects in the list's one query."""

@@ -52,6 +52,11 @@ class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
         return self.get(name=name)
 
 
+#: The kinds of organisation a department of the city federation is linked with (挂钩联系): the
+#: county-level federations and the development zones' women's working committees.
+LINKABLE_KINDS = ["county_federation", "working_committee"]
+
+
 class Organisation(models.Model):
     """A body of the women's federation system: a federation, committee, department or institution.
 
@@ -108,7 +113,7 @@ class Organisation(models.Model):
         symmetrical=False,
         blank=True,
         related_name="linked_departments",
-        limit_choices_to={"kind__in": ["county_federation", "working_committee"]},
+        limit_choices_to={"kind__in": LINKABLE_KINDS},
         help_text=_("The counties this department is linked with (挂钩联系); it reads their records."),
     )
     pinyin_key = models.CharField(_("pinyin key"), max_length=400, blank=True, editable=False)

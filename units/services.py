@@ -2,11 +2,14 @@
 through these functions, each with the ``actor`` whose change scope (``restrict(actor, "change")``)
 it checks."""
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from quanzhou_women.lib.querysets import Action
-from units.models import Membership, Organisation, ancestor_ids
+from units.models import LINKABLE_KINDS, Membership, Organisation, ancestor_ids
 from units.roles import is_city_admin
 
 
@@ -69,6 +72,7 @@ def organisation_save(
     parent: Organisation | None,
     is_liaison: bool,
     display_order: int,
+    linked_counties: Sequence[Organisation] | None = None,
 ) -> Organisation:
     """Create an organisation, or update ``organisation``, after full validation: the one writer of
     ``Organisation`` (admin form and list, both imports).
@@ -76,7 +80,11 @@ def organisation_save(
     ``actor`` must be allowed to change organisations (city administrators), else
     ``PermissionDenied``. ``kind`` is an ``Organisation.Kind`` value; ``display_order`` the official
     order (smaller first). The tree move is serialized (``_lock_tree_path``) and the loop check
-    (``Organisation.clean``, the one place of that rule) runs on the locked rows. Raises ``ValidationError`` (e.g. a parent that would make the tree a loop).
+    (``Organisation.clean``, the one place of that rule) runs on the locked rows.
+    ``linked_counties`` (None leaves them alone) replaces the county federations a department of
+    the city federation is linked with (挂钩联系, notice 泉妇〔2013〕81号: "健全完善挂钩联系").
+    Raises ``ValidationError`` (e.g. a parent that would make the tree a loop, counties linked to an
+    organisation that is not a department, a linked organisation that is not a county federation).
     """
     require_change(actor, Organisation, organisation)
     organisation = organisation or Organisation()
@@ -86,7 +94,27 @@ def organisation_save(
     organisation.parent = parent
     organisation.is_liaison = is_liaison
     organisation.display_order = display_order
-    return validated_save(organisation, actor=actor)
+    validated_save(organisation, actor=actor)
+    if linked_counties is not None:
+        _linked_counties_set(organisation, list(linked_counties))
+    return organisation
+
+
+def _linked_counties_set(department: Organisation, counties: list[Organisation]) -> None:
+    """Replace the 挂钩 counties of ``department``; raises ``ValidationError`` naming what is wrong."""
+    if counties and department.kind != Organisation.Kind.DEPARTMENT:
+        raise ValidationError(
+            {"linked_counties": _("Only a department of the city federation is linked with counties.")}
+        )
+    not_counties = [c.name for c in counties if c.kind not in LINKABLE_KINDS]
+    if not_counties:
+        raise ValidationError(
+            {
+                "linked_counties": _("“%(names)s” is not a county-level women's federation.")
+                % {"names": "、".join(not_counties)}
+            }
+        )
+    department.linked_counties.set(counties)
 
 
 @transaction.atomic
