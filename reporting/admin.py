@@ -32,7 +32,7 @@ from quanzhou_women.lib.admin import (
 )
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
-from reporting import services
+from reporting import chasing, services
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -43,6 +43,8 @@ from reporting.models import (
     ProgressReport,
     ReportingPeriod,
     ReportTransition,
+    RobotMessage,
+    RobotWebhook,
 )
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from reporting.services import IndicatorRow, MilestoneRow
@@ -549,6 +551,42 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class RobotMessageInline(admin.TabularInline):
+    """The robot's latest messages (the robot outbox): sent or not, attempts, the last error."""
+
+    model = RobotMessage
+    fields = ["created_at", "key", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+
+
+@admin.register(RobotWebhook)
+class RobotWebhookAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin):
+    """An organisation's 企业微信/钉钉 group robot, which gets the organisation's 催报 too (city
+    administrators only: the address is a secret). Saved by ``chasing.robot_webhook_save``."""
+
+    list_display = ["organisation", "kind", "enabled"]
+    list_filter = ["kind", "enabled"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "kind", "url", "enabled"]
+    inlines = [RobotMessageInline]
+
+    def save_model(self, request: HttpRequest, obj: RobotWebhook, form, change: bool) -> None:
+        chasing.robot_webhook_save(actor=request.user, webhook=obj)
+
+    def delete_model(self, request: HttpRequest, obj: RobotWebhook) -> None:
+        chasing.robot_webhook_delete(actor=request.user, webhook=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            chasing.robot_webhook_delete(actor=request.user, webhook=obj)
 
 
 # django-tasks-db's task results are the worker's technical record (in English, keyed by UUID):

@@ -140,6 +140,19 @@ def chase_counts(assignment_ids: list[int]) -> dict[int, tuple[int, datetime.dat
     return {row["assignment_id"]: (row["count"], row["latest"]) for row in rows}
 
 
+@dataclass(frozen=True)
+class LatePeriod:
+    """A late period on the 催报 block: the period, today's chase of it (if any) and its sender."""
+
+    period: ReportingPeriod
+    chased_today: Chase | None = None
+
+    @property
+    def by(self) -> str:
+        """Who chased today (“宣传部”), or ""."""
+        return sender_name(self.chased_today) if self.chased_today else ""
+
+
 @dataclass
 class ChaseBox:
     """What the 催报 block of a cell page shows: the record, the late periods (with the chase of
@@ -148,30 +161,27 @@ class ChaseBox:
     assignment: Assignment
     record: ChaseRecord
     may_chase: bool
-    periods: list[tuple[ReportingPeriod, Chase | None]] = field(default_factory=list)
+    periods: list[LatePeriod] = field(default_factory=list)
 
 
 def chase_box(user: User, assignment: Assignment, today: datetime.date | None = None) -> ChaseBox:
-    """The 催报 block of ``assignment`` for ``user`` (already allowed to see it). Five queries at most
-    (the right, the reports, the periods, the chases of today, the record)."""
+    """The 催报 block of ``assignment`` for ``user`` (already allowed to see it). Queries: the right
+    (liaison staff only), the reports and the periods (chasers only), today's chases (if a period
+    is late), the record's count and latest."""
     today = today or timezone.localdate()
     allowed = may_chase(user, assignment)
     periods = late_periods(assignment, today) if allowed else []
-    chased_today = (
-        {
-            chase.period_id: chase
-            for chase in Chase.objects.filter(assignment=assignment, day=today).select_related(
-                "organisation", "actor"
-            )
-        }
-        if periods
-        else {}
-    )
+    chased_today = {}
+    if periods:
+        chases = Chase.objects.filter(assignment=assignment, day=today).select_related(
+            "organisation", "actor"
+        )
+        chased_today = {chase.period_id: chase for chase in chases}
     return ChaseBox(
         assignment=assignment,
         record=chase_record(assignment),
         may_chase=allowed,
-        periods=[(period, chased_today.get(period.pk)) for period in periods],
+        periods=[LatePeriod(period, chased_today.get(period.pk)) for period in periods],
     )
 
 
@@ -194,9 +204,7 @@ def _refusal(chase: Chase) -> WorkflowError:
 
 
 def _robot_text(chase: Chase) -> str:
-    text = _(
-        "Chase · %(unit)s: the report on “%(project)s” for %(period)s was due on %(due_on)s. — %(by)s"
-    ) % {
+    text = _("Chase · %(unit)s: the report on %(project)s for %(period)s was due on %(due_on)s. — %(by)s") % {
         "unit": chase.assignment.unit.name,
         "project": chase.assignment.project,
         "period": chase.period.name,
@@ -386,7 +394,7 @@ def _post(url: str, payload: dict) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.ROBOT_WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310 (validated https)
+        with urllib.request.urlopen(request, timeout=settings.ROBOT_WEBHOOK_TIMEOUT_SECONDS) as response:
             body = response.read(65536)
     except urllib.error.HTTPError as error:
         raise RobotRefused(f"HTTP {error.code}") from error
