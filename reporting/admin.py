@@ -14,6 +14,7 @@ somebody else saved the report meanwhile (django-concurrency).
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -576,6 +577,7 @@ class RobotWebhookAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAd
     search_fields = ["organisation__name"]
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "kind", "url", "enabled"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RobotMessageInline]
 
     def save_model(self, request: HttpRequest, obj: RobotWebhook, form, change: bool) -> None:
