@@ -166,20 +166,20 @@ class ChaseBox:
 
 def chase_box(user: User, assignment: Assignment, today: datetime.date | None = None) -> ChaseBox:
     """The 催报 block of ``assignment`` for ``user`` (already allowed to see it). Queries: the right
-    (liaison staff only), the reports and the periods (chasers only), today's chases (if a period
-    is late), the record's count and latest."""
+    (liaison staff only), the reports and the periods (chasers only), the assignment's chases
+    with their senders (a handful: at most one per period and day)."""
     today = today or timezone.localdate()
     allowed = may_chase(user, assignment)
     periods = late_periods(assignment, today) if allowed else []
-    chased_today = {}
-    if periods:
-        chases = Chase.objects.filter(assignment=assignment, day=today).select_related(
-            "organisation", "actor"
-        )
-        chased_today = {chase.period_id: chase for chase in chases}
+    chases = list(
+        Chase.objects.filter(assignment=assignment)
+        .select_related("organisation", "actor")
+        .order_by("-at", "-pk")
+    )
+    chased_today = {chase.period_id: chase for chase in chases if chase.day == today}
     return ChaseBox(
         assignment=assignment,
-        record=chase_record(assignment),
+        record=ChaseRecord(count=len(chases), latest=chases[0] if chases else None),
         may_chase=allowed,
         periods=[LatePeriod(period, chased_today.get(period.pk)) for period in periods],
     )
