@@ -26,7 +26,7 @@ class RobotStub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 stub.posts.append(json.loads(body))
                 failing = len(stub.posts) <= stub.fail_first
