@@ -352,3 +352,16 @@ def test_the_admin_adds_a_robot_for_a_city_administrator(admin_client, world):
     )
     assert response.status_code == 200 and "https://" in response.text  # refused, in Chinese
     assert not RobotWebhook.objects.exists()
+
+
+def test_my_tasks_offers_the_bulk_chase_of_each_project_with_late_reports(client, world, cast):
+    client.force_login(cast["liaison"])
+    page = client.get(reverse("reporting:tasks"))
+    latest = world.campaign.reporting_periods.order_by("-due_on").first()
+    url = reverse("reporting:chase_all", args=[world.project_1.pk, latest.pk])
+    assert url in page.text  # the newest past-due period of 2014
+
+    response = client.post(url, {"next": reverse("reporting:tasks")}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("reporting:tasks")
+    assert set(Chase.objects.values_list("assignment", flat=True)) == {world.a1.pk, world.b1.pk}
