@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from projects.models import Assignment, FeatureProject
 from quanzhou_women.lib.people import person_name
 from quanzhou_women.lib.querysets import Action as Access
+from quanzhou_women.lib.typography import nested_quotes
 from reporting import calendar as reporting_calendar
 from reporting.models import (
     Chase,
@@ -213,7 +214,7 @@ def _robot_text(chase: Chase) -> str:
     }
     if chase.note:
         text += "\n" + _("Note: %(note)s") % {"note": chase.note}
-    return text
+    return nested_quotes(text)
 
 
 def robot_payload(text: str) -> dict:

@@ -227,6 +227,8 @@ def test_a_second_chase_through_the_page_is_refused_with_a_chinese_message(clien
 
     assert response.status_code == 200
     assert "今天已于" in response.text and "宣传部" in response.text
+    assert "今天" in response.text and "已由宣传部催报，每天一次" in response.text  # no second button
+    assert f'action="{url}"' not in response.text
     assert Chase.objects.count() == 1
 
 
