@@ -11,13 +11,16 @@ correction of a report's texts goes through ``services.report_update``, which re
 somebody else saved the report meanwhile (django-concurrency).
 """
 
+import datetime
+
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -564,6 +567,11 @@ class RobotMessageInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """The unsent messages and those of the last 30 days: the page stays short."""
+        recent = timezone.now() - datetime.timedelta(days=30)
+        return super().get_queryset(request).filter(Q(sent_at__isnull=True) | Q(created_at__gte=recent))
 
 
 @admin.register(RobotWebhook)

@@ -605,6 +605,10 @@ class RobotWebhookQuerySet(RestrictedQuerySet):
         return EVERYTHING if is_city_admin(user) else NOTHING
 
 
+class RobotMessageQuerySet(RobotWebhookQuerySet):
+    """The robot outbox: like the robots, for city administrators only."""
+
+
 class RobotWebhook(models.Model):
     """An organisation's group robot (企业微信 or 钉钉 群机器人): where its 催报 are posted too.
 
@@ -670,6 +674,8 @@ class RobotMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = RobotMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
