@@ -18,10 +18,12 @@ from tests.reporting.conftest import make_report, run_tasks
 
 
 class RobotStub:
-    """A group robot on 127.0.0.1: records every POST; answers 500 to the first ``fail_first``."""
+    """A group robot on 127.0.0.1: records every POST (``posts``) and those it took (``accepted``,
+    answered ``errcode`` 0); answers 500 to the first ``fail_first``."""
 
     def __init__(self, fail_first: int = 0) -> None:
         self.posts: list[dict] = []
+        self.accepted: list[dict] = []
         self.fail_first = fail_first
         stub = self
 
@@ -31,6 +33,8 @@ class RobotStub:
                 stub.posts.append(json.loads(body))
                 failing = len(stub.posts) <= stub.fail_first
                 answer = b"oops" if failing else b'{"errcode":0,"errmsg":"ok"}'
+                if not failing:
+                    stub.accepted.append(stub.posts[-1])
                 self.send_response(500 if failing else 200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
@@ -204,7 +208,7 @@ def test_a_leader_chases_a_red_cell_and_the_unit_sees_it_and_the_robot_gets_it_o
         run_tasks()
         run_tasks()  # the worker runs again: nothing more goes out
         chasing.robot_send_due()
-        assert len(robot.posts) == 1
+        assert len(robot.posts) == len(robot.accepted) == 1
         post = robot.posts[0]
         assert post["msgtype"] == "text"
         assert "晋江市妇联" in post["text"]["content"] and "请本周五前报送" in post["text"]["content"]
@@ -291,8 +295,8 @@ def test_a_robot_that_answers_500_first_gets_the_message_on_the_retry_and_only_o
 
         message.refresh_from_db()
         assert message.sent_at is not None and message.attempts == 2
-        assert len(robot.posts) == 2  # the refused one and the one accepted
-        assert robot.posts[0] == robot.posts[1]
+        assert len(robot.accepted) == 1  # delivered once
+        assert len(robot.posts) == 2 and robot.posts[0] == robot.posts[1]  # the 500, then the retry
         assert message.key == f"chase:{message.chase_id}:robot:{message.webhook_id}"
 
 
