@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from dashboards import exports, selectors
 from dashboards.status import SEVERITY, Status, colours, rules
 from projects.models import Assignment, FeatureProject
-from reporting import access
+from reporting import access, chasing
 from units.models import Organisation
 
 
@@ -140,7 +140,12 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, {**request.GET.dict(), "campaign": assignment.project.campaign_id}
     )
     details = selectors.assignment_details(Assignment.objects.filter(pk=assignment.pk), filters)
-    return render(request, "dashboards/cell.html", {**_base_context(filters), "detail": details[0]})
+    context = {
+        **_base_context(filters),
+        "detail": details[0],
+        "chase": chasing.chase_box(request.user, assignment),
+    }
+    return render(request, "dashboards/cell.html", context)
 
 
 def _overview_charts(data: selectors.Overview) -> dict:

@@ -158,6 +158,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
 OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "900"))
 OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+# Group robots (企业微信/钉钉 webhooks, reporting.RobotWebhook): addresses must be https; a plain
+# http://127.0.0.1 address only with ROBOT_WEBHOOKS_ALLOW_LOOPBACK (a local stub in tests). A robot
+# that does not answer within ROBOT_WEBHOOK_TIMEOUT_SECONDS is tried again like a refused e-mail.
+ROBOT_WEBHOOKS_ALLOW_LOOPBACK = env_bool("ROBOT_WEBHOOKS_ALLOW_LOOPBACK")
+ROBOT_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("ROBOT_WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Reminders (due soon, overdue) are sent by the worker's scheduler this often (seconds).
 REMINDERS_EVERY_SECONDS = int(os.environ.get("REMINDERS_EVERY_SECONDS", str(6 * 3600)))
 

@@ -11,16 +11,19 @@ correction of a report's texts goes through ``services.report_update``, which re
 somebody else saved the report meanwhile (django-concurrency).
 """
 
+import datetime
 import re
 
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -36,7 +39,7 @@ from quanzhou_women.lib.admin import (
 )
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin, SpreadsheetConfirmForm, SpreadsheetImportForm
-from reporting import rounds, services
+from reporting import chasing, rounds, services
 from reporting.forms import NewRoundForm
 from reporting.models import (
     Evidence,
@@ -48,6 +51,8 @@ from reporting.models import (
     ProgressReport,
     ReportingPeriod,
     ReportTransition,
+    RobotMessage,
+    RobotWebhook,
 )
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from reporting.services import IndicatorRow, MilestoneRow
@@ -656,6 +661,48 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class RobotMessageInline(admin.TabularInline):
+    """The robot's latest messages (the robot outbox): sent or not, attempts, the last error."""
+
+    model = RobotMessage
+    fields = ["created_at", "key", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """The unsent messages and those of the last 30 days: the page stays short."""
+        recent = timezone.now() - datetime.timedelta(days=30)
+        return super().get_queryset(request).filter(Q(sent_at__isnull=True) | Q(created_at__gte=recent))
+
+
+@admin.register(RobotWebhook)
+class RobotWebhookAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin):
+    """An organisation's 企业微信/钉钉 group robot, which gets the organisation's 催报 too (city
+    administrators only: the address is a secret). Saved by ``chasing.robot_webhook_save``."""
+
+    list_display = ["organisation", "kind", "enabled"]
+    list_filter = ["kind", "enabled"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "kind", "url", "enabled"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [RobotMessageInline]
+
+    def save_model(self, request: HttpRequest, obj: RobotWebhook, form, change: bool) -> None:
+        chasing.robot_webhook_save(actor=request.user, webhook=obj)
+
+    def delete_model(self, request: HttpRequest, obj: RobotWebhook) -> None:
+        chasing.robot_webhook_delete(actor=request.user, webhook=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            chasing.robot_webhook_delete(actor=request.user, webhook=obj)
 
 
 # django-tasks-db's task results are the worker's technical record (in English, keyed by UUID):

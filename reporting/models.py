@@ -17,16 +17,19 @@ from pathlib import Path
 
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from quanzhou_women.media import INLINE_IMAGE_TYPES
+from units.models import Organisation
 from units.roles import is_city_admin
 
 
@@ -438,6 +441,7 @@ class Notification(models.Model):
         PLAN = "plan", _("plan")
         DUE_SOON = "due_soon", _("report due soon")
         OVERDUE = "overdue", _("report overdue")
+        CHASE = "chase", _("report chased")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -527,3 +531,164 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --------------------------------------------------------------------------- 催报 (chasing)
+
+
+class ChaseQuerySet(AssignmentScopedQuerySet):
+    """Chases (催报), seen where their assignment is."""
+
+
+class Chase(models.Model):
+    """One 催报: a liaison department, a leader or city staff reminding a unit of a late report.
+
+    Sent by ``reporting.chasing.chase_send`` to the unit's reporters (inbox and e-mail outbox) and to
+    its group robots (``RobotMessage``). At most one per assignment, period and day (Asia/Shanghai,
+    ``day``): the constraint backs the check made in the service's locked transaction.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="chases"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.CASCADE, related_name="chases"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chased by"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("chased by organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The sender's department (e.g. 宣传部) at the time of the chase."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("chased at"))
+    day = models.DateField(_("day"))
+
+    objects = ChaseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assignment", "-at", "-pk"]
+        verbose_name = _("chase")
+        verbose_name_plural = _("chases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period", "day"],
+                name="chase_once_a_day_per_period",
+                violation_error_message=_("This unit was already chased for this period today."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.period.name} · {self.day:%Y-%m-%d}"
+
+
+def robot_url_validator(value: str) -> None:
+    """A robot's webhook address must be ``https://…``; ``http://127.0.0.1…`` only where
+    ``settings.ROBOT_WEBHOOKS_ALLOW_LOOPBACK`` is set (the tests' stub server). Raises ValidationError."""
+    if value.startswith("https://"):
+        return
+    loopback = value.startswith("http://127.0.0.1:") or value.startswith("http://127.0.0.1/")
+    if loopback and getattr(settings, "ROBOT_WEBHOOKS_ALLOW_LOOPBACK", False):
+        return
+    raise ValidationError(
+        _("The robot's address must begin with https:// (got “%(value)s”)."),
+        code="robot_url",
+        params={"value": value},
+    )
+
+
+class RobotWebhookQuerySet(RestrictedQuerySet):
+    """Group-robot webhooks: their addresses are secrets, for city administrators only."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        """City administrators read and change every webhook; nobody else any."""
+        return EVERYTHING if is_city_admin(user) else NOTHING
+
+
+class RobotMessageQuerySet(RobotWebhookQuerySet):
+    """The robot outbox: like the robots, for city administrators only."""
+
+
+class RobotWebhook(models.Model):
+    """An organisation's group robot (企业微信 or 钉钉 群机器人): where its 催报 are posted too.
+
+    Messages go through the robot outbox (``RobotMessage``) in the robot's JSON format,
+    ``{"msgtype": "text", "text": {"content": …}}``; set up by city administrators in the admin.
+    """
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="robot_webhooks"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WECOM)
+    url = models.URLField(_("webhook address"), max_length=500, validators=[robot_url_validator])
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    objects = RobotWebhookQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__display_order", "organisation__name", "pk"]
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "url"],
+                name="robot_webhook_unique_per_organisation",
+                violation_error_message=_("This organisation already has a robot with this address."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_kind_display()}"
+
+
+class RobotMessage(models.Model):
+    """One message to a group robot (the robot outbox), written with the chase it tells of.
+
+    ``key`` is the idempotency key (``chase:<chase>:robot:<webhook>``): one row per message, and
+    ``sent_at`` is set only once the robot answered ``errcode`` 0, in the transaction holding the
+    row's lock, so the robot gets each message once however many workers run. A refusal (HTTP
+    error, ``errcode`` not 0, no answer) counts an attempt and schedules the next try, as the
+    e-mail outbox does.
+    """
+
+    webhook = models.ForeignKey(
+        RobotWebhook, verbose_name=_("group robot"), on_delete=models.CASCADE, related_name="messages"
+    )
+    chase = models.ForeignKey(
+        Chase,
+        verbose_name=_("chase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="robot_messages",
+    )
+    key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = RobotMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("robot message")
+        verbose_name_plural = _("robot messages")
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="robot_outbox_pending_due")]
+
+    def __str__(self) -> str:
+        return self.key

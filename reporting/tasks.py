@@ -27,9 +27,20 @@ def outbox_deliver(email_id: int) -> bool:
 
 
 @task()
+def robot_deliver(message_id: int) -> bool:
+    """Post one group-robot message (``chasing.robot_send``); a refusal schedules its own retry."""
+    from reporting import chasing
+
+    return chasing.robot_send(message_id=message_id)
+
+
+@task()
 def outbox_sweep() -> int:
-    """Send every outbox e-mail that is due (also those of a worker that died); return how many."""
-    return services.outbox_send_due()
+    """Send every outbox e-mail and robot message that is due (also those of a worker that died);
+    return how many went out."""
+    from reporting import chasing
+
+    return services.outbox_send_due() + chasing.robot_send_due()
 
 
 @task()

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,7 @@ from projects.models import Assignment, FeatureProject
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response, inline_image_response
-from reporting import access, selectors, services
+from reporting import access, chasing, selectors, services
 from reporting.access import Action, Role
 from reporting.forms import (
     EvidenceForm,
@@ -179,6 +181,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and plan.status in {PlanStatus.SUBMITTED, PlanStatus.CONFIRMED},
             "can_report": access.can(user, Action.EDIT_REPORT, assignment),
             "reason_form": ReasonForm(),
+            "chase": chasing.chase_box(user, assignment),
         },
     )
 
@@ -674,3 +677,68 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = list(page.object_list)  # read before marking, so that the unread ones still show as new
     services.notifications_mark_read(user=request.user)
     return render(request, "reporting/notifications.html", {"items": items, "page": page})
+
+
+# --------------------------------------------------------------------------- 催报
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Redirect to the page the form was on (``next``, same site only), else to ``default``."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = default
+    return redirect(target or default)
+
+
+@require_POST
+@portal_view
+def chase(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """催报 one unit for one late period (POST ``note``); back to the page with a message.
+
+    404 outside the user's view, 403 for a role that may not chase (a reporter); a refusal (not
+    late, already chased today: when and by whom) is an error message. Issue 15, item 1.
+    """
+    assignment = access.get_assignment(request.user, pk)
+    period = get_object_or_404(
+        ReportingPeriod.objects.restrict(request.user), pk=period_pk, campaign=assignment.project.campaign_id
+    )
+    back = reverse("reporting:assignment", args=[assignment.pk])
+    try:
+        chasing.chase_send(
+            actor=request.user, assignment=assignment, period=period, note=request.POST.get("note", "")
+        )
+    except (services.WorkflowError, ValidationError) as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(unit)s was chased for its report of %(period)s.")
+            % {"unit": assignment.unit.name, "period": period.name},
+        )
+    return _back(request, back)
+
+
+@require_POST
+@portal_view
+def chase_all(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """催报 every late unit of a project for one period (POST ``note``); back with a message saying
+    how many were chased and how many had been chased today already. Issue 15, item 1."""
+    project = get_object_or_404(FeatureProject.objects.restrict(request.user), pk=pk)
+    period = get_object_or_404(
+        ReportingPeriod.objects.restrict(request.user), pk=period_pk, campaign=project.campaign_id
+    )
+    try:
+        result = chasing.chase_send_all(
+            actor=request.user, project=project, period=period, note=request.POST.get("note", "")
+        )
+    except (services.WorkflowError, ValidationError) as error:
+        _fail(request, error)
+    else:
+        text = _("%(count)s late units were chased for %(period)s.") % {
+            "count": len(result.sent),
+            "period": period.name,
+        }
+        if result.already:
+            text += _("%(count)s had been chased today already.") % {"count": len(result.already)}
+        messages.success(request, text)
+    return _back(request, reverse("reporting:review_queue"))

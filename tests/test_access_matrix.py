@@ -102,6 +102,14 @@ WRITES: dict[str, dict[str, object]] = {
         "staff_change": {"A1", "A3"},
     },
     "admin": {"superuser": ALL, "city_admin": ALL, "staff_change": {"A1", "A3"}},
+    # 催报 (reporting.chasing.may_chase): city staff, leaders and the project's liaison department.
+    "chase": {
+        "superuser": ALL,
+        "city_admin": ALL,
+        "leader": ALL,
+        "liaison_p": {"A1", "A3", "B3"},
+        "liaison_d": {"B2"},
+    },
 }
 #: Liaison departments confirm plans and review reports: they write these tables only.
 LIAISON_TABLES = {
@@ -110,6 +118,9 @@ LIAISON_TABLES = {
     "reporting.progressreport",
     "reporting.reporttransition",
     "reporting.notification",
+    "reporting.chase",  # 催报, and the group-robot messages it writes
+    "reporting.historicalchase",
+    "reporting.robotmessage",
 }
 #: The role's own side (own objects); the other side is foreign.
 SIDE = {role: "A" for role in ROLES} | {"reporter_b": "B", "liaison_d": "B"}
@@ -257,6 +268,17 @@ def portal_samples(name: str) -> list[Spec]:
         "reporting:evidence_image": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/image/", ("assignment", _main_key(s))
         ),
+        "reporting:chase": lambda c, s: Target(
+            f"/assignments/{_assignment(c, s).pk}/periods/{c.periods[2].pk}/chase/",
+            ("assignment", _main_key(s)),
+            "chase",
+            body=lambda run: {"note": "请本周内报送"},
+        ),
+        "reporting:chase_all": lambda c, s: Target(
+            f"/projects/{c.projects[1 if s == 'A' else 2].pk}/periods/{c.periods[2].pk}/chase/",
+            ("project", 1 if s == "A" else 2),
+            "chase",
+        ),
         "reporting:evidence_delete": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/delete/", ("assignment", _main_key(s)), "portal"
         ),
@@ -325,7 +347,7 @@ def _person(cast: Cast, side: str, among=None) -> str:
 def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from reporting.models import Plan
+    from reporting.models import Plan, RobotWebhook
 
     key = _main_key
     return {
@@ -380,6 +402,11 @@ def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
             True,
         ),
         "reporting.reportingperiod": (lambda c, s: c.periods[0], lambda s: ("common", None), False),
+        "reporting.robotwebhook": (
+            lambda c, s: _first(RobotWebhook.objects),
+            lambda s: ("people", None),
+            False,
+        ),
         "reporting.notification": (
             lambda c, s: c.notifications[CURRENT["notification"]],
             lambda s: ("inbox", CURRENT["notification"]),
@@ -768,6 +795,9 @@ ASSIGNMENT_PATH = {
     "reporting.indicatorvalue": "report__assignment_id",
     "reporting.evidence": "report__assignment_id",
     "reporting.reporttransition": "report__assignment_id",
+    "reporting.chase": "assignment_id",
+    "reporting.historicalchase": "assignment_id",
+    "reporting.robotmessage": "chase__assignment_id",
 }
 #: Messages to one user (written for them by other users' actions): the path to their recipient.
 INBOX_PATH = {
@@ -788,6 +818,8 @@ COMMON_TABLES = {
     "projects.projectliaison",
     "projects.historicalprojectliaison",
     "reporting.reportingperiod",
+    "reporting.robotwebhook",  # group robots: city administrators only
+    "reporting.historicalrobotwebhook",
     "auth.group",
     "auth.group_permissions",
     "auth.user_groups",
@@ -1207,6 +1239,10 @@ WRITING = [
     ("liaison_p", "reporting:plan_action[confirm]", "own"),
     ("liaison_p", "reporting:report_action[approve]", "own"),
     ("liaison_d", "reporting:report_action[return]", "own"),
+    ("liaison_p", "reporting:chase", "own"),
+    ("leader", "reporting:chase", "foreign"),
+    ("liaison_d", "reporting:chase_all", "own"),
+    ("superuser", "admin:reporting.robotwebhook:change", "any"),
     ("superuser", "admin:projects.assignment:change", "own"),
     ("superuser", "admin:projects.featureproject:change[shared project 3]", "any"),
     ("superuser", "admin:projects.milestone:change", "foreign"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
+from reporting.models import RobotWebhook
 from units.models import Organisation
 from units.services import organisation_fields, organisation_save
 
@@ -17,10 +18,13 @@ pytestmark = pytest.mark.usefixtures("campaign_2014")
 
 @pytest.fixture
 def plan(db) -> Assignment:
-    """晋江市妇联's plan for project 7, with one step and one indicator."""
+    """晋江市妇联's plan for project 7, with one step and one indicator (and the unit's group robot)."""
     assignment = Assignment.objects.get(project__number=7, unit__name="晋江市妇联")
     assignment.deadline = datetime.date(2014, 12, 31)
     assignment.save()
+    RobotWebhook.objects.create(
+        organisation=assignment.unit, url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    )
     Milestone.objects.create(
         assignment=assignment, order=1, title="摸底调研", due_on=datetime.date(2014, 3, 31)
     )
@@ -42,6 +46,8 @@ LIST_PAGES = [
     # + campaign filter, 2 counts, the rows with assignment, project and unit
     (Milestone, 6),
     (Indicator, 6),
+    # + 2 counts, the rows with their organisation
+    (RobotWebhook, 5),
 ]
 
 CHANGE_PAGES = [
@@ -59,6 +65,8 @@ CHANGE_PAGES = [
     # + the step with assignment, project and unit (its assignment is read-only once saved)
     (Milestone, lambda plan: plan.milestones.get(), 3),
     (Indicator, lambda plan: plan.indicators.get(), 3),
+    # + the robot with its organisation, its messages (read-only inline), the organisation widget's option
+    (RobotWebhook, lambda plan: RobotWebhook.objects.get(), 5),
 ]
 
 

@@ -36,8 +36,9 @@ PAGES = {
     # + the unit; the same eight as the project page
     "unit": (["licheng"], FRAME + 1 + FILTERS + 8),
     # + the assignment with its project; the same eight less the step states and indicator values
-    #   of a unit that never reported (the red cell)
-    "cell": (["red"], FRAME + 1 + FILTERS + 6),
+    #   of a unit that never reported (the red cell); the 催报 block: the reports and periods
+    #   (late ones), the chases with their senders
+    "cell": (["red"], FRAME + 1 + FILTERS + 6 + 3),
     # + the ids in order; one chunk: assignments, steps, reports, step states
     "bulletin": ([], FRAME + FILTERS + 5),
 }
