@@ -28,7 +28,8 @@ from units.models import Organisation
 
 class CampaignYearFilter(admin.SimpleListFilter):
     """The round's year (``?year=2015``; ``?year=all`` every year), by default the round in
-    progress (``projects.models.current_campaign``), so that a list never mixes two years' records
+    progress (``projects.models.current_campaign``) unless the list is filtered by campaign
+    otherwise (``?campaign__id__exact=``), so that a list never mixes two years' records
     of the same name unasked (issue 12 item 2). ``campaign_path`` is the lookup from the listed
     model to its campaign; subclass with ``year_filter(path)``. One query: the visible campaigns."""
 
@@ -36,6 +37,11 @@ class CampaignYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
     campaign_path = "campaign"
     ALL = "all"
+
+    def __init__(self, request: HttpRequest, params, model, model_admin) -> None:
+        # The list already filtered by campaign another way (``?campaign__id__exact=``): no default.
+        self.campaign_chosen = any(key.startswith(f"{self.campaign_path}__") for key in params)
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
         campaigns = list(Campaign.objects.restrict(request.user).only("pk", "year").order_by("-year"))
@@ -48,7 +54,9 @@ class CampaignYearFilter(admin.SimpleListFilter):
         chosen = super().value()
         if chosen == self.ALL:
             return None
-        return chosen if chosen else self.default_year
+        if chosen:
+            return chosen
+        return None if self.campaign_chosen else self.default_year
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         year = self.value()
