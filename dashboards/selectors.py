@@ -31,7 +31,15 @@ from dashboards.status import (
     evaluate,
     rules,
 )
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, current_campaign, year_label
+from projects.models import (
+    Assignment,
+    Campaign,
+    FeatureProject,
+    Indicator,
+    Milestone,
+    current_campaign,
+    year_label,
+)
 from quanzhou_women.lib.odd_input import id_from_text
 from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus

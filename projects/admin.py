@@ -160,7 +160,13 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     resource_classes = [FeatureProjectResource]
     import_export_change_list_template = "admin/projects/featureproject/change_list.html"
 
-    list_display = [year_column("campaign"), "number", "title", "responsible_unit_names", "liaison_department_names"]
+    list_display = [
+        year_column("campaign"),
+        "number",
+        "title",
+        "responsible_unit_names",
+        "liaison_department_names",
+    ]
     list_display_links = ["number", "title"]
     list_filter = [
         CampaignYearFilter,

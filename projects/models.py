@@ -85,7 +85,9 @@ def year_label(year: int) -> str:
     return _("year %(year)s") % {"year": year}
 
 
-def current_campaign(campaigns: Iterable["Campaign"], today: datetime.date | None = None) -> "Campaign | None":
+def current_campaign(
+    campaigns: Iterable["Campaign"], today: datetime.date | None = None
+) -> "Campaign | None":
     """The round in progress on ``today`` among ``campaigns`` (issue 12 item 3): the campaign of
     today's year (a day in Asia/Shanghai, default ``timezone.localdate()``), else the latest that
     has started (year before today's), else the earliest (every round still to come); ``None``

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from projects import services as project_services
-from projects.models import Assignment, Campaign, Indicator, Milestone, step_lateness
 from projects.admin import year_column, year_filter
+from projects.models import Assignment, Campaign, Indicator, Milestone, step_lateness
 from quanzhou_women.lib.admin import (
     ConflictRefusingAdmin,
     PortalModelAdmin,

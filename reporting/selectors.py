@@ -130,7 +130,9 @@ def period_rows(
     campaign_ids = {a.project.campaign_id for a in assignments}
     periods: dict[int, list[ReportingPeriod]] = {}
     for period in (
-        ReportingPeriod.objects.filter(campaign__in=campaign_ids).select_related("campaign").order_by("starts_on")
+        ReportingPeriod.objects.filter(campaign__in=campaign_ids)
+        .select_related("campaign")
+        .order_by("starts_on")
     ):
         periods.setdefault(period.campaign_id, []).append(period)
     rows = []
