@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from projects.models import Assignment, FeatureProject
-from tests.years import MARK_2014, MARK_2015, today_is, two_years  # noqa: F401 (fixtures)
+from tests.years import MARK_2014, MARK_2015
 from units.models import Organisation
 
 MID_2014 = datetime.date(2014, 6, 1)
