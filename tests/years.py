@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from projects.models import Campaign, FeatureProject
 from reporting.rounds import round_start
+from reporting.services import periods_ensure
 from tests.cast import user
 from units.models import Organisation
 from units.roles import Role
@@ -34,6 +35,7 @@ def build_two_years() -> TwoYears:
     """2014 as loaded and 2015 copied from it; project 1 of each year carries its year's marker."""
     call_command("load_campaign_2014", verbosity=0)
     y2014 = Campaign.objects.get(year=2014)
+    periods_ensure(campaign=y2014)  # the fixture loads below the services: no periods yet
     admin = user("years_admin", y2014.issuing_body, Role.CITY_ADMIN, is_staff=True, is_superuser=True)
     y2015 = round_start(
         source=y2014, year=2015, name="2015年争六好、创特色", document_number="泉妇〔2014〕1号", actor=admin
