@@ -31,7 +31,15 @@ from dashboards.status import (
     evaluate,
     rules,
 )
-from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone
+from projects.models import (
+    Assignment,
+    Campaign,
+    FeatureProject,
+    Indicator,
+    Milestone,
+    current_campaign,
+    year_label,
+)
 from quanzhou_women.lib.odd_input import id_from_text
 from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
@@ -246,8 +254,9 @@ def judge(
 class Filters:
     """The dashboards' filters, read from the query string; unknown or foreign values are ignored.
 
-    ``campaign`` defaults to the newest visible campaign, ``period`` to the latest period due on or
-    before ``on`` (else the campaign's first), ``on`` to today.
+    ``campaign`` defaults to the round in progress on ``on`` (``projects.models.current_campaign``:
+    the campaign of that year, else the latest started, else the earliest), ``period`` to the latest
+    period due on or before ``on`` (else the campaign's first), ``on`` to today.
     """
 
     campaigns: list[Campaign]
@@ -277,6 +286,43 @@ class Filters:
         values.update(changes)
         return urlencode({key: value for key, value in values.items() if value not in ("", None)})
 
+    @property
+    def current(self) -> Campaign | None:
+        """The round in progress on the day (the default when no campaign is asked for)."""
+        return current_campaign(self.campaigns, self.on)
+
+    @property
+    def year_label(self) -> str:
+        """The chosen round's year, e.g. “2015年”; empty over every year or without a campaign."""
+        return year_label(self.campaign.year) if self.campaign is not None else ""
+
+    def year_links(self) -> list[dict]:
+        """The year switcher: per visible campaign (newest first) its ``label`` (“2015年”), the
+        ``query`` of these filters in that round (the period dropped: periods belong to one round)
+        and whether it is ``selected``. Only when there are two rounds or more; no query."""
+        if len(self.campaigns) < 2:
+            return []
+        return [
+            {
+                "campaign": campaign,
+                "label": year_label(campaign.year),
+                "query": self.query(campaign=campaign.pk, period=""),
+                "selected": campaign == self.campaign,
+            }
+            for campaign in self.campaigns
+        ]
+
+    @property
+    def first_day(self) -> datetime.date | None:
+        """The first day of the chosen round's first reporting period (``None`` without one)."""
+        return self.periods[0].starts_on if self.periods else None
+
+    @property
+    def not_started(self) -> bool:
+        """Whether the chosen round has not begun on the day: its first reporting period starts
+        after ``on`` (issue 12 item 3: such a round gets a “not started yet” page, not a red grid)."""
+        return self.campaign is not None and self.first_day is not None and self.first_day > self.on
+
 
 def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
     """Parse ``params`` (a QueryDict) into ``Filters`` within the user's scope. Three queries.
@@ -305,7 +351,7 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
             on, is_today = parsed, parsed == today()
     campaigns = list(Campaign.objects.restrict(user).select_related("issuing_body").order_by("-year"))
     wanted = id_from_text(params.get("campaign"))
-    campaign = next((c for c in campaigns if c.pk == wanted), campaigns[0] if campaigns else None)
+    campaign = next((c for c in campaigns if c.pk == wanted), None) or current_campaign(campaigns, on)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []
     wanted = id_from_text(params.get("period"))
     period = next((p for p in periods if p.id == wanted), None)

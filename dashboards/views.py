@@ -60,10 +60,25 @@ def _base_context(filters: selectors.Filters) -> dict:
     return {"filters": filters, "legend": _legend(), "rules": rules()}
 
 
+def _not_started(request: HttpRequest, filters: selectors.Filters, heading: str) -> HttpResponse:
+    """The page for a round whose first reporting period starts after the day (issue 12 item 3):
+    “2015年度的争创活动尚未开始（第一个报送周期从2015年1月1日开始）” with a link to the round in
+    progress, instead of a grid of cells that are all overdue. Status 200."""
+    current = filters.current
+    context = {
+        **_base_context(filters),
+        "heading": heading,
+        "current_query": filters.query(campaign=current.pk, period="") if current else "",
+    }
+    return render(request, "dashboards/not_started.html", context)
+
+
 @portal_role_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The city overview: units × projects, coloured by status, with totals and filters."""
     filters = selectors.read_filters(request.user, request.GET)
+    if filters.not_started:
+        return _not_started(request, filters, gettext("City overview"))
     data = selectors.overview(request.user, filters, request.GET.get("page"))
     return render(
         request,
@@ -84,6 +99,8 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.department is None:
         # The department follows none of the visible projects of this campaign: show it empty.
         filters.department = organisation
+    if filters.not_started:
+        return _not_started(request, filters, organisation.name)
     data = selectors.overview(request.user, filters, request.GET.get("page"))
     context = {**_base_context(filters), **_overview_charts(data), "data": data, "department": organisation}
     return render(request, "dashboards/overview.html", context)
@@ -119,6 +136,8 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     """A responsible unit: every visible project it carries in the campaign, with status and reports."""
     organisation = get_object_or_404(Organisation.objects.restrict(request.user), pk=pk)
     filters = selectors.read_filters(request.user, request.GET)
+    if filters.not_started:
+        return _not_started(request, filters, organisation.name)
     assignments = Assignment.objects.restrict(request.user).filter(unit=organisation)
     if filters.campaign is not None:
         assignments = assignments.filter(project__campaign=filters.campaign)

@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from projects import services
-from projects.models import Assignment, Campaign, FeatureProject, ProjectLiaison
+from projects.models import Assignment, Campaign, FeatureProject, ProjectLiaison, current_campaign, year_label
 from projects.overview_table import overview_table_filename, write_overview_table
 from projects.resources import FeatureProjectResource
 from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, ScopedAdminMixin, scoped
@@ -24,6 +24,78 @@ from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 from units.models import Organisation
+
+
+class CampaignYearFilter(admin.SimpleListFilter):
+    """The round's year (``?year=2015``; ``?year=all`` every year), by default the round in
+    progress (``projects.models.current_campaign``) unless the list is filtered by campaign
+    otherwise (``?campaign__id__exact=``), so that a list never mixes two years' records
+    of the same name unasked (issue 12 item 2). ``campaign_path`` is the lookup from the listed
+    model to its campaign; subclass with ``year_filter(path)``. One query: the visible campaigns."""
+
+    title = _("year")
+    parameter_name = "year"
+    campaign_path = "campaign"
+    ALL = "all"
+
+    def __init__(self, request: HttpRequest, params, model, model_admin) -> None:
+        # The list already filtered by campaign another way (``?campaign__id__exact=``): no default.
+        self.campaign_chosen = any(key.startswith(f"{self.campaign_path}__") for key in params)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        campaigns = list(Campaign.objects.restrict(request.user).only("pk", "year").order_by("-year"))
+        current = current_campaign(campaigns)
+        self.default_year = str(current.year) if current else None
+        return [(str(campaign.year), year_label(campaign.year)) for campaign in campaigns]
+
+    def value(self) -> str | None:
+        """The chosen year; the current round's when none was chosen; ``None`` for every year."""
+        chosen = super().value()
+        if chosen == self.ALL:
+            return None
+        if chosen:
+            return chosen
+        return None if self.campaign_chosen else self.default_year
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        year = self.value()
+        if year is None or not year.isdigit():
+            return queryset
+        return queryset.filter(**{f"{self.campaign_path}__year": int(year)})
+
+    def choices(self, changelist):
+        chosen = self.value()
+        yield {
+            "selected": chosen is None,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("All"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+def year_filter(path: str) -> type[CampaignYearFilter]:
+    """A ``CampaignYearFilter`` for a model whose campaign is reached through ``path`` (e.g.
+    ``"assignment__project__campaign"``)."""
+    return type(f"YearFilter_{path}", (CampaignYearFilter,), {"campaign_path": path})
+
+
+def year_column(path: str):
+    """A list column “年度” for a model whose campaign is reached through ``path`` (attributes
+    joined by ``__``, selected with the list), sortable by the year."""
+
+    @admin.display(description=_("year"), ordering=f"{path}__year")
+    def year(obj) -> int:
+        for name in path.split("__"):
+            obj = getattr(obj, name)
+        return obj.year
+
+    return year
 
 
 class AssignmentInline(PortalTabularInline):
@@ -40,7 +112,7 @@ class AssignmentInline(PortalTabularInline):
         "responsible_person_phone",
     ]
     readonly_fields = fields
-    select_related = ("project", "unit")
+    select_related = ("project__campaign", "unit")
     show_change_link = True
     can_delete = False
 
@@ -88,10 +160,16 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     resource_classes = [FeatureProjectResource]
     import_export_change_list_template = "admin/projects/featureproject/change_list.html"
 
-    list_display = ["number", "title", "responsible_unit_names", "liaison_department_names"]
+    list_display = [
+        year_column("campaign"),
+        "number",
+        "title",
+        "responsible_unit_names",
+        "liaison_department_names",
+    ]
     list_display_links = ["number", "title"]
     list_filter = [
-        "campaign",
+        CampaignYearFilter,
         "liaison_departments",
         ("responsible_units", admin.RelatedOnlyFieldListFilter),
     ]

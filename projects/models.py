@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,8 +80,34 @@ def require_open(campaign: "Campaign | None") -> None:
         raise PermissionDenied(CLOSED_ROUND_MESSAGE)
 
 
+def year_label(year: int) -> str:
+    """A round's year in the portal's words, e.g. 2015 → “2015年” (issue 12 item 2)."""
+    return _("year %(year)s") % {"year": year}
+
+
+def current_campaign(
+    campaigns: Iterable["Campaign"], today: datetime.date | None = None
+) -> "Campaign | None":
+    """The round in progress on ``today`` among ``campaigns`` (issue 12 item 3): the campaign of
+    today's year (a day in Asia/Shanghai, default ``timezone.localdate()``), else the latest that
+    has started (year before today's), else the earliest (every round still to come); ``None``
+    when there is none. The default round of every page: dashboards, bulletin, ledger, 一览表,
+    我的任务 and the landing pages. No query beyond reading ``campaigns``."""
+    rounds = sorted(campaigns, key=lambda campaign: campaign.year)
+    if not rounds:
+        return None
+    year = (today or timezone.localdate()).year
+    started = [campaign for campaign in rounds if campaign.year <= year]
+    return started[-1] if started else rounds[0]
+
+
 class CampaignQuerySet(RestrictedQuerySet):
     """Campaigns; a user sees those of the feature projects they see."""
+
+    def current(self, today: datetime.date | None = None) -> "Campaign | None":
+        """The round in progress on ``today`` within this queryset (rule: ``current_campaign``);
+        ``None`` without campaigns. One query."""
+        return current_campaign(self, today)
 
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read all, others the campaigns of their projects; only
@@ -348,7 +375,20 @@ class FeatureProject(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The project with its round's year, e.g. “2015年 7. 推广实施妇女“三制””: once a second
+        year exists two rounds hold projects of the same number and title (issue 12 item 2).
+        Reads ``campaign``: select it with the project where many are shown."""
+        return f"{self.year_label} {self.short_label}"
+
+    @property
+    def short_label(self) -> str:
+        """序号 and title without the year, e.g. “7. 推广实施妇女“三制””, for pages of one round."""
         return f"{self.number}. {self.title}"
+
+    @property
+    def year_label(self) -> str:
+        """The round's year in Chinese, e.g. “2015年”."""
+        return year_label(self.campaign.year)
 
     def natural_key(self) -> tuple[int, int]:
         """(campaign year, 序号)."""

@@ -45,8 +45,11 @@ FIRST_TABLE_ROW = 3
 
 
 def overview_table_title(campaign: Campaign) -> str:
-    """The title printed above the table: the campaign's own, or "<year>年…特色工作一览表"."""
-    return campaign.overview_table_title or f"{campaign.year}年泉州市妇联系统特色工作一览表"
+    """The title printed above the table: the campaign's own, or "<year>年…特色工作一览表"; a
+    title of its own that does not name the year gets it in front (“2015年…”), so that the
+    tables of two rounds never look alike (issue 12 item 2)."""
+    title = campaign.overview_table_title or f"{campaign.year}年泉州市妇联系统特色工作一览表"
+    return title if str(campaign.year) in title else f"{campaign.year}年{title}"
 
 
 def overview_table_filename(campaign: Campaign) -> str:

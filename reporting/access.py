@@ -84,7 +84,7 @@ def get_report(user: User, pk: int) -> ProgressReport:
     """The report ``pk`` if the user may read it, with assignment and period; else 404."""
     return get_object_or_404(
         ProgressReport.objects.restrict(user, VIEW).select_related(
-            "assignment__project__campaign", "assignment__unit", "period"
+            "assignment__project__campaign", "assignment__unit", "period__campaign"
         ),
         pk=pk,
     )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from projects import services as project_services
+from projects.admin import year_column, year_filter
 from projects.models import Assignment, Campaign, Indicator, Milestone, step_lateness
 from quanzhou_women.lib.admin import (
     ConflictRefusingAdmin,
@@ -325,15 +326,23 @@ class AssignmentAdmin(
     import_form_class = FlatTableImportForm
     confirm_form_class = FlatTableConfirmForm
     import_options = ("add_units",)
-    list_display = ["project", "unit", "deadline", "responsible_person", "responsible_person_phone"]
+    list_display = [
+        year_column("project__campaign"),
+        "project",
+        "unit",
+        "deadline",
+        "responsible_person",
+        "responsible_person_phone",
+    ]
     list_filter = [
-        "project__campaign",
+        year_filter("project__campaign"),
         ("unit", admin.RelatedOnlyFieldListFilter),
         "project__liaison_departments",
     ]
-    list_select_related = ["project", "unit"]
+    list_select_related = ["project__campaign", "unit"]
     search_fields = ["project__title", "unit__name", "responsible_person", "target"]
     autocomplete_fields = ["project", "unit"]
+    related_select_related = {"project": ["campaign"]}
     ordering = ["project__campaign", "project__number", "unit__display_order"]
     fieldsets = [
         (None, {"fields": ["project", "unit", "version"]}),
@@ -469,11 +478,11 @@ class MilestoneAdmin(PlanPartAdmin):
     resource_classes = [MilestoneResource]
 
     list_display = ["title", "order", "due_on", "assignment"]
-    list_filter = ["assignment__project__campaign", "due_on"]
-    list_select_related = ["assignment__project", "assignment__unit"]
+    list_filter = [year_filter("assignment__project__campaign"), "due_on"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit"]
     search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
-    related_select_related = {"assignment": ["project", "unit"]}
+    related_select_related = {"assignment": ["project__campaign", "unit"]}
     ordering = ["due_on", "assignment__project__number"]
 
     def row_of(self, obj: Milestone, delete: bool = False) -> MilestoneRow:
@@ -487,11 +496,11 @@ class IndicatorAdmin(PlanPartAdmin):
     resource_classes = [IndicatorResource]
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
-    list_filter = ["assignment__project__campaign"]
-    list_select_related = ["assignment__project", "assignment__unit"]
+    list_filter = [year_filter("assignment__project__campaign")]
+    list_select_related = ["assignment__project__campaign", "assignment__unit"]
     search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
-    related_select_related = {"assignment": ["project", "unit"]}
+    related_select_related = {"assignment": ["project__campaign", "unit"]}
 
     def row_of(self, obj: Indicator, delete: bool = False) -> IndicatorRow:
         return IndicatorRow(obj.pk, obj.name, obj.target_value, obj.unit_of_measure, delete=delete)
@@ -550,15 +559,23 @@ class ReportTransitionInline(TransitionInline):
 class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
     """Progress reports by campaign, project, unit and period, with their review history."""
 
-    list_display = ["assignment", "period", "status", "percent_complete", "submitted_at", "is_demo"]
+    list_display = [
+        year_column("period__campaign"),
+        "assignment",
+        "period",
+        "status",
+        "percent_complete",
+        "submitted_at",
+        "is_demo",
+    ]
     list_filter = [
         "status",
-        "period__campaign",
+        year_filter("period__campaign"),
         "period__name",
         "assignment__project__liaison_departments",
         "is_demo",
     ]
-    list_select_related = ["assignment__project", "assignment__unit", "period__campaign"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit", "period__campaign"]
     search_fields = ["assignment__project__title", "assignment__unit__name", "progress", "problems"]
     readonly_fields = ["assignment", "period", "status", "submitted_at", "reviewed_at", "is_demo"]
     fields = [
@@ -625,9 +642,20 @@ class PlanTransitionInline(TransitionInline):
 class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The confirmation state of every 四定 plan; the plan itself is edited under assignments."""
 
-    list_display = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
-    list_filter = ["status", "assignment__project__campaign", "assignment__project__liaison_departments"]
-    list_select_related = ["assignment__project", "assignment__unit", "confirmed_by"]
+    list_display = [
+        year_column("assignment__project__campaign"),
+        "assignment",
+        "status",
+        "confirmed_at",
+        "confirmed_by",
+        "is_demo",
+    ]
+    list_filter = [
+        "status",
+        year_filter("assignment__project__campaign"),
+        "assignment__project__liaison_departments",
+    ]
+    list_select_related = ["assignment__project__campaign", "assignment__unit", "confirmed_by"]
     search_fields = ["assignment__project__title", "assignment__unit__name"]
     readonly_fields = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
     inlines = [PlanTransitionInline]
@@ -641,7 +669,7 @@ class ReportingPeriodAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Reporting periods, made from each campaign's cadence; the due date may be moved."""
 
     list_display = ["name", "campaign", "starts_on", "ends_on", "due_on"]
-    list_filter = ["campaign"]
+    list_filter = [year_filter("campaign")]
     list_select_related = ["campaign"]
     readonly_fields = ["campaign", "starts_on", "ends_on"]
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
+from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone, year_label
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from quanzhou_women.media import INLINE_IMAGE_TYPES
@@ -181,7 +181,14 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign.year} {self.name}"
+        """The period with its round's year, e.g. “2015年第1季度” (issue 12 item 2); reads the
+        campaign (select it with the period where many are shown)."""
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The stored name (“第1季度”) prefixed with the campaign's year: “2015年第1季度”."""
+        return f"{year_label(self.campaign.year)}{self.name}"
 
 
 class ReportStatus(models.TextChoices):

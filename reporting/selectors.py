@@ -11,7 +11,8 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Indicator, Milestone
+from projects.models import Assignment, Campaign, Indicator, Milestone, current_campaign, year_label
+from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.people import person_name
 from reporting import calendar
 from reporting.models import Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
@@ -34,6 +35,37 @@ PERIOD_STATE_LABELS = {
     PeriodState.SUBMITTED: _("awaiting review"),
     PeriodState.APPROVED: _("approved"),
 }
+
+
+@dataclass
+class YearChoice:
+    """The round a page shows and its year switcher: ``campaign`` (``None`` without any),
+    ``links`` (per visible round, newest first: ``label`` “2015年”, ``query`` and ``selected``;
+    empty with fewer than two rounds)."""
+
+    campaign: Campaign | None
+    links: list[dict]
+
+
+def year_choice(user, wanted: str | None, today: datetime.date | None = None) -> YearChoice:
+    """The round ``wanted`` (a campaign id from ``?campaign=``) among those ``user`` sees, else the
+    round in progress on ``today`` (``projects.models.current_campaign``); one query."""
+    from urllib.parse import urlencode
+
+    campaigns = list(Campaign.objects.restrict(user).order_by("-year"))
+    pk = id_from_text(wanted)
+    campaign = next((c for c in campaigns if c.pk == pk), None) or current_campaign(campaigns, today)
+    links = []
+    if len(campaigns) > 1:
+        links = [
+            {
+                "label": year_label(c.year),
+                "query": urlencode({"campaign": c.pk}),
+                "selected": c == campaign,
+            }
+            for c in campaigns
+        ]
+    return YearChoice(campaign, links)
 
 
 @dataclass
@@ -97,7 +129,11 @@ def period_rows(
     today = today or timezone.localdate()
     campaign_ids = {a.project.campaign_id for a in assignments}
     periods: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(campaign__in=campaign_ids).order_by("starts_on"):
+    for period in (
+        ReportingPeriod.objects.filter(campaign__in=campaign_ids)
+        .select_related("campaign")
+        .order_by("starts_on")
+    ):
         periods.setdefault(period.campaign_id, []).append(period)
     rows = []
     for assignment in assignments:

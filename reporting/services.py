@@ -1129,7 +1129,11 @@ def report_submit(*, report: ProgressReport, actor: User) -> ProgressReport:
         recipients=liaison_users(locked.assignment),
         kind=Notification.Kind.SUBMITTED,
         message=message
-        % {"unit": locked.assignment.unit, "project": locked.assignment.project, "period": locked.period},
+        % {
+            "unit": locked.assignment.unit,
+            "project": locked.assignment.project.short_label,
+            "period": locked.period,
+        },
         link=_report_link(locked),
     )
     return locked
@@ -1145,7 +1149,7 @@ def report_approve(*, report: ProgressReport, actor: User, comment: str = "") ->
         recipients=reporter_users(locked.assignment),
         kind=Notification.Kind.APPROVED,
         message=_("Your report on %(project)s for %(period)s was approved.")
-        % {"project": locked.assignment.project, "period": locked.period},
+        % {"project": locked.assignment.project.short_label, "period": locked.period},
         link=_report_link(locked),
     )
     return locked
@@ -1166,7 +1170,11 @@ def report_return(*, report: ProgressReport, actor: User, reason: str) -> Progre
         recipients=reporter_users(locked.assignment),
         kind=Notification.Kind.RETURNED,
         message=_("Your report on %(project)s for %(period)s was returned: %(reason)s")
-        % {"project": locked.assignment.project, "period": locked.period, "reason": reason.strip()},
+        % {
+            "project": locked.assignment.project.short_label,
+            "period": locked.period,
+            "reason": reason.strip(),
+        },
         link=_report_link(locked),
     )
     return locked
@@ -1223,7 +1231,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                     recipients=reporters[assignment.unit_id],
                     kind=kind,
                     message=template
-                    % {"project": assignment.project, "period": period, "due_on": period.due_on},
+                    % {"project": assignment.project.short_label, "period": period, "due_on": period.due_on},
                     link=reverse("reporting:assignment", args=[assignment.pk]),
                     key=f"{kind}:{assignment.pk}:{period.pk}",
                 )

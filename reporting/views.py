@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.models import Assignment, FeatureProject
+from projects.models import Assignment, FeatureProject, year_label
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response, inline_image_response
@@ -101,7 +101,8 @@ HISTORY_PER_PAGE = 30
 def tasks(request: HttpRequest) -> HttpResponse:
     """我的任务.
 
-    For a reporter: their unit's overdue and due reports, returned reports, and its projects with
+    One round at a time: the round in progress (``projects.models.current_campaign``) unless
+    ``?campaign=`` picks another from the year switcher. For a reporter: their unit's overdue and due reports, returned reports, and its projects with
     their 四定 plans, both paginated (``?page=``, ``?plans=``). For a leader, a liaison or a city
     administrator: a summary of what *they* must do — reports and plans waiting for review and the
     reports to 催报, counted per project and unit in the database (``selectors.work_summary``), with
@@ -109,11 +110,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     role = access.role_of(user)
+    # One round at a time (issue 12 item 3): the round in progress, or ``?campaign=`` from the switcher.
+    years = selectors.year_choice(user, request.GET.get("campaign"))
+    campaign = years.campaign
     if role != Role.REPORTER:
         summary = selectors.work_summary(
-            ProgressReport.objects.restrict(user),
-            Plan.objects.restrict(user),
-            Assignment.objects.restrict(user),
+            ProgressReport.objects.restrict(user).filter(assignment__project__campaign=campaign),
+            Plan.objects.restrict(user).filter(assignment__project__campaign=campaign),
+            Assignment.objects.restrict(user).filter(project__campaign=campaign),
         )
         return render(
             request,
@@ -122,14 +126,16 @@ def tasks(request: HttpRequest) -> HttpResponse:
                 "summary": summary,
                 "summary_rows": selectors.SUMMARY_ROWS,
                 "role": role,
+                "year_label": year_label(campaign.year) if campaign else "",
+                "year_links": years.links,
                 "can_review": role in {Role.LIAISON, Role.CITY_ADMIN},
             },
         )
     # A reporter sees one unit: its assignments are few (about ten a campaign), read in three queries.
     assignments = list(
-        selectors.assignments_with_reports(Assignment.objects.restrict(user)).order_by(
-            "-project__campaign__year", "project__number"
-        )
+        selectors.assignments_with_reports(
+            Assignment.objects.restrict(user).filter(project__campaign=campaign)
+        ).order_by("project__number", "unit__display_order", "pk")
     )
     rows = selectors.period_rows(assignments)
     open_states = {selectors.PeriodState.OVERDUE, selectors.PeriodState.DUE}
@@ -146,6 +152,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "overdue_count": sum(r.state == selectors.PeriodState.OVERDUE for r in todo),
             "plans_page": Paginator(assignments, PLANS_PER_PAGE).get_page(request.GET.get("plans")),
             "role": role,
+            "year_label": year_label(campaign.year) if campaign else "",
+            "year_links": years.links,
         },
     )
 
@@ -596,7 +604,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     reports = (
         ProgressReport.objects.restrict(user)
         .filter(status=ReportStatus.SUBMITTED)
-        .select_related("assignment__project__campaign", "assignment__unit", "period")
+        .select_related("assignment__project__campaign", "assignment__unit", "period__campaign")
         .order_by(*QUEUE_ORDERS[sort])
     )
     plans = (
@@ -643,7 +651,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
     the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
     """
     reports = ProgressReport.objects.restrict(request.user).select_related(
-        "assignment__project", "assignment__unit", "period__campaign"
+        "assignment__project__campaign", "assignment__unit", "period__campaign"
     )
     status = request.GET.get("status", "")
     if status not in ReportStatus.values:

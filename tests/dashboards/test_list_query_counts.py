@@ -21,13 +21,15 @@ FRAME = 4  # session, user, membership with organisation, unread notifications
 
 # (url name, role, query) → queries beyond the frame.
 PAGES = {
-    # reports waiting and plans waiting (two counts), the three groupings, the latest past-due
-    # period, the count and the grouping of its missing reports
-    "tasks-leader": ("reporting:tasks", "leader", {}, 8),
-    "tasks-liaison": ("reporting:tasks", "liaison", {}, 8),
-    # the unit's assignments with project, campaign and plan; their reports with periods; the
-    # periods of their campaigns (a unit's work is a few dozen rows, paged in Python)
-    "tasks-reporter": ("reporting:tasks", "reporter", {}, 3),
+    # the visible campaigns (which round: issue 12 item 3, added with the year switcher); reports
+    # waiting and plans waiting (two counts), the three groupings, the latest past-due period, the
+    # count and the grouping of its missing reports
+    "tasks-leader": ("reporting:tasks", "leader", {}, 9),
+    "tasks-liaison": ("reporting:tasks", "liaison", {}, 9),
+    # the visible campaigns (added with the year switcher); the unit's assignments of the round
+    # with project, campaign and plan; their reports with periods; the periods of their campaign
+    # (a unit's work is a few dozen rows, paged in Python)
+    "tasks-reporter": ("reporting:tasks", "reporter", {}, 4),
     # a count and a page of the reports waiting, a count and a page of the plans waiting
     "review-liaison": ("reporting:review_queue", "liaison", {}, 4),
     "review-leader-newest": ("reporting:review_queue", "leader", {"sort": "newest"}, 4),

@@ -130,9 +130,10 @@ def test_the_tasks_page_lists_overdue_reports_first_with_pinned_queries(
 ):
     make_report(world, world.a1, cast["reporter_a"], submit=True)
     client.force_login(cast["reporter_a"])
-    # session, user, membership with organisation, assignments with project, campaign, unit and
-    # plan, their reports with periods, the periods of the campaign, unread notifications
-    with django_assert_num_queries(7):
+    # session, user, membership with organisation, the visible campaigns (which round, added with
+    # the year switcher), assignments with project, campaign, unit and plan, their reports with
+    # periods, the periods of the campaign, unread notifications
+    with django_assert_num_queries(8):
         response = client.get(reverse("reporting:tasks"))
     todo = response.context["page"].object_list
     assert {(row.assignment, row.period) for row in todo} >= {(world.a2, world.q1)}
