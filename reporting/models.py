@@ -23,7 +23,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone
+from projects.models import (
+    Assignment,
+    AssignmentScopedQuerySet,
+    Campaign,
+    Indicator,
+    Milestone,
+    RoundScopedMixin,
+)
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from units.roles import is_city_admin
@@ -37,8 +44,10 @@ class ReportQuerySet(AssignmentScopedQuerySet):
     """Progress reports, seen where their assignment is."""
 
 
-class ReportingPeriodQuerySet(RestrictedQuerySet):
+class ReportingPeriodQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Reporting periods, seen with their campaign."""
+
+    campaign_path = "campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
         """Read where the campaign is read; only city administrators change them, in open rounds."""
