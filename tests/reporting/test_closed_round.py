@@ -219,7 +219,7 @@ def test_the_assignment_page_of_a_closed_round_offers_no_form(client, closed):
 
 @pytest.mark.parametrize("submit", [False, True], ids=["save", "submit"])
 def test_the_report_form_is_refused(client, closed, submit):
-    world, cast, _submitted, draft, _evidence = closed
+    _world, cast, _submitted, draft, _evidence = closed
     client.force_login(cast["reporter_b"])
     data = {
         "version": draft.version,
@@ -237,7 +237,7 @@ def test_the_report_form_is_refused(client, closed, submit):
 
 @pytest.mark.parametrize("action", ["approve", "return"])
 def test_a_review_is_refused(client, closed, action):
-    world, cast, submitted, *_ = closed
+    _world, cast, submitted, *_ = closed
     client.force_login(cast["liaison"])
     before = database()
     url = reverse("reporting:report_action", args=[submitted.pk, action])
@@ -246,7 +246,7 @@ def test_a_review_is_refused(client, closed, action):
 
 
 def test_an_evidence_upload_is_refused(client, closed):
-    world, cast, _submitted, draft, _evidence = closed
+    _world, cast, _submitted, draft, _evidence = closed
     client.force_login(cast["reporter_b"])
     before = database()
     response = client.post(
@@ -257,7 +257,7 @@ def test_an_evidence_upload_is_refused(client, closed):
 
 
 def test_an_evidence_removal_is_refused(client, closed):
-    world, cast, _submitted, _draft, evidence = closed
+    _world, cast, _submitted, _draft, evidence = closed
     client.force_login(cast["reporter_b"])
     before = database()
     refused(client, client.post(reverse("reporting:evidence_delete", args=[evidence.pk])), before)
