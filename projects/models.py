@@ -98,10 +98,21 @@ def require_open(campaign: "Campaign | None") -> None:
         raise error
 
 
-def _campaign_of(obj, path: str) -> "Campaign | None":
-    """The campaign of ``obj`` fresh from the database, following ``path`` (lookups ending in
-    ``__``, ``""`` for a campaign itself) on the instance; ``None`` for a relation not set yet."""
+def _campaign_of(obj, path: str, fresh: bool) -> "Campaign | None":
+    """The campaign of ``obj``, following ``path`` (lookups ending in ``__``, ``""`` for a campaign
+    itself) on the instance; ``None`` for a relation not set yet. ``fresh``: read from the
+    database (a round closed meanwhile counts), else as loaded with ``obj`` (no query when the
+    relations were fetched with it)."""
     parts = [part for part in path.split("__") if part]
+    if not fresh:
+        for part in parts:
+            try:
+                obj = getattr(obj, part)
+            except models.ObjectDoesNotExist:
+                return None
+            if obj is None:
+                return None
+        return obj
     if not parts:
         campaign_id = obj.pk
     else:
@@ -125,10 +136,11 @@ class RoundScopedMixin:
 
     campaign_path = ""
 
-    def read_only(self, obj) -> ReadOnlyError | None:
+    def read_only(self, obj, *, fresh: bool = True) -> ReadOnlyError | None:
         """The refusal of a write to ``obj`` (saved or new) when its round is closed, else ``None``;
-        the round is read from the database, so a round closed meanwhile counts."""
-        error = closed_round_error(_campaign_of(obj, self.campaign_path))
+        ``fresh`` (the writers) reads the round from the database, so a round closed meanwhile
+        counts; pages that only show it ask with the round as loaded."""
+        error = closed_round_error(_campaign_of(obj, self.campaign_path, fresh))
         if error is not None:
             error.record = obj
         return error

@@ -271,7 +271,7 @@ class AssignmentAdmin(
         ("unit", admin.RelatedOnlyFieldListFilter),
         "project__liaison_departments",
     ]
-    list_select_related = ["project", "unit"]
+    list_select_related = ["project__campaign", "unit"]  # the campaign: is the round closed?
     search_fields = ["project__title", "unit__name", "responsible_person", "target"]
     autocomplete_fields = ["project", "unit"]
     ordering = ["project__campaign", "project__number", "unit__display_order"]
@@ -410,7 +410,7 @@ class MilestoneAdmin(PlanPartAdmin):
 
     list_display = ["title", "order", "due_on", "assignment"]
     list_filter = ["assignment__project__campaign", "due_on"]
-    list_select_related = ["assignment__project", "assignment__unit"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit"]
     search_fields = ["title", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
     related_select_related = {"assignment": ["project", "unit"]}
@@ -428,7 +428,7 @@ class IndicatorAdmin(PlanPartAdmin):
 
     list_display = ["name", "target_value", "unit_of_measure", "assignment"]
     list_filter = ["assignment__project__campaign"]
-    list_select_related = ["assignment__project", "assignment__unit"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit"]
     search_fields = ["name", "assignment__unit__name", "assignment__project__title"]
     autocomplete_fields = ["assignment"]
     related_select_related = {"assignment": ["project", "unit"]}
@@ -498,7 +498,7 @@ class ProgressReportAdmin(ScopedAdminMixin, ConflictRefusingAdmin):
         "assignment__project__liaison_departments",
         "is_demo",
     ]
-    list_select_related = ["assignment__project", "assignment__unit", "period__campaign"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit", "period__campaign"]
     search_fields = ["assignment__project__title", "assignment__unit__name", "progress", "problems"]
     readonly_fields = ["assignment", "period", "status", "submitted_at", "reviewed_at", "is_demo"]
     fields = [
@@ -567,7 +567,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     list_display = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
     list_filter = ["status", "assignment__project__campaign", "assignment__project__liaison_departments"]
-    list_select_related = ["assignment__project", "assignment__unit", "confirmed_by"]
+    list_select_related = ["assignment__project__campaign", "assignment__unit", "confirmed_by"]
     search_fields = ["assignment__project__title", "assignment__unit__name"]
     readonly_fields = ["assignment", "status", "confirmed_at", "confirmed_by", "is_demo"]
     inlines = [PlanTransitionInline]

@@ -76,13 +76,14 @@ def visible_pks(model: type[Model], user) -> QuerySet | None:
 
 def read_only_for(request: HttpRequest, obj) -> ReadOnlyError | None:
     """Why ``obj`` is read-only for everybody (``querysets.read_only``: e.g. a record of a closed
-    round), asked once per request and object; ``None`` for no object, a new one, or a writable one."""
+    round, as loaded with ``obj``: the writers check again fresh), asked once per request and
+    object; ``None`` for no object, a new one, or a writable one."""
     if obj is None or obj.pk is None:
         return None
     answers = request.__dict__.setdefault("_read_only", {})
     key = (obj._meta.label, obj.pk)
     if key not in answers:
-        answers[key] = read_only(obj)
+        answers[key] = read_only(obj, fresh=False)
     return answers[key]
 
 
@@ -521,22 +522,40 @@ class ScopedAdminMixin(ScopedChoicesMixin):
       bulk delete that selects it is refused with the error's text, nothing written.
     """
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        """Django's lookup, the object remembered for the request (``_read_only_object``)."""
+        obj = super().get_object(request, object_id, from_field)
+        request.__dict__.setdefault("_admin_objects", {})[(id(self), object_id)] = obj
+        return obj
+
     def _read_only_object(self, request: HttpRequest, object_id):
         """The refusal of writes to the object ``object_id`` of this admin (if the user sees it)."""
         if object_id is None:
             return None
-        obj = self.get_object(request, unquote(str(object_id)))
+        key = (id(self), unquote(str(object_id)))
+        objects = request.__dict__.get("_admin_objects", {})
+        obj = objects[key] if key in objects else self.get_object(request, key[1])
         return read_only_for(request, obj) if obj is not None else None
 
-    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        """A read-only object's page with the note why; its POST refused with the message."""
-        refusal = self._read_only_object(request, object_id)
+    def render_change_form(
+        self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None
+    ):
+        """The change page; of a read-only object with the note why (e.g. “该轮次已于…结束，只能查看。”)."""
+        refusal = read_only_for(request, obj)
         if refusal is not None:
-            if request.method not in ("GET", "HEAD"):
-                messages.error(request, str(refusal))
-                return HttpResponseRedirect(request.get_full_path())
             messages.warning(request, str(refusal.note))
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        """A POST to a read-only object's page is refused with the message, nothing written."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            refusal = self._read_only_object(request, object_id)
+            if refusal is None or request.method in ("GET", "HEAD"):
+                raise
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request: HttpRequest, object_id, extra_context=None):
         """A read-only object is not deleted: back to its page with the message."""

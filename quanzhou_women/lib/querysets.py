@@ -63,20 +63,21 @@ class RestrictedQuerySet(QuerySet):
         """The condition a record must meet for ``user`` to ``action`` it; override per model."""
         raise NotImplementedError(f"{self.model.__name__} has no access rule")
 
-    def read_only(self, obj) -> ReadOnlyError | None:
+    def read_only(self, obj, *, fresh: bool = True) -> ReadOnlyError | None:
         """Why ``obj`` (saved or not) is read-only for everybody, as the error a write raises, or
-        ``None`` when it is not; override per model (e.g. records of a closed round)."""
+        ``None`` when it is not; override per model (e.g. records of a closed round). ``fresh``:
+        read what decides it from the database (the writers), else as loaded with ``obj`` (pages)."""
         return None
 
 
-def read_only(obj) -> ReadOnlyError | None:
+def read_only(obj, *, fresh: bool = True) -> ReadOnlyError | None:
     """Why ``obj`` is read-only for everybody (its model queryset's ``read_only``), or ``None``:
-    the one question the writers (``units.services.require_change``, ``reporting.access.require``),
-    the admin (``ScopedAdminMixin``) and the pages ask before a write."""
+    the one question the writers (``units.services.require_change``, ``reporting.access.require``,
+    with ``fresh``) and the admin (``ScopedAdminMixin``, as loaded) ask before a write."""
     if obj is None:
         return None
     queryset = type(obj)._default_manager.all()
-    return queryset.read_only(obj) if isinstance(queryset, RestrictedQuerySet) else None
+    return queryset.read_only(obj, fresh=fresh) if isinstance(queryset, RestrictedQuerySet) else None
 
 
 def _superusers_only(user, action: Action) -> Q | None:
