@@ -1193,9 +1193,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         starts_on__lte=today, due_on__lte=horizon, campaign__closed_at__isnull=True
     ).select_related("campaign")
     done = set(
-        ProgressReport.objects.filter(
-            period__in=periods, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
-        ).values_list("assignment_id", "period_id")
+        ProgressReport.objects.filter(period__in=periods, status__in=reporting_calendar.FILED).values_list(
+            "assignment_id", "period_id"
+        )
     )
     reporters: dict[int, list[User]] = {}
     for membership in Membership.objects.filter(
