@@ -95,7 +95,7 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         day = date_format(timezone.localdate(obj.closed_at), "DATE_FORMAT")
         return _("closed (%(date)s)") % {"date": day}
 
-    @admin.action(description=_("Close this round"))
+    @admin.action(description=_("Close this round"), permissions=["change"])
     def close_round(self, request: HttpRequest, queryset: QuerySet):
         """「结束本轮」: a confirmation page first (like Django's delete confirmation), then
         ``reporting.rounds.round_close`` for each chosen campaign; a round already closed is named
