@@ -575,8 +575,13 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         """A bulk delete that selects a read-only object is refused with the message (the list's
         other actions, e.g. the export, read only; its edits go through the services)."""
         if request.method == "POST" and request.POST.get("action") == "delete_selected":
-            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            for obj in self.get_queryset(request).filter(pk__in=selected[:1000]):
+            selected = []
+            for text in request.POST.getlist(ACTION_CHECKBOX_NAME)[:1000]:
+                try:
+                    selected.append(_object_id(self.model, text))
+                except Http404:  # not an id: Django's action answers it
+                    continue
+            for obj in self.get_queryset(request).filter(pk__in=selected):
                 refusal = read_only_for(request, obj)
                 if refusal is not None:
                     messages.error(request, f"{obj}：{refusal}")
