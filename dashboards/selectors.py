@@ -175,12 +175,15 @@ def judge(
     ):
         steps[row[0]].append(row[1:])
     zone = timezone.get_current_timezone()
+    cutoff = day_end(on)
     reports: dict[int, list[tuple]] = defaultdict(list)
     for row in (
         ProgressReport.objects.filter(**related, submitted_at__lt=day_end(on))
         .exclude(status=ReportStatus.DRAFT)
         .order_by()
-        .values_list("assignment_id", "id", "period_id", "percent_complete", "status", "submitted_at")
+        .values_list(
+            "assignment_id", "id", "period_id", "percent_complete", "status", "submitted_at", "reviewed_at"
+        )
     ):
         reports[row[0]].append(row[1:])
     latest: dict[int, tuple] = {}
@@ -204,11 +207,14 @@ def judge(
             StepFact(order, title, due_on, pk in done) for pk, order, title, due_on in step_rows
         )
         reported = {report[1]: report[4].astimezone(zone).date() for report in reports.get(row["id"], ())}
+        filed = {
+            report[1] for report in reports.get(row["id"], ()) if calendar.filed(report[3], report[5], cutoff)
+        }
         expected = tuple(periods_expected(row, periods.get(row["project__campaign_id"], [])))
         missing = tuple(
             period.name
             for period in expected
-            if calendar.counts_as_missing(row["deadline"], period, period.id in reported, on)
+            if calendar.counts_as_missing(row["deadline"], period, period.id in filed, on)
         )
         report = latest.get(row["id"])
         report_fact = None
@@ -440,9 +446,9 @@ def totals(user, filters: Filters) -> Totals | None:
     scope = scoped_assignments(user, filters)
     cutoff = day_end(filters.on)
     expected = scope.filter(calendar.reports_for_q(period.starts_on)).count()
-    submitted = ProgressReport.objects.filter(
-        assignment__in=scope, period_id=period.id, submitted_at__lt=cutoff
-    ).exclude(status=ReportStatus.DRAFT)
+    submitted = ProgressReport.objects.filter(assignment__in=scope, period_id=period.id).filter(
+        calendar.filed_q(cutoff)  # filed by the day: a report returned by then is missing again
+    )
     counts = submitted.aggregate(
         submitted=Count("id"), on_time=Count("id", filter=Q(submitted_at__lt=day_end(period.due_on)))
     )

@@ -11,16 +11,16 @@ import datetime
 from collections.abc import Iterable
 
 from concurrency.fields import IntegerVersionField
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from quanzhou_women.lib.numbers import plain_number
-from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, ReadOnlyError, RestrictedQuerySet
 from units.models import Organisation, linked_county_units
 from units.roles import Role, is_city_admin, membership_of, sees_everything
 
@@ -63,6 +63,7 @@ def steps_within_deadline(
 
 
 CLOSED_ROUND_MESSAGE = _("This round is closed and can only be viewed.")
+CLOSED_ROUND_NOTE = _("This round was closed on %(date)s and can only be viewed.")
 
 
 def _city_admin_only(user, open_path: str | None = None) -> Q | None:
@@ -73,11 +74,28 @@ def _city_admin_only(user, open_path: str | None = None) -> Q | None:
     return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
 
 
+def closed_round_error(campaign: "Campaign | None") -> ReadOnlyError | None:
+    """The refusal of a write to a record of ``campaign`` when that round is closed (issue 12 item
+    6: a closed round is read-only for everybody, its 一览表 and 台账 as they stood), else ``None``.
+    Its text is “该轮次已结束，只能查看。”; its ``note`` adds the day it closed (Asia/Shanghai), its
+    ``where`` names the round."""
+    if campaign is None or campaign.closed_at is None:
+        return None
+    day = formats.date_format(timezone.localdate(campaign.closed_at), "DATE_FORMAT")
+    return ReadOnlyError(
+        CLOSED_ROUND_MESSAGE,
+        note=CLOSED_ROUND_NOTE % {"date": day},
+        where=str(campaign),
+    )
+
+
 def require_open(campaign: "Campaign | None") -> None:
-    """Raise ``PermissionDenied`` with a Chinese message when ``campaign`` is closed (a closed round
-    is read-only for everybody, issue 12 item 6); ``None`` (a new record) passes."""
-    if campaign is not None and campaign.closed_at is not None:
-        raise PermissionDenied(CLOSED_ROUND_MESSAGE)
+    """Raise ``ReadOnlyError`` (a ``PermissionDenied``) with a Chinese message when ``campaign`` is
+    closed (a closed round is read-only for everybody, issue 12 item 6); ``None`` (a new record)
+    passes."""
+    error = closed_round_error(campaign)
+    if error is not None:
+        raise error
 
 
 def year_label(year: int) -> str:
@@ -101,7 +119,55 @@ def current_campaign(
     return started[-1] if started else rounds[0]
 
 
-class CampaignQuerySet(RestrictedQuerySet):
+def _campaign_of(obj, path: str, fresh: bool) -> "Campaign | None":
+    """The campaign of ``obj``, following ``path`` (lookups ending in ``__``, ``""`` for a campaign
+    itself) on the instance; ``None`` for a relation not set yet. ``fresh``: read from the
+    database (a round closed meanwhile counts), else as loaded with ``obj`` (no query when the
+    relations were fetched with it)."""
+    parts = [part for part in path.split("__") if part]
+    if not fresh:
+        for part in parts:
+            try:
+                obj = getattr(obj, part)
+            except models.ObjectDoesNotExist:
+                return None
+            if obj is None:
+                return None
+        return obj
+    if not parts:
+        campaign_id = obj.pk
+    else:
+        for part in parts[:-1]:
+            try:
+                obj = getattr(obj, part)
+            except models.ObjectDoesNotExist:
+                return None
+            if obj is None:
+                return None
+        campaign_id = getattr(obj, f"{parts[-1]}_id", None)
+    if campaign_id is None:
+        return None
+    return Campaign._base_manager.filter(pk=campaign_id).first()
+
+
+class RoundScopedMixin:
+    """Querysets of records that belong to one round (a campaign): every record of a closed round
+    is read-only for everybody (``read_only``). ``campaign_path`` is the lookup from the model to its
+    campaign, ending in ``__`` (``""`` on ``Campaign``)."""
+
+    campaign_path = ""
+
+    def read_only(self, obj, *, fresh: bool = True) -> ReadOnlyError | None:
+        """The refusal of a write to ``obj`` (saved or new) when its round is closed, else ``None``;
+        ``fresh`` (the writers) reads the round from the database, so a round closed meanwhile
+        counts; pages that only show it ask with the round as loaded."""
+        error = closed_round_error(_campaign_of(obj, self.campaign_path, fresh))
+        if error is not None:
+            error.record = obj
+        return error
+
+
+class CampaignQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Campaigns; a user sees those of the feature projects they see."""
 
     def current(self, today: datetime.date | None = None) -> "Campaign | None":
@@ -119,7 +185,7 @@ class CampaignQuerySet(RestrictedQuerySet):
         return Q(pk__in=FeatureProject.objects.restrict(user).values("campaign"))
 
 
-class AssignmentScopedQuerySet(RestrictedQuerySet):
+class AssignmentScopedQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Records of one assignment — the assignment (the unit's 四定 plan) itself, its steps and
     indicators, and reporting's plans, reports and evidence — seen where the assignment is seen.
 
@@ -132,6 +198,11 @@ class AssignmentScopedQuerySet(RestrictedQuerySet):
     """
 
     assignment_path = "assignment__"
+
+    @property
+    def campaign_path(self) -> str:
+        """From the model through its assignment to the campaign."""
+        return f"{self.assignment_path}project__campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
         path = self.assignment_path
@@ -232,8 +303,10 @@ class Campaign(models.Model):
         return (self.year,)
 
 
-class ProjectLiaisonQuerySet(RestrictedQuerySet):
+class ProjectLiaisonQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Links between projects and their liaison departments, seen with their project."""
+
+    campaign_path = "project__campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
         """Read where the project is read; only city administrators change them, in open rounds."""
@@ -294,8 +367,10 @@ class ProjectLiaison(models.Model):
     natural_key.dependencies = ["projects.featureproject", "units.organisation"]
 
 
-class FeatureProjectQuerySet(RestrictedQuerySet):
+class FeatureProjectQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Feature projects; a user sees those of the assignments they see."""
+
+    campaign_path = "campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read all; liaison staff the projects their department

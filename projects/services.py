@@ -78,10 +78,12 @@ def feature_project_save(
     restrict``), else ``PermissionDenied``. ``responsible_units`` and ``liaison_departments`` replace
     the current ones when given (None leaves them alone). A unit that joins gets an empty
     ``Assignment`` (``assignment_add``); a unit that leaves loses its assignment only while its 四定
-    are still empty. Raises ``ValidationError`` for a department that is not a liaison body, a unit
+    are still empty. A project of a closed round (or put into one) raises ``ReadOnlyError`` (“该轮次
+    已结束，只能查看。”). Raises ``ValidationError`` for a department that is not a liaison body, a unit
     leaving with a filled-in plan, or an invalid project.
     """
     require_change(actor, FeatureProject, project)
+    require_change(actor, Campaign, campaign)  # its 一览表 changes: refused in a closed round
     project = project or FeatureProject()
     project.campaign = campaign
     project.number = number

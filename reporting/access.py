@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 
 from projects.models import Assignment
 from quanzhou_women.lib.querysets import Action as Access
+from quanzhou_women.lib.querysets import read_only
 from reporting.models import Evidence, Plan, PlanStatus, ProgressReport, ReportStatus
 from units.roles import Role, User, is_city_admin, membership_of, role_of, sees_everything
 
@@ -49,14 +50,17 @@ def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
 
     Checks role and organisation only — whether the record's state allows the step is the
     services' business (they raise ``WorkflowError``). Callers must load ``obj`` through the
-    ``*_for`` querysets first.
+    ``*_for`` querysets first. Nobody takes any step in a closed round (the campaign as loaded
+    with ``obj``; ``require`` asks the database).
     """
+    assignment = obj if isinstance(obj, Assignment) else obj.assignment
+    if assignment.project.campaign.closed_at is not None:
+        return False
     if is_city_admin(user):
         return True
     membership = membership_of(user)
     if membership is None or membership.role == Role.LEADER:
         return False
-    assignment = obj if isinstance(obj, Assignment) else obj.assignment
     if action in {Action.EDIT_PLAN, Action.SUBMIT_PLAN, Action.EDIT_REPORT, Action.SUBMIT_REPORT}:
         return membership.role == Role.REPORTER and assignment.unit_id == membership.organisation_id
     if action in {Action.CONFIRM_PLAN, Action.REVIEW_REPORT}:
@@ -68,7 +72,12 @@ def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
 
 
 def require(user: User, action: Action, obj: Assignment | ProgressReport) -> None:
-    """Raise ``PermissionDenied`` (HTTP 403) unless ``can(user, action, obj)``."""
+    """Raise ``PermissionDenied`` (HTTP 403) unless ``can(user, action, obj)``; for a record of a
+    closed round (read from the database) ``ReadOnlyError``, whose text says so (“该轮次已结束，
+    只能查看。”), whoever asks. Every workflow step of ``reporting.services`` calls it first."""
+    refusal = read_only(obj)
+    if refusal is not None:
+        raise refusal
     if not can(user, action, obj):
         raise PermissionDenied
 

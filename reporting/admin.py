@@ -17,6 +17,7 @@ import re
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -24,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -56,6 +58,7 @@ from reporting.models import (
     RobotWebhook,
 )
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
+from reporting.rounds import round_close
 from reporting.services import IndicatorRow, MilestoneRow
 
 
@@ -63,9 +66,18 @@ from reporting.services import IndicatorRow, MilestoneRow
 class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin):
     """Campaigns by year, with their source document."""
 
-    list_display = ["year", "name", "document_number", "issued_on", "issuing_body", "reporting_cadence"]
+    list_display = [
+        "year",
+        "name",
+        "document_number",
+        "issued_on",
+        "issuing_body",
+        "reporting_cadence",
+        "round_state",
+    ]
     list_display_links = ["year", "name"]
     list_select_related = ["issuing_body"]
+    actions = ["close_round"]
     search_fields = ["name", "document_number", "document_title"]
     autocomplete_fields = ["issuing_body"]
     fieldsets = [
@@ -83,6 +95,44 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
             },
         ),
     ]
+
+    @admin.display(description=_("round"), ordering="closed_at")
+    def round_state(self, obj: Campaign) -> str:
+        """已结束 (with the day) for a closed round, 进行中 for an open one."""
+        if obj.closed_at is None:
+            return _("open")
+        day = date_format(timezone.localdate(obj.closed_at), "DATE_FORMAT")
+        return _("closed (%(date)s)") % {"date": day}
+
+    @admin.action(description=_("Close this round"), permissions=["change"])
+    def close_round(self, request: HttpRequest, queryset: QuerySet):
+        """「结束本轮」: a confirmation page first (like Django's delete confirmation), then
+        ``reporting.rounds.round_close`` for each chosen campaign; a round already closed is named
+        and left as it is. City administrators only (``round_close`` refuses everybody else)."""
+        campaigns = list(queryset.order_by("-year"))
+        if request.POST.get("post") == "yes":
+            for campaign in campaigns:
+                try:
+                    round_close(campaign=campaign, actor=request.user)
+                except PermissionDenied as error:
+                    text = str(error) or _("You may not close this round.")
+                    messages.error(request, f"{campaign}：{text}")
+                else:
+                    messages.success(
+                        request, _("%(round)s was closed: it can only be viewed now.") % {"round": campaign}
+                    )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Close this round"),
+            "opts": self.model._meta,
+            "campaigns": campaigns,
+            "open_campaigns": [c for c in campaigns if c.closed_at is None],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/reporting/campaign_close_confirmation.html", context)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
         """Through ``services.campaign_save``, which also makes the reporting periods of its cadence."""
@@ -339,7 +389,7 @@ class AssignmentAdmin(
         ("unit", admin.RelatedOnlyFieldListFilter),
         "project__liaison_departments",
     ]
-    list_select_related = ["project__campaign", "unit"]
+    list_select_related = ["project__campaign", "unit"]  # the campaign: is the round closed?
     search_fields = ["project__title", "unit__name", "responsible_person", "target"]
     autocomplete_fields = ["project", "unit"]
     related_select_related = {"project": ["campaign"]}

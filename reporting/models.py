@@ -25,7 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Assignment, AssignmentScopedQuerySet, Campaign, Indicator, Milestone, year_label
+from projects.models import (
+    Assignment,
+    AssignmentScopedQuerySet,
+    Campaign,
+    Indicator,
+    Milestone,
+    RoundScopedMixin,
+    year_label,
+)
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from quanzhou_women.media import INLINE_IMAGE_TYPES
@@ -41,8 +49,10 @@ class ReportQuerySet(AssignmentScopedQuerySet):
     """Progress reports, seen where their assignment is."""
 
 
-class ReportingPeriodQuerySet(RestrictedQuerySet):
+class ReportingPeriodQuerySet(RoundScopedMixin, RestrictedQuerySet):
     """Reporting periods, seen with their campaign."""
+
+    campaign_path = "campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
         """Read where the campaign is read; only city administrators change them, in open rounds."""

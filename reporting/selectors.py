@@ -259,7 +259,7 @@ def work_summary(
         filed = ProgressReport.objects.filter(
             assignment=OuterRef("pk"),
             period=period,
-            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+            status__in=calendar.FILED,
         )
         missing = (
             assignments.filter(project__campaign=period.campaign_id)

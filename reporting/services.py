@@ -410,10 +410,10 @@ def plan_update(
     indicators with one name, or a field the model refuses (e.g. a phone number).
     """
     city_admin = access.is_city_admin(actor)  # may change every plan, locked or not
+    access.require(actor, Action.EDIT_PLAN, assignment)  # a closed round: ReadOnlyError for everybody
     if not city_admin:
         if not Assignment.objects.restrict(actor, Access.CHANGE).filter(pk=assignment.pk).exists():
             raise PermissionDenied
-        access.require(actor, Action.EDIT_PLAN, assignment)
     locked = _locked_assignment(assignment, version)
     if not city_admin:
         plan = Plan.objects.filter(assignment=locked).first()
@@ -1189,20 +1189,21 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
 
     A report is due soon when its period has ended or is running and its due date lies within
     ``settings.REPORTING_REMIND_DAYS_BEFORE`` days; overdue after the due date. Only reports not
-    yet submitted or approved count. Each reminder (kind, assignment, period, user) is sent once,
+    yet submitted or approved count, of the periods the assignment reports for (``reporting.calendar``),
+    in rounds not closed (nobody can submit in a closed round). Each reminder (kind, assignment, period, user) is sent once,
     however often this runs, also when two runs overlap (the worker's schedule, ``manage.py
     send_reminders``). "Sent" means written to the inbox and the outbox: the e-mail leaves when the
     mail server takes it, however long it is down. Dates in Asia/Shanghai.
     """
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.REPORTING_REMIND_DAYS_BEFORE)
-    periods = ReportingPeriod.objects.filter(starts_on__lte=today, due_on__lte=horizon).select_related(
-        "campaign"
-    )
+    periods = ReportingPeriod.objects.filter(
+        starts_on__lte=today, due_on__lte=horizon, campaign__closed_at__isnull=True
+    ).select_related("campaign")
     done = set(
-        ProgressReport.objects.filter(
-            period__in=periods, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
-        ).values_list("assignment_id", "period_id")
+        ProgressReport.objects.filter(period__in=periods, status__in=reporting_calendar.FILED).values_list(
+            "assignment_id", "period_id"
+        )
     )
     reporters: dict[int, list[User]] = {}
     for membership in Membership.objects.filter(

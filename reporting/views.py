@@ -19,8 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.models import Assignment, FeatureProject, year_label
+from projects.models import Assignment, FeatureProject, closed_round_error, year_label
 from quanzhou_women.lib.odd_input import id_from_text
+from quanzhou_women.lib.querysets import ReadOnlyError
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response, inline_image_response
 from reporting import access, chasing, selectors, services
@@ -36,21 +37,59 @@ from reporting.forms import (
     ReportForm,
     formset_rows,
 )
-from reporting.models import Notification, Plan, PlanStatus, ProgressReport, ReportingPeriod, ReportStatus
+from reporting.models import (
+    Evidence,
+    Notification,
+    Plan,
+    PlanStatus,
+    ProgressReport,
+    ReportingPeriod,
+    ReportStatus,
+)
 from units.models import Organisation
 
 
+def _read_only_page(request: HttpRequest, refusal: ReadOnlyError) -> HttpResponse:
+    """A write refused because its record is read-only for everybody (a record of a closed round):
+    the message, on the record's read-only page (the report's, or the assignment's); nothing was
+    written. Without a record to show, the 403 page."""
+    record = refusal.record
+    if isinstance(record, Evidence):
+        record = record.report
+    if isinstance(record, ProgressReport):
+        target = redirect("reporting:report", pk=record.pk)
+    elif isinstance(record, Assignment):
+        target = redirect("reporting:assignment", pk=record.pk)
+    else:
+        raise refusal
+    messages.error(request, str(refusal))
+    return target
+
+
 def portal_view(view: Callable) -> Callable:
-    """Require a logged-in user with a role (else the login page, or 403 for users without one)."""
+    """Require a logged-in user with a role (else the login page, or 403 for users without one).
+
+    A write refused with ``ReadOnlyError`` (``access.require`` and the services raise it for a
+    record of a closed round, whoever asks) becomes its message on the record's read-only page
+    (``_read_only_page``): one place for every page of the portal, GET or POST."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if access.role_of(request.user) is None:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except ReadOnlyError as refusal:
+            return _read_only_page(request, refusal)
 
     return wrapper
+
+
+def _closed_note(assignment: Assignment) -> str:
+    """The note a page of a closed round shows (“该轮次已于…结束，只能查看。”), or ``""``."""
+    refusal = closed_round_error(assignment.project.campaign)
+    return str(refusal.note) if refusal is not None else ""
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -190,6 +229,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_report": access.can(user, Action.EDIT_REPORT, assignment),
             "reason_form": ReasonForm(),
             "chase": chasing.chase_box(user, assignment),
+            "closed_note": _closed_note(assignment),
         },
     )
 
@@ -321,6 +361,7 @@ def _report_context(request: HttpRequest, report: ProgressReport) -> dict:
         and report.status == ReportStatus.SUBMITTED,
         "reason_form": ReasonForm(),
         "evidence_form": EvidenceForm(),
+        "closed_note": _closed_note(report.assignment),
     }
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.querysets import Action, read_only
 from units.models import LINKABLE_KINDS, Membership, Organisation, ancestor_ids
 from units.roles import is_city_admin
 
@@ -27,7 +27,14 @@ def require_change(actor, model, obj) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
     ``model.objects.restrict(actor, "change")``; a new row of a city-administered model
     (organisation, membership, campaign, project, liaison link, assignment) needs a city
-    administrator. Every writer of those models calls it first."""
+    administrator. Every writer of those models calls it first.
+
+    A record read-only for everybody (``quanzhou_women.lib.querysets.read_only``: a record of a
+    closed round, saved or new) raises ``ReadOnlyError`` (a ``PermissionDenied``) whose text says
+    so (“该轮次已结束，只能查看。”), for city administrators and superusers too."""
+    refusal = read_only(obj)
+    if refusal is not None:
+        raise refusal
     if obj is None or obj.pk is None:
         allowed = is_city_admin(actor)
     else:

@@ -13,18 +13,28 @@ from django.contrib.admin.filters import (
     RelatedFieldListFilter,
     RelatedOnlyFieldListFilter,
 )
-from django.contrib.admin.utils import NotRelationField, get_fields_from_path, reverse_field_path
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, reverse_field_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from quanzhou_women.lib.numbers import plain_number
-from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, restrict, restriction_of
+from quanzhou_women.lib.querysets import (
+    EVERYTHING,
+    NOTHING,
+    Action,
+    ReadOnlyError,
+    read_only,
+    restrict,
+    restriction_of,
+)
 
 RELATED_HISTORY_LIMIT = 100
 
@@ -62,6 +72,19 @@ def visible_pks(model: type[Model], user) -> QuerySet | None:
     if sees_every(model, user):
         return None
     return scoped(model._default_manager.all(), user).values("pk")
+
+
+def read_only_for(request: HttpRequest, obj) -> ReadOnlyError | None:
+    """Why ``obj`` is read-only for everybody (``querysets.read_only``: e.g. a record of a closed
+    round, as loaded with ``obj``: the writers check again fresh), asked once per request and
+    object; ``None`` for no object, a new one, or a writable one."""
+    if obj is None or obj.pk is None:
+        return None
+    answers = request.__dict__.setdefault("_read_only", {})
+    key = (obj._meta.label, obj.pk)
+    if key not in answers:
+        answers[key] = read_only(obj, fresh=False)
+    return answers[key]
 
 
 class ScopedHistoryMixin:
@@ -442,6 +465,18 @@ class ScopedInlineMixin(ScopedChoicesMixin):
         request.__dict__.setdefault("_scoped_parents", {})[id(self)] = obj
         return super().get_formset(request, obj, **kwargs)
 
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        """No rows added under a parent that is read-only for everybody (a closed round)."""
+        return read_only_for(request, obj) is None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        """No rows changed under a parent that is read-only for everybody (a closed round)."""
+        return read_only_for(request, obj) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """No rows deleted under a parent that is read-only for everybody (a closed round)."""
+        return read_only_for(request, obj) is None and super().has_delete_permission(request, obj)
+
     def _current_choices(self, request: HttpRequest, db_field):
         parent = request.__dict__.get("_scoped_parents", {}).get(id(self))
         if parent is None or parent.pk is None or db_field.many_to_many:
@@ -481,7 +516,77 @@ class ScopedAdminMixin(ScopedChoicesMixin):
       empty for the user is not offered at all (403).
     - Inlines show only the rows the user may view (``ScopedInlineMixin``); filter sidebars and
       form choices offer only visible related records (``scoped_list_filter``, ``ScopedChoicesMixin``).
+    - A record read-only for everybody (``querysets.read_only``: a record of a closed round) is
+      read-only for superusers too, and so are its inlines; its change page says why (the error's
+      ``note``, e.g. “该轮次已于…结束，只能查看。”); a POST to its change page, its delete page or a
+      bulk delete that selects it is refused with the error's text, nothing written.
     """
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        """Django's lookup, the object remembered for the request (``_read_only_object``)."""
+        obj = super().get_object(request, object_id, from_field)
+        request.__dict__.setdefault("_admin_objects", {})[(id(self), object_id)] = obj
+        return obj
+
+    def _read_only_object(self, request: HttpRequest, object_id):
+        """The refusal of writes to the object ``object_id`` of this admin (if the user sees it)."""
+        if object_id is None:
+            return None
+        key = (id(self), unquote(str(object_id)))
+        objects = request.__dict__.get("_admin_objects", {})
+        obj = objects[key] if key in objects else self.get_object(request, key[1])
+        return read_only_for(request, obj) if obj is not None else None
+
+    def render_change_form(
+        self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None
+    ):
+        """The change page; of a read-only object with the note why (e.g. “该轮次已于…结束，只能查看。”)."""
+        refusal = read_only_for(request, obj)
+        if refusal is not None:
+            messages.warning(request, str(refusal.note))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        """A POST to a read-only object's page is refused with the message, nothing written."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PermissionDenied:
+            refusal = self._read_only_object(request, object_id)
+            if refusal is None or request.method in ("GET", "HEAD"):
+                raise
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request: HttpRequest, object_id, extra_context=None):
+        """A read-only object is not deleted: back to its page with the message."""
+        refusal = self._read_only_object(request, object_id)
+        if refusal is not None:
+            messages.error(request, str(refusal))
+            opts = self.model._meta
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[object_id],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        """A bulk delete that selects a read-only object is refused with the message (the list's
+        other actions, e.g. the export, read only; its edits go through the services)."""
+        if request.method == "POST" and request.POST.get("action") == "delete_selected":
+            selected = []
+            for text in request.POST.getlist(ACTION_CHECKBOX_NAME)[:1000]:
+                try:
+                    selected.append(_object_id(self.model, text))
+                except Http404:  # not an id: Django's action answers it
+                    continue
+            for obj in self.get_queryset(request).filter(pk__in=selected):
+                refusal = read_only_for(request, obj)
+                if refusal is not None:
+                    messages.error(request, f"{obj}：{refusal}")
+                    return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scoped(super().get_queryset(request), request.user)
@@ -515,6 +620,8 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         request and object."""
         if obj is None or obj.pk is None:
             return not self._scope_is_empty(request, Action.CHANGE)
+        if read_only_for(request, obj) is not None:  # e.g. a closed round: superusers too
+            return False
         if request.user.is_active and request.user.is_superuser:
             return True
         answers = request.__dict__.setdefault("_may_change", {})

@@ -15,6 +15,8 @@ from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from quanzhou_women.lib.querysets import ReadOnlyError
+
 #: Exceptions a service raises for the user (besides ``ValidationError``), registered by the apps
 #: that define them (e.g. ``reporting.services.WorkflowError``); their text is shown as it is.
 USER_ERRORS: list[type[Exception]] = []
@@ -32,7 +34,8 @@ def user_messages(error: Exception) -> list[str]:
 
 class ServiceErrorsAdminMixin:
     """Admin mixin (before the ``ModelAdmin`` base): a service's ``ValidationError`` (or a
-    registered user error, or a ``ProtectedError`` on delete) during a save or delete rolls the
+    registered user error, a ``ReadOnlyError`` — e.g. a record of a closed round —, or a
+    ``ProtectedError`` on delete) during a save or delete rolls the
     request's writes back and comes back as an error message on the page, never a 500."""
 
     def _refusing(self, request: HttpRequest, view, *args, atomic: bool = False):
@@ -43,7 +46,7 @@ class ServiceErrorsAdminMixin:
                 return view(*args)
             with transaction.atomic():
                 return view(*args)
-        except (ValidationError, ProtectedError, *USER_ERRORS) as error:
+        except (ValidationError, ProtectedError, ReadOnlyError, *USER_ERRORS) as error:
             for text in user_messages(error):
                 messages.error(request, text)
             return HttpResponseRedirect(request.get_full_path())

@@ -41,6 +41,7 @@ from import_export.results import Error
 
 from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.people import person_name
+from quanzhou_women.lib.querysets import ReadOnlyError
 from quanzhou_women.lib.spreadsheets import CellError, SpreadsheetError, normalise_label
 
 #: The hidden first column of every imported dataset: the row's number in the spreadsheet.
@@ -645,11 +646,18 @@ class SpreadsheetResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error, and so
-        does its ``PermissionDenied`` (a row outside the user's scope, new or not)."""
+        does its ``PermissionDenied`` (a row outside the user's scope, new or not) and its
+        ``ReadOnlyError`` (a row of a closed round: the error names the round)."""
         try:
             self.save_row(instance, is_create=is_create, extras=getattr(instance, "row_extras", {}))
         except ValidationError as error:
             raise self._row_error(error) from error
+        except ReadOnlyError as error:  # e.g. a row of a closed round: say which round, and why
+            where = error.where or str(instance)
+            raise self._row_error(
+                _("“%(object)s” is part of %(where)s: %(reason)s")
+                % {"object": instance, "where": where, "reason": error}
+            ) from error
         except PermissionDenied as error:
             raise self._row_error(_("you may not write “%(object)s”.") % {"object": instance}) from error
 

@@ -12,6 +12,7 @@ it but outside ``restrict(user, CHANGE)`` is read-only (403 on a write).
 from collections.abc import Callable
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 
@@ -24,6 +25,25 @@ class Action(StrEnum):
 
 EVERYTHING = None
 NOTHING = Q(pk__in=[])
+
+
+class ReadOnlyError(PermissionDenied):
+    """A write refused because the record is read-only for everybody, whoever asks (e.g. a record
+    of a closed round, issue 12 item 6). Its text (``str(error)``) says why, in the interface
+    language, and every door shows it: the admin as a message on the page, the portal as a message
+    on the read-only page, an import as an error of the row. ``note`` is the longer sentence a
+    read-only page shows (e.g. with the day the round closed), ``where`` names what is read-only
+    (e.g. the round) for messages that must say it, ``record`` is the record refused."""
+
+    def __init__(self, message, *, note=None, where: str = "", record=None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.note = note if note is not None else message
+        self.where = where
+        self.record = record
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class RestrictedQuerySet(QuerySet):
@@ -42,6 +62,22 @@ class RestrictedQuerySet(QuerySet):
     def restriction(self, user, action: Action) -> Q | None:
         """The condition a record must meet for ``user`` to ``action`` it; override per model."""
         raise NotImplementedError(f"{self.model.__name__} has no access rule")
+
+    def read_only(self, obj, *, fresh: bool = True) -> ReadOnlyError | None:
+        """Why ``obj`` (saved or not) is read-only for everybody, as the error a write raises, or
+        ``None`` when it is not; override per model (e.g. records of a closed round). ``fresh``:
+        read what decides it from the database (the writers), else as loaded with ``obj`` (pages)."""
+        return None
+
+
+def read_only(obj, *, fresh: bool = True) -> ReadOnlyError | None:
+    """Why ``obj`` is read-only for everybody (its model queryset's ``read_only``), or ``None``:
+    the one question the writers (``units.services.require_change``, ``reporting.access.require``,
+    with ``fresh``) and the admin (``ScopedAdminMixin``, as loaded) ask before a write."""
+    if obj is None:
+        return None
+    queryset = type(obj)._default_manager.all()
+    return queryset.read_only(obj, fresh=fresh) if isinstance(queryset, RestrictedQuerySet) else None
 
 
 def _superusers_only(user, action: Action) -> Q | None:
