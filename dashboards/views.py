@@ -154,7 +154,9 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_role_required
 def cell(request: HttpRequest, pk: int) -> HttpResponse:
     """One cell explained: the rules that fired, plan against actual, steps, reports ("why is this red?")."""
-    assignment = get_object_or_404(Assignment.objects.restrict(request.user).select_related("project"), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.restrict(request.user).select_related("project__campaign"), pk=pk
+    )
     filters = selectors.read_filters(
         request.user, {**request.GET.dict(), "campaign": assignment.project.campaign_id}
     )

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Assignment, FeatureProject
+from projects.models import Assignment, FeatureProject, require_open
 from quanzhou_women.lib.people import person_name
 from quanzhou_women.lib.querysets import Action as Access
 from quanzhou_women.lib.typography import nested_quotes
@@ -51,7 +51,9 @@ NOTE_MAX_LENGTH = 500
 def may_chase(user: User, assignment: Assignment) -> bool:
     """Whether ``user`` may chase the unit of ``assignment``: city administrators, leaders, and the
     liaison staff of a department that follows the project (the 2014 table's 市妇联联系部室);
-    never a reporter. Issue 15, item 1."""
+    never a reporter; nobody in a closed round (issue 12 item 6). Issue 15, item 1."""
+    if assignment.project.campaign.closed_at is not None:
+        return False
     if is_city_admin(user):
         return True
     role = role_of(user)
@@ -65,6 +67,8 @@ def may_chase(user: User, assignment: Assignment) -> bool:
 
 def may_chase_project(user: User, project: FeatureProject) -> bool:
     """Whether ``user`` may chase the units of ``project`` (the same rule as ``may_chase``)."""
+    if project.campaign.closed_at is not None:
+        return False
     if is_city_admin(user) or role_of(user) == Role.LEADER:
         return True
     membership = membership_of(user)
@@ -242,6 +246,7 @@ def chase_send(
     """
     if not Assignment.objects.restrict(actor, Access.VIEW).filter(pk=assignment.pk).exists():
         raise PermissionDenied
+    require_open(assignment.project.campaign)
     if not may_chase(actor, assignment):
         raise PermissionDenied
     note = (note or "").strip()
@@ -352,6 +357,7 @@ def chase_send_all(
     units not late are left alone, units already chased today are counted in ``already``.
     Raises ``PermissionDenied`` unless ``may_chase_project``, ``ValidationError`` for a long note,
     ``WorkflowError`` for a period of another campaign. Issue 15, item 1 (bulk 催报)."""
+    require_open(project.campaign)
     if not may_chase_project(actor, project):
         raise PermissionDenied
     if period.campaign_id != project.campaign_id:
