@@ -875,8 +875,10 @@ def _indicator_figures(rows: list[dict], actual: dict[int, object]) -> dict[str,
 
 
 def round_end(year: int, periods: list[PeriodRow]) -> datetime.date:
-    """The day a round is judged “final”: its last report due date, at least 31 December."""
-    return max([datetime.date(year, 12, 31), *(period.due_on for period in periods)])
+    """The day a round is judged “final”: the day after its last report due date (so every
+    period counts as due), at least 1 January of the next year."""
+    last = max([datetime.date(year, 12, 31), *(period.due_on for period in periods)])
+    return last + datetime.timedelta(days=1)
 
 
 def compare_rounds(user, details: list[AssignmentDetail], filters: Filters) -> Campaign | None:
@@ -886,7 +888,7 @@ def compare_rounds(user, details: list[AssignmentDetail], filters: Filters) -> C
 
     The previous round and assignment follow ``projects.selectors`` (same issuing body, year − 1;
     same 序号 and unit), within the user's scope. Last round is judged as of its end
-    (``round_end``: its last due date) or the filters' day if earlier; its indicators' reached
+    (``round_end``: the day after its last due date) or the filters' day if earlier; its indicators' reached
     values and its percent are those of the last *approved* report. This round's figures are the
     page's (latest report, as of the day).
 

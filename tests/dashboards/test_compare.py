@@ -165,11 +165,11 @@ def test_the_bulletin_export_carries_the_comparison_columns(client, compared):
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    header = next(row for row in values if row and row[0] == "排名")
-    assert header[-2:] == ["上年同期按时报送率 %", "变化（百分点）"]
-    jinjiang = next(row for row in values if row and row[1] == "晋江市妇联")
+    header, body = values[1], values[2:]  # after the title
+    assert header[0] == "名次" and header[-2:] == ["上年同期按时报送率 %", "变化（百分点）"]
+    jinjiang = next(row for row in body if row[1] == "晋江市妇联")
     assert jinjiang[-2:] == [0, 33.3]
-    newcomer = next(row for row in values if row and row[1] == "测试新镇妇联")
+    newcomer = next(row for row in body if row[1] == "测试新镇妇联")
     assert newcomer[-2] == "上年无此项"
 
 
