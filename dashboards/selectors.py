@@ -793,7 +793,9 @@ def on_time_figures(cell: Cell, on: datetime.date) -> tuple[int, int]:
     due date is before ``on``. No query."""
     due = [period for period in cell.expected_periods if period.due_on < on]
     on_time = sum(
-        1 for period in due if period.id in cell.submitted_on and cell.submitted_on[period.id] <= period.due_on
+        1
+        for period in due
+        if period.id in cell.submitted_on and cell.submitted_on[period.id] <= period.due_on
     )
     return on_time, len(due)
 
@@ -845,7 +847,9 @@ class Comparison:
         """Indicators of both rounds by name (this round's first, then last year's only):
         ``name``, ``current`` and ``previous`` (each a dict or None)."""
         previous = self.previous.indicators if self.previous else {}
-        names = list(self.current.indicators) + [name for name in previous if name not in self.current.indicators]
+        names = list(self.current.indicators) + [
+            name for name in previous if name not in self.current.indicators
+        ]
         return [
             {"name": name, "current": self.current.indicators.get(name), "previous": previous.get(name)}
             for name in names
@@ -958,7 +962,9 @@ def compare_rounds(user, details: list[AssignmentDetail], filters: Filters) -> C
 
     for detail in details:
         a = detail.cell.assignment
-        current = figures(a["project__campaign__year"], a["project__title"], a["target"], detail.cell, filters.on)
+        current = figures(
+            a["project__campaign__year"], a["project__title"], a["target"], detail.cell, filters.on
+        )
         row = by_pair.get((detail.project.number, detail.unit.pk))
         last = None
         if row is not None:
@@ -1005,7 +1011,9 @@ def previous_filters(filters: Filters) -> Filters | None:
 BULLETIN_SORTS = ("rank", "change", "previous")
 
 
-def bulletin_compare(user, filters: Filters, rows: list[RankRow], whole_campaign: bool = False) -> Filters | None:
+def bulletin_compare(
+    user, filters: Filters, rows: list[RankRow], whole_campaign: bool = False
+) -> Filters | None:
     """与上年同期比 (issue 12 item 4): set ``has_previous`` and ``previous_rate`` of every row from
     the bulletin of the previous round at the same point (``previous_filters``: the period of the
     same number, or the whole round, as of the same day a year earlier). A unit absent from last

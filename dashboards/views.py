@@ -229,7 +229,11 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     compare = request.GET.get("compare") == "1"
     before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
     compared = before is not None
-    sort = request.GET.get("sort") if compared and request.GET.get("sort") in selectors.BULLETIN_SORTS else "rank"
+    sort = (
+        request.GET.get("sort")
+        if compared and request.GET.get("sort") in selectors.BULLETIN_SORTS
+        else "rank"
+    )
     rows = selectors.bulletin_sorted(rows, sort)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
@@ -258,7 +262,9 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "title": title,
         "whole": whole,
         "chart": chart,
-        "export_query": filters.query(period=span, format="xlsx", sort=sort if compared else "", **compare_query),
+        "export_query": filters.query(
+            period=span, format="xlsx", sort=sort if compared else "", **compare_query
+        ),
         "compare": compare,
         "compared": compared,
         "before": before,

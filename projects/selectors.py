@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from projects.models import Assignment, Campaign
 
 
-def previous_campaign(campaign: Campaign | None, campaigns: Iterable[Campaign] | None = None) -> Campaign | None:
+def previous_campaign(
+    campaign: Campaign | None, campaigns: Iterable[Campaign] | None = None
+) -> Campaign | None:
     """The round before ``campaign``: same issuing body, year − 1; ``None`` when there is none.
 
     ``campaigns``, if given (e.g. the dashboards' visible campaigns), is searched without a query;

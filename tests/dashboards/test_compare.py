@@ -5,46 +5,13 @@ year shows “上年无此项”; the bulletin can rank a unit against its own l
 import datetime
 import io
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Assignment, FeatureProject, Indicator
+from projects.models import Assignment, FeatureProject
 from projects.selectors import previous_campaign, previous_round_of
-from reporting.models import ReportingPeriod, ReportStatus
-from tests.dashboards import factories
-
-ON = datetime.date(2015, 8, 1)
-
-
-def assignment_of(campaign, number: int, unit) -> Assignment:
-    return Assignment.objects.get(project__campaign=campaign, project__number=number, unit=unit)
-
-
-@pytest.fixture
-def compared(two_years, today_is):
-    """晋江市妇联 on project 2 in both years, with plans and reports; a unit new in 2015."""
-    today_is(ON)
-    years = two_years
-    old = assignment_of(years.y2014, 2, years.unit)
-    new = assignment_of(years.y2015, 2, years.unit)
-    # Test data written below the services on purpose.
-    Assignment.objects.filter(pk=old.pk).update(target="2014年建成示范点2个", deadline=datetime.date(2014, 12, 31))
-    Assignment.objects.filter(pk=new.pk).update(target="2015年建成示范点3个", deadline=datetime.date(2015, 12, 31))
-    Indicator.objects.create(assignment=old, name="示范点", unit_of_measure="个", target_value=2)
-    Indicator.objects.create(assignment=new, name="示范点", unit_of_measure="个", target_value=3)
-    approved = ReportStatus.APPROVED
-    # 2014: Q1 on time (approved), Q2 late (approved, the last approved), Q3 on time, Q4 missing.
-    factories.report(old, 1, 30, datetime.date(2014, 4, 5), approved, datetime.date(2014, 4, 8), values={"示范点": "1"})
-    factories.report(old, 2, 60, datetime.date(2014, 7, 20), approved, datetime.date(2014, 7, 22), values={"示范点": "2"})
-    factories.report(old, 3, 80, datetime.date(2014, 10, 9))
-    # 2015 as of 1 August: Q1 on time (approved), Q2 on time (awaiting review).
-    factories.report(new, 1, 40, datetime.date(2015, 4, 3), approved, datetime.date(2015, 4, 6), values={"示范点": "1"})
-    factories.report(new, 2, 55, datetime.date(2015, 7, 8))
-    newcomer = factories.organisation("测试新镇妇联", order=900)
-    factories.assignment(FeatureProject.objects.get(campaign=years.y2015, number=2), newcomer)
-    years.newcomer = newcomer
-    return years
+from reporting.models import ReportingPeriod
+from tests.dashboards.compare_data import assignment_of
 
 
 def test_the_previous_round_is_the_year_before_of_the_same_issuing_body(compared):
@@ -61,7 +28,9 @@ def test_the_previous_assignment_is_matched_by_number_and_unit(compared):
 
 def test_the_unit_page_shows_last_rounds_figures_beside_this_rounds(client, compared):
     client.force_login(compared.leader)
-    response = client.get(reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk})
+    response = client.get(
+        reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk}
+    )
     assert response.status_code == 200
     assert response.context["previous_campaign"] == compared.y2014
     comparison = next(d for d in response.context["details"] if d.project.number == 2).compare
@@ -71,7 +40,9 @@ def test_the_unit_page_shows_last_rounds_figures_beside_this_rounds(client, comp
     # Last round: 2 of 4 reports on time; the last approved report is Q2 at 60 %, reaching 2 of 2.
     assert (previous.on_time, previous.expected, previous.on_time_rate) == (2, 4, 50.0)
     assert previous.last_approved == {"period": "第2季度", "percent_complete": 60}
-    assert previous.indicators["示范点"]["actual_value"] == 2 and previous.indicators["示范点"]["share"] == 100
+    assert (
+        previous.indicators["示范点"]["actual_value"] == 2 and previous.indicators["示范点"]["share"] == 100
+    )
     # This round so far: 2 of 2 on time; approved Q1 at 40 %, 1 of 3.
     assert (current.on_time, current.expected, current.on_time_rate) == (2, 2, 100.0)
     assert current.last_approved == {"period": "第1季度", "percent_complete": 40}
@@ -88,7 +59,9 @@ def test_the_unit_page_shows_last_rounds_figures_beside_this_rounds(client, comp
 def test_a_changed_title_is_shown_as_an_adjusted_project(client, compared):
     FeatureProject.objects.filter(campaign=compared.y2015, number=2).update(title="新的项目内容")
     client.force_login(compared.leader)
-    response = client.get(reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk})
+    response = client.get(
+        reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk}
+    )
     old_title = FeatureProject.objects.get(campaign=compared.y2014, number=2).title
     assert "项目内容有调整" in response.text
     assert old_title in response.text
@@ -106,7 +79,9 @@ def test_a_unit_new_this_year_shows_no_such_item_last_year(client, compared):
 
 def test_the_first_round_shows_no_comparison(client, compared):
     client.force_login(compared.leader)
-    response = client.get(reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2014.pk})
+    response = client.get(
+        reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2014.pk}
+    )
     assert response.context["previous_campaign"] is None
     assert all(d.compare is None for d in response.context["details"])
     assert "对标找差" not in response.text
@@ -114,7 +89,9 @@ def test_the_first_round_shows_no_comparison(client, compared):
 
 def test_a_reporter_sees_the_comparison_of_their_own_unit(client, compared):
     client.force_login(compared.reporter)
-    response = client.get(reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk})
+    response = client.get(
+        reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk}
+    )
     comparison = next(d for d in response.context["details"] if d.project.number == 2).compare
     assert comparison.previous.on_time_rate == 50.0
 
