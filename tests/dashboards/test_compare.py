@@ -156,3 +156,26 @@ def test_the_bulletin_of_the_first_round_says_there_is_nothing_to_compare(client
     assert response.status_code == 200
     assert response.context["compared"] is False
     assert "没有可比的上一年度" in response.text
+
+
+def test_the_comparison_pages_speak_chinese(client, compared):
+    from tests.test_chinese_everywhere import ReaderText, latin_words
+    from tests.test_typography import ascii_punctuation
+
+    FeatureProject.objects.filter(campaign=compared.y2015, number=2).update(title="新的项目内容")
+    client.force_login(compared.leader)
+    project = FeatureProject.objects.get(campaign=compared.y2015, number=2)
+    period = second_quarter(compared.y2015).pk
+    pages = [
+        (reverse("dashboards:unit", args=[compared.unit.pk]), {"campaign": compared.y2015.pk}),
+        (reverse("dashboards:project", args=[project.pk]), {}),
+        (reverse("dashboards:bulletin"), {"campaign": compared.y2015.pk, "period": period, "compare": "1"}),
+        (reverse("dashboards:bulletin"), {"campaign": compared.y2015.pk, "period": "all", "compare": "1"}),
+        (reverse("dashboards:bulletin"), {"campaign": compared.y2014.pk, "compare": "1"}),
+    ]
+    for url, params in pages:
+        parser = ReaderText()
+        parser.feed(client.get(url, params).content.decode())
+        for part in parser.parts:
+            assert not latin_words(part, {"years_leader"}), (url, part)
+            assert not ascii_punctuation(part), (url, part)
