@@ -683,6 +683,19 @@ def iter_cells(user, filters: Filters) -> Iterator[Cell]:
             yield cells[row["id"]]
 
 
+def rate(on_time: int, expected: int) -> float | None:
+    """``on_time`` over ``expected`` in percent, one decimal; None when nothing was due."""
+    return round(100 * on_time / expected, 1) if expected else None
+
+
+def rate_change(on_time: int, expected: int, before_on_time: int, before_expected: int) -> float | None:
+    """The change of an on-time rate in percentage points, one decimal, from the unrounded rates
+    (1 of 6 → 2 of 6 is ↑16.7, not 33.3 − 16.7 = 16.6); None when either had nothing due."""
+    if not expected or not before_expected:
+        return None
+    return round(100 * on_time / expected - 100 * before_on_time / before_expected, 1)
+
+
 def change_display(change: float | None) -> dict | None:
     """A change in percentage points as the pages print it: ``direction`` (``up``, ``down`` or
     ``same``) and ``points`` (its absolute value), e.g. −3.5 → ↓3.5; None stays None. No query."""
@@ -706,17 +719,22 @@ class RankRow:
     percent_sum: int = 0
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rank: int = 0
-    # 与上年同期比 (``bulletin_compare``): whether the unit was in last year's bulletin, its rate then.
+    # 与上年同期比 (``bulletin_compare``): whether the unit was in last year's bulletin, and its
+    # reports on time and due then.
     has_previous: bool = False
-    previous_rate: float | None = None
+    previous_on_time: int = 0
+    previous_expected: int = 0
+
+    @property
+    def previous_rate(self) -> float | None:
+        """Last year's on-time rate at the same point, in percent (None: none due, or no row)."""
+        return rate(self.previous_on_time, self.previous_expected)
 
     @property
     def change(self) -> float | None:
-        """On-time rate minus last year's at the same point, in percentage points (None if either
-        is missing)."""
-        if self.on_time_rate is None or self.previous_rate is None:
-            return None
-        return round(self.on_time_rate - self.previous_rate, 1)
+        """On-time rate minus last year's at the same point, in percentage points, from the
+        unrounded rates (None if either is missing)."""
+        return rate_change(self.on_time, self.expected, self.previous_on_time, self.previous_expected)
 
     @property
     def change_display(self) -> dict | None:
@@ -800,11 +818,6 @@ def on_time_figures(cell: Cell, on: datetime.date) -> tuple[int, int]:
     return on_time, len(due)
 
 
-def rate(on_time: int, expected: int) -> float | None:
-    """``on_time`` over ``expected`` in percent, one decimal; None when nothing was due."""
-    return round(100 * on_time / expected, 1) if expected else None
-
-
 @dataclass
 class RoundFigures:
     """One round's side of 对标找差 for one unit and project: target, indicators (target and
@@ -858,9 +871,10 @@ class Comparison:
     @property
     def rate_change(self) -> float | None:
         """This round's on-time rate minus last round's, in percentage points (None if either is)."""
-        if self.previous is None or self.current.on_time_rate is None or self.previous.on_time_rate is None:
+        if self.previous is None:
             return None
-        return round(self.current.on_time_rate - self.previous.on_time_rate, 1)
+        current, previous = self.current, self.previous
+        return rate_change(current.on_time, current.expected, previous.on_time, previous.expected)
 
     @property
     def rate_change_display(self) -> dict | None:
@@ -1032,7 +1046,7 @@ def bulletin_compare(
         old = last.get(row.unit_id)
         if old is not None:
             row.has_previous = True
-            row.previous_rate = old.on_time_rate
+            row.previous_on_time, row.previous_expected = old.on_time, old.expected
     return before
 
 

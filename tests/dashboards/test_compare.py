@@ -179,3 +179,17 @@ def test_the_comparison_pages_speak_chinese(client, compared):
         for part in parser.parts:
             assert not latin_words(part, {"years_leader"}), (url, part)
             assert not ascii_punctuation(part), (url, part)
+
+
+def test_the_whole_campaign_is_compared_with_last_year_up_to_the_same_day(client, compared):
+    client.force_login(compared.leader)
+    params = {"campaign": compared.y2015.pk, "period": "all", "compare": "1"}
+    response = client.get(reverse("dashboards:bulletin"), params)
+    rows = {row.unit_name: row for row in response.context["page"].paginator.object_list}
+    jinjiang = rows["晋江市妇联"]
+    # Three projects, two quarters due by 1 August: 2 of 6 on time in 2015, 1 of 6 in 2014 (the
+    # second quarter's report of 2014 was late).
+    assert (jinjiang.on_time, jinjiang.expected) == (2, 6)
+    assert (jinjiang.previous_on_time, jinjiang.previous_expected) == (1, 6)
+    assert (jinjiang.on_time_rate, jinjiang.previous_rate, jinjiang.change) == (33.3, 16.7, 16.7)
+    assert "↑16.7" in response.text
