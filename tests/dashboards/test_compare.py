@@ -5,6 +5,7 @@ year shows “上年无此项”; the bulletin can rank a unit against its own l
 import datetime
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -193,3 +194,20 @@ def test_the_whole_campaign_is_compared_with_last_year_up_to_the_same_day(client
     assert (jinjiang.previous_on_time, jinjiang.previous_expected) == (1, 6)
     assert (jinjiang.on_time_rate, jinjiang.previous_rate, jinjiang.change) == (33.3, 16.7, 16.7)
     assert "↑16.7" in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"compare": "1", "sort": "xlsx"},
+        {"compare": "是", "sort": "change"},
+        {"compare": "1", "sort": "change", "on": "2016-02-29"},
+        {"compare": "1", "period": "abc", "sort": "previous", "format": "xlsx"},
+        {"compare": "1", "department": "999999", "unit": "晋江"},
+    ],
+    ids=repr,
+)
+def test_odd_comparison_parameters_never_answer_500(client, compared, params):
+    client.force_login(compared.leader)
+    response = client.get(reverse("dashboards:bulletin"), {"campaign": compared.y2015.pk, **params})
+    assert response.status_code == 200
