@@ -39,16 +39,19 @@ def previous_campaign(
     return Campaign.objects.filter(year=campaign.year - 1, issuing_body_id=campaign.issuing_body_id).first()
 
 
-def previous_round_of(assignment: Assignment, queryset=None) -> Assignment | None:
+def previous_round_of(
+    assignment: Assignment, queryset=None, before: Campaign | None = None
+) -> Assignment | None:
     """The assignment ``assignment`` continues in the previous round (same 序号 and unit, see the
     module docstring), with its project and campaign; ``None`` if the unit did not carry that
     project last year (“上年无此项”) or there is no previous round.
 
     ``queryset`` (default ``Assignment.objects``) scopes the answer, e.g.
-    ``Assignment.objects.restrict(user)``. Two queries at most (the previous campaign, the assignment).
+    ``Assignment.objects.restrict(user)``; ``before``, the previous round if the caller has it
+    (``previous_campaign``). Two queries at most (the previous campaign unless given, the assignment).
     """
     project = assignment.project
-    previous = previous_campaign(project.campaign)
+    previous = before or previous_campaign(project.campaign)
     if previous is None:
         return None
     queryset = Assignment.objects.all() if queryset is None else queryset

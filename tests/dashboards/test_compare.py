@@ -211,3 +211,21 @@ def test_odd_comparison_parameters_never_answer_500(client, compared, params):
     client.force_login(compared.leader)
     response = client.get(reverse("dashboards:bulletin"), {"campaign": compared.y2015.pk, **params})
     assert response.status_code == 200
+
+
+def test_the_assignment_page_links_last_years_item_and_the_comparison(client, compared):
+    client.force_login(compared.reporter)
+    new = assignment_of(compared.y2015, 2, compared.unit)
+    old = assignment_of(compared.y2014, 2, compared.unit)
+    response = client.get(reverse("reporting:assignment", args=[new.pk]))
+    assert response.context["previous_assignment"] == old
+    assert reverse("reporting:assignment", args=[old.pk]) in response.text
+    assert "2014年此项" in response.text and "上年与本年对照" in response.text
+    assert "项目内容有调整" not in response.text
+    FeatureProject.objects.filter(campaign=compared.y2015, number=2).update(title="新的项目内容")
+    assert "项目内容有调整" in client.get(reverse("reporting:assignment", args=[new.pk])).text
+    # Last year's page has no round before it; a unit new this year has no such item last year.
+    assert "对标找差" not in client.get(reverse("reporting:assignment", args=[old.pk])).text
+    client.force_login(compared.admin)
+    newcomer = Assignment.objects.get(unit=compared.newcomer)
+    assert "上年无此项" in client.get(reverse("reporting:assignment", args=[newcomer.pk])).text
