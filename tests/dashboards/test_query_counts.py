@@ -16,7 +16,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from projects.models import FeatureProject
+from projects.models import Assignment, FeatureProject
 from reporting.models import ReportStatus
 from tests.dashboards import factories
 from tests.dashboards.conftest import ON
@@ -185,3 +185,24 @@ def test_the_bulletin_against_last_year_takes_the_same_number_of_queries_however
     grow_both_rounds(compared)
     with django_assert_num_queries(expected):
         client.get(url, params)
+
+
+def test_the_assignment_page_with_a_previous_round_takes_the_same_number_of_queries(
+    client, compared, django_assert_num_queries
+):
+    # As the reporter of 晋江市妇联 (no liaison questions, no late reports to chase): session, user,
+    # membership; the assignment with project, campaign, unit and plan; its reports; the periods;
+    # 对标找差: the previous round, last year's assignment with project, campaign and unit; the
+    # chases; unread notifications; the plan's steps and indicators.
+    client.force_login(compared.reporter)
+    new = Assignment.objects.get(project__campaign=compared.y2015, project__number=2, unit=compared.unit)
+    url = reverse("reporting:assignment", args=[new.pk])
+    client.get(url)
+    with django_assert_num_queries(ASSIGNMENT_PAGE):
+        assert client.get(url).context["previous_assignment"] is not None
+    grow_both_rounds(compared)
+    with django_assert_num_queries(ASSIGNMENT_PAGE):
+        client.get(url)
+
+
+ASSIGNMENT_PAGE = 12
