@@ -1028,12 +1028,13 @@ BULLETIN_SORTS = ("rank", "change", "previous")
 def bulletin_compare(
     user, filters: Filters, rows: list[RankRow], whole_campaign: bool = False
 ) -> Filters | None:
-    """与上年同期比 (issue 12 item 4): set ``has_previous`` and ``previous_rate`` of every row from
-    the bulletin of the previous round at the same point (``previous_filters``: the period of the
-    same number, or the whole round, as of the same day a year earlier). A unit absent from last
-    year's bulletin keeps ``has_previous`` False (“上年无此项”). Returns the previous filters, or
-    None without a previous round (rows untouched). Queries: the previous periods and those of
-    ``iter_cells`` (six).
+    """与上年同期比 (issue 12 item 4): set ``has_previous``, ``previous_on_time`` and
+    ``previous_expected`` of every row from the bulletin of the previous round at the same point
+    (``previous_filters``: the period of the same number, or the whole round, as of the same day a
+    year earlier). A unit absent from last year's bulletin keeps ``has_previous`` False
+    (“上年无此项”). Returns the previous filters — rows untouched when, for one period, their
+    ``period`` is None (no period of that number) — or None without a previous round. Queries: the
+    previous periods and those of ``iter_cells`` (six).
     """
     before = previous_filters(filters)
     if before is None:

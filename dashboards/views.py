@@ -228,7 +228,8 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     title = _bulletin_title(filters, whole)
     compare = request.GET.get("compare") == "1"
     before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
-    compared = before is not None
+    # Compared only when the previous round has the same span (a period of that number, or whole).
+    compared = before is not None and (whole or before.period is not None)
     sort = (
         request.GET.get("sort")
         if compared and request.GET.get("sort") in selectors.BULLETIN_SORTS

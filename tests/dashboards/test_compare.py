@@ -229,3 +229,20 @@ def test_the_assignment_page_links_last_years_item_and_the_comparison(client, co
     client.force_login(compared.admin)
     newcomer = Assignment.objects.get(unit=compared.newcomer)
     assert "上年无此项" in client.get(reverse("reporting:assignment", args=[newcomer.pk])).text
+
+
+def test_a_period_last_year_did_not_have_is_not_compared(client, compared):
+    # 2014 had four quarters; a fifth period in 2015 (written below the services: test data).
+    fifth = ReportingPeriod.objects.create(
+        campaign=compared.y2015,
+        name="第5期",
+        starts_on=datetime.date(2015, 12, 31),
+        ends_on=datetime.date(2015, 12, 31),
+        due_on=datetime.date(2016, 1, 10),
+    )
+    client.force_login(compared.leader)
+    params = {"campaign": compared.y2015.pk, "period": fifth.pk, "compare": "1"}
+    response = client.get(reverse("dashboards:bulletin"), params)
+    assert response.context["compared"] is False
+    assert "2014年度没有同一序次的报送周期，无法比较。" in response.text
+    assert "上年无此项" not in response.text
