@@ -157,8 +157,9 @@ def xlsx_response(
     )
 
 
-def bulletin_header() -> list[str]:
-    """The bulletin's column titles, in Chinese."""
+def bulletin_header(compared: bool = False) -> list[str]:
+    """The bulletin's column titles, in Chinese; ``compared`` (与上年同期比) adds last year's
+    on-time rate at the same point and the change in points."""
     return [
         gettext("Rank"),
         gettext("Responsible unit"),
@@ -171,12 +172,16 @@ def bulletin_header() -> list[str]:
         gettext("Completion %"),
         gettext("Overdue"),
         gettext("Behind"),
-    ]
+    ] + ([gettext("Last year, same point: on-time rate %"), gettext("Change (points)")] if compared else [])
 
 
-def bulletin_values(rows: list[RankRow]) -> Iterator[list]:
-    """The bulletin's rows as cell values, as on the page."""
+def bulletin_values(rows: list[RankRow], compared: bool = False) -> Iterator[list]:
+    """The bulletin's rows as cell values, as on the page; with ``compared`` last year's rate
+    (“上年无此项” for a unit new this year, empty when nothing was due) and the change in points."""
     for row in rows:
+        extra = []
+        if compared:
+            extra = [row.previous_rate if row.has_previous else gettext("no such item last year"), row.change]
         yield [
             row.rank,
             row.unit_name,
@@ -189,4 +194,5 @@ def bulletin_values(rows: list[RankRow]) -> Iterator[list]:
             row.completion,
             row.overdue,
             row.behind,
+            *extra,
         ]

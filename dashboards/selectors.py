@@ -40,6 +40,7 @@ from projects.models import (
     current_campaign,
     year_label,
 )
+from projects.selectors import previous_campaign, title_changed
 from quanzhou_women.lib.odd_input import id_from_text
 from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
@@ -519,6 +520,8 @@ class AssignmentDetail:
     indicators: list[dict]
     reports: list[dict]
     timeline: dict
+    # 对标找差: last round beside this one (``compare_rounds``); None when there is no last round.
+    compare: "Comparison | None" = None
 
 
 def _timeline(cell: Cell, steps: list[dict], on: datetime.date) -> dict:
@@ -686,6 +689,28 @@ def iter_cells(user, filters: Filters) -> Iterator[Cell]:
             yield cells[row["id"]]
 
 
+def rate(on_time: int, expected: int) -> float | None:
+    """``on_time`` over ``expected`` in percent, one decimal; None when nothing was due."""
+    return round(100 * on_time / expected, 1) if expected else None
+
+
+def rate_change(on_time: int, expected: int, before_on_time: int, before_expected: int) -> float | None:
+    """The change of an on-time rate in percentage points, one decimal, from the unrounded rates
+    (1 of 6 → 2 of 6 is ↑16.7, not 33.3 − 16.7 = 16.6); None when either had nothing due."""
+    if not expected or not before_expected:
+        return None
+    return round(100 * on_time / expected - 100 * before_on_time / before_expected, 1)
+
+
+def change_display(change: float | None) -> dict | None:
+    """A change in percentage points as the pages print it: ``direction`` (``up``, ``down`` or
+    ``same``) and ``points`` (its absolute value), e.g. −3.5 → ↓3.5; None stays None. No query."""
+    if change is None:
+        return None
+    direction = "up" if change > 0 else "down" if change < 0 else "same"
+    return {"direction": direction, "points": abs(change)}
+
+
 @dataclass
 class RankRow:
     """One unit's line in the bulletin (通报): reporting on time and completion over the span."""
@@ -700,6 +725,27 @@ class RankRow:
     percent_sum: int = 0
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rank: int = 0
+    # 与上年同期比 (``bulletin_compare``): whether the unit was in last year's bulletin, and its
+    # reports on time and due then.
+    has_previous: bool = False
+    previous_on_time: int = 0
+    previous_expected: int = 0
+
+    @property
+    def previous_rate(self) -> float | None:
+        """Last year's on-time rate at the same point, in percent (None: none due, or no row)."""
+        return rate(self.previous_on_time, self.previous_expected)
+
+    @property
+    def change(self) -> float | None:
+        """On-time rate minus last year's at the same point, in percentage points, from the
+        unrounded rates (None if either is missing)."""
+        return rate_change(self.on_time, self.expected, self.previous_on_time, self.previous_expected)
+
+    @property
+    def change_display(self) -> dict | None:
+        """``change`` for printing (``change_display``)."""
+        return change_display(self.change)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -761,3 +807,262 @@ def bulletin(user, filters: Filters, whole_campaign: bool = False) -> list[RankR
         row.rank = ranked[position - 2].rank if key == previous else position
         previous = key
     return ranked
+
+
+# --- 对标找差: last round beside this one (issue 12 item 4) ----------------------------------------
+
+
+def on_time_figures(cell: Cell, on: datetime.date) -> tuple[int, int]:
+    """(reports submitted by their due date, reports due) of ``cell``: its expected periods whose
+    due date is before ``on``. No query."""
+    due = [period for period in cell.expected_periods if period.due_on < on]
+    on_time = sum(
+        1
+        for period in due
+        if period.id in cell.submitted_on and cell.submitted_on[period.id] <= period.due_on
+    )
+    return on_time, len(due)
+
+
+@dataclass
+class RoundFigures:
+    """One round's side of 对标找差 for one unit and project: target, indicators (target and
+    reached), status, the last approved report, the on-time rate."""
+
+    year: int
+    title: str
+    target: str
+    indicators: dict[str, dict]  # by indicator name: target_value, actual_value, unit_of_measure, share
+    status: str
+    status_label: str
+    mark: str
+    last_approved: dict | None  # period (name), percent_complete
+    on_time: int
+    expected: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Reports submitted by their due date over reports due, in percent (None: none due)."""
+        return rate(self.on_time, self.expected)
+
+
+@dataclass
+class Comparison:
+    """对标找差 for one assignment: this round's figures beside the previous round's, matched by
+    ``projects.selectors`` (same 序号 and unit). ``previous`` is None when the unit did not carry
+    the project last year (shown as “上年无此项”)."""
+
+    previous_year: int
+    current: RoundFigures
+    previous: RoundFigures | None
+
+    @property
+    def title_changed(self) -> bool:
+        """Whether the project's content was reworded between the rounds (“项目内容有调整”)."""
+        return self.previous is not None and title_changed(self.previous.title, self.current.title)
+
+    @property
+    def indicator_rows(self) -> list[dict]:
+        """Indicators of both rounds by name (this round's first, then last year's only):
+        ``name``, ``current`` and ``previous`` (each a dict or None)."""
+        previous = self.previous.indicators if self.previous else {}
+        names = list(self.current.indicators) + [
+            name for name in previous if name not in self.current.indicators
+        ]
+        return [
+            {"name": name, "current": self.current.indicators.get(name), "previous": previous.get(name)}
+            for name in names
+        ]
+
+    @property
+    def rate_change(self) -> float | None:
+        """This round's on-time rate minus last round's, in percentage points (None if either is)."""
+        if self.previous is None:
+            return None
+        current, previous = self.current, self.previous
+        return rate_change(current.on_time, current.expected, previous.on_time, previous.expected)
+
+    @property
+    def rate_change_display(self) -> dict | None:
+        """``rate_change`` for printing (``change_display``)."""
+        return change_display(self.rate_change)
+
+
+def _indicator_figures(rows: list[dict], actual: dict[int, object]) -> dict[str, dict]:
+    figures = {}
+    for row in rows:
+        value = actual.get(row["id"])
+        target = row["target_value"]
+        share = round(100 * value / target) if value is not None and target else None
+        figures[row["name"]] = dict(row, actual_value=value, share=share)
+    return figures
+
+
+def round_end(year: int, periods: list[PeriodRow]) -> datetime.date:
+    """The day a round is judged “final”: the day after its last report due date (so every
+    period counts as due), at least 1 January of the next year."""
+    last = max([datetime.date(year, 12, 31), *(period.due_on for period in periods)])
+    return last + datetime.timedelta(days=1)
+
+
+def compare_rounds(user, details: list[AssignmentDetail], filters: Filters) -> Campaign | None:
+    """Fill ``detail.compare`` of every detail (all of ``filters.campaign``) with last round's
+    figures beside this round's (对标找差, issue 12 item 4); returns the previous round, or None
+    (then nothing is filled and the pages show no comparison).
+
+    The previous round and assignment follow ``projects.selectors`` (same issuing body, year − 1;
+    same 序号 and unit), within the user's scope. Last round is judged as of its end
+    (``round_end``: the day after its last due date) or the filters' day if earlier; its indicators' reached
+    values and its percent are those of the last *approved* report. This round's figures are the
+    page's (latest report, as of the day).
+
+    Queries: none without a previous round or details; else the previous assignments; and if any,
+    the previous round's periods, the three of ``judge``, the indicators of both rounds' matched
+    assignments, the approved reports of both, their indicator values — nine at most.
+    """
+    previous = previous_campaign(filters.campaign, filters.campaigns)
+    if previous is None or not details:
+        return None
+    numbers = {detail.project.number for detail in details}
+    units = {detail.unit.pk for detail in details}
+    rows = list(
+        Assignment.objects.restrict(user)
+        .filter(project__campaign=previous, project__number__in=numbers, unit_id__in=units)
+        .order_by()
+        .values(*ASSIGNMENT_FIELDS)
+    )
+    by_pair = {(row["project__number"], row["unit_id"]): row for row in rows}
+    indicators: dict[int, list[dict]] = defaultdict(list)
+    approved: dict[int, dict] = {}
+    actual: dict[int, object] = {}
+    cells: dict[int, Cell] = {}
+    end = filters.on
+    if rows:
+        periods = load_periods([previous.pk])
+        end = min(filters.on, round_end(previous.year, periods.get(previous.pk, [])))
+        cells = judge(rows, end, periods)
+        ids = [row["id"] for row in rows] + [detail.cell.id for detail in details]
+        for row in Indicator.objects.filter(assignment_id__in=ids).values(
+            "id", "assignment_id", "name", "unit_of_measure", "target_value"
+        ):
+            indicators[row["assignment_id"]].append(row)
+        cutoff = {row["id"]: day_end(end) for row in rows}
+        for row in (
+            ProgressReport.objects.filter(assignment_id__in=ids, status=ReportStatus.APPROVED)
+            .order_by("period__starts_on", "submitted_at")
+            .values("id", "assignment_id", "period__name", "percent_complete", "submitted_at", "reviewed_at")
+        ):
+            limit = cutoff.get(row["assignment_id"], day_end(filters.on))
+            if row["reviewed_at"] is not None and row["reviewed_at"] >= limit:
+                continue  # approved only after the day in question
+            approved[row["assignment_id"]] = row  # the later period wins
+        actual = dict(
+            IndicatorValue.objects.filter(report_id__in=[row["id"] for row in approved.values()]).values_list(
+                "indicator_id", "actual_value"
+            )
+        )
+
+    def figures(year: int, title: str, target: str, cell: Cell, on: datetime.date) -> RoundFigures:
+        last = approved.get(cell.id)
+        on_time, expected = on_time_figures(cell, on)
+        return RoundFigures(
+            year=year,
+            title=title,
+            target=target or "",
+            indicators=_indicator_figures(indicators.get(cell.id, []), actual),
+            status=cell.status,
+            status_label=cell.verdict.label,
+            mark=cell.mark,
+            last_approved=None
+            if last is None
+            else {"period": last["period__name"], "percent_complete": last["percent_complete"]},
+            on_time=on_time,
+            expected=expected,
+        )
+
+    for detail in details:
+        a = detail.cell.assignment
+        current = figures(
+            a["project__campaign__year"], a["project__title"], a["target"], detail.cell, filters.on
+        )
+        row = by_pair.get((detail.project.number, detail.unit.pk))
+        last = None
+        if row is not None:
+            cell = cells[row["id"]]
+            last = figures(previous.year, row["project__title"], row["target"], cell, end)
+        detail.compare = Comparison(previous_year=previous.year, current=current, previous=last)
+    return previous
+
+
+def a_year_earlier(day: datetime.date) -> datetime.date:
+    """``day`` one year earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def previous_filters(filters: Filters) -> Filters | None:
+    """The same filters one round back “at the same point” (同期): the previous round
+    (``projects.selectors.previous_campaign``), its period of the same number (the 2nd quarter for
+    the 2nd quarter; None if it has fewer periods), the same day a year earlier, the same
+    department and unit name. None without a previous round. One query (its periods)."""
+    previous = previous_campaign(filters.campaign, filters.campaigns)
+    if previous is None:
+        return None
+    periods = load_periods([previous.pk]).get(previous.pk, [])
+    period = None
+    if filters.period is not None:
+        index = next(i for i, p in enumerate(filters.periods) if p.id == filters.period.id)
+        period = periods[index] if index < len(periods) else None
+    return Filters(
+        campaigns=filters.campaigns,
+        campaign=previous,
+        periods=periods,
+        period=period,
+        departments=filters.departments,
+        department=filters.department,
+        unit_query=filters.unit_query,
+        on=a_year_earlier(filters.on),
+        is_today=False,
+    )
+
+
+BULLETIN_SORTS = ("rank", "change", "previous")
+
+
+def bulletin_compare(
+    user, filters: Filters, rows: list[RankRow], whole_campaign: bool = False
+) -> Filters | None:
+    """与上年同期比 (issue 12 item 4): set ``has_previous``, ``previous_on_time`` and
+    ``previous_expected`` of every row from the bulletin of the previous round at the same point
+    (``previous_filters``: the period of the same number, or the whole round, as of the same day a
+    year earlier). A unit absent from last year's bulletin keeps ``has_previous`` False
+    (“上年无此项”). Returns the previous filters — rows untouched when, for one period, their
+    ``period`` is None (no period of that number) — or None without a previous round. Queries: the
+    previous periods and those of ``iter_cells`` (six).
+    """
+    before = previous_filters(filters)
+    if before is None:
+        return None
+    if not whole_campaign and before.period is None:
+        # The previous round has no period of that number: nothing to compare.
+        return before
+    last = {row.unit_id: row for row in bulletin(user, before, whole_campaign=whole_campaign)}
+    for row in rows:
+        old = last.get(row.unit_id)
+        if old is not None:
+            row.has_previous = True
+            row.previous_on_time, row.previous_expected = old.on_time, old.expected
+    return before
+
+
+def bulletin_sorted(rows: list[RankRow], sort: str | None) -> list[RankRow]:
+    """The bulletin's rows in the order asked for: ``rank`` (default, 比学赶超), ``change`` (most
+    improved on last year first) or ``previous`` (last year's rate, highest first); rows without
+    the figure go last, ties keep the rank order. No query."""
+    if sort == "change":
+        return sorted(rows, key=lambda row: (row.change is None, -(row.change or 0), row.rank))
+    if sort == "previous":
+        return sorted(rows, key=lambda row: (row.previous_rate is None, -(row.previous_rate or 0), row.rank))
+    return rows

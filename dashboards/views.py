@@ -121,11 +121,13 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = Assignment.objects.restrict(request.user).filter(project=feature_project)
     page = selectors.project_page(assignments, request.GET.get("page"), request.GET.get("a"))
     details = selectors.assignment_details(assignments.filter(pk__in=page.object_list), filters)
+    previous = selectors.compare_rounds(request.user, details, filters)
     context = {
         **_base_context(filters),
         "project": feature_project,
         "page": page,
         "details": details,
+        "previous_campaign": previous,
         "chart": _progress_chart([(detail.unit.name, detail.cell) for detail in details]),
     }
     return render(request, "dashboards/project.html", context)
@@ -142,10 +144,12 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.campaign is not None:
         assignments = assignments.filter(project__campaign=filters.campaign)
     details = selectors.assignment_details(assignments, filters)
+    previous = selectors.compare_rounds(request.user, details, filters)
     context = {
         **_base_context(filters),
         "unit": organisation,
         "details": details,
+        "previous_campaign": previous,
         "chart": _progress_chart([(f"{d.project.number}. {d.project.title}", d.cell) for d in details]),
     }
     return render(request, "dashboards/unit.html", context)
@@ -216,19 +220,32 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     """The bulletin (通报) and ranking for a period or the whole campaign; ``?format=xlsx`` exports it.
 
     The page shows 50 units a page (``?page=``), ranked over all of them; the export every unit.
+    ``?compare=1`` (与上年同期比) adds each unit's on-time rate in the previous round at the same
+    point and the change in points (``selectors.bulletin_compare``); ``?sort=change`` or
+    ``?sort=previous`` orders the rows by them (the rank stays this round's), page and export alike.
     """
     filters = selectors.read_filters(request.user, request.GET)
     whole = request.GET.get("period") == "all"
     rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
     title = _bulletin_title(filters, whole)
+    compare = request.GET.get("compare") == "1"
+    before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
+    # Compared only when the previous round has the same span (a period of that number, or whole).
+    compared = before is not None and (whole or before.period is not None)
+    sort = (
+        request.GET.get("sort")
+        if compared and request.GET.get("sort") in selectors.BULLETIN_SORTS
+        else "rank"
+    )
+    rows = selectors.bulletin_sorted(rows, sort)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",
             gettext("Bulletin"),
             title,
-            exports.bulletin_header(),
-            exports.bulletin_values(rows),
-            [6, 28, 8, 10, 8, 8, 8, 12, 12, 8, 8],
+            exports.bulletin_header(compared=compared),
+            exports.bulletin_values(rows, compared=compared),
+            [6, 28, 8, 10, 8, 8, 8, 12, 12, 8, 8] + ([14, 12] if compared else []),
         )
     top = rows[:30]
     chart = {
@@ -239,6 +256,8 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "completion_label": gettext("Completion %"),
     }
     page = Paginator(rows, BULLETIN_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    span = "all" if whole else filters.period.id if filters.period else ""
+    compare_query = {"compare": "1"} if compare else {}
     context = {
         **_base_context(filters),
         "rows": page.object_list,
@@ -247,10 +266,23 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "whole": whole,
         "chart": chart,
         "export_query": filters.query(
-            period="all" if whole else filters.period.id if filters.period else "", format="xlsx"
+            period=span, format="xlsx", sort=sort if compared else "", **compare_query
         ),
+        "compare": compare,
+        "compared": compared,
+        "before": before,
+        "sort": sort,
+        "sort_links": [
+            {"key": key, "label": label, "query": filters.query(period=span, compare="1", sort=key)}
+            for key, label in zip(selectors.BULLETIN_SORTS, _sort_labels(), strict=True)
+        ],
     }
     return render(request, "dashboards/bulletin.html", context)
+
+
+def _sort_labels() -> list[str]:
+    """The bulletin's orders, as ``selectors.BULLETIN_SORTS``."""
+    return [gettext("this round's rank"), gettext("change on last year"), gettext("last year's rate")]
 
 
 def _bulletin_title(filters: selectors.Filters, whole: bool) -> str:

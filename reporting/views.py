@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.models import Assignment, FeatureProject, closed_round_error, year_label
+from projects.selectors import previous_campaign, previous_round_of, title_changed
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import ReadOnlyError
 from quanzhou_women.lib.typography import join_clauses
@@ -209,11 +210,18 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if plan and plan.status == PlanStatus.CONFIRMED and plan.confirmed_at:
         changes_after_confirmation = selectors.plan_changes_since(assignment, plan.confirmed_at)
     user = request.user
+    # 对标找差 (issue 12 item 4): the same 序号 and unit last round, within the user's scope.
+    before = previous_campaign(assignment.project.campaign)
+    previous = previous_round_of(assignment, Assignment.objects.restrict(user), before) if before else None
     return render(
         request,
         "reporting/assignment.html",
         {
             "assignment": assignment,
+            "previous_campaign": before,
+            "previous_assignment": previous,
+            "previous_title_changed": previous is not None
+            and title_changed(previous.project.title, assignment.project.title),
             "plan": plan,
             "plan_status": plan.get_status_display() if plan else PlanStatus.DRAFT.label,
             "plan_transitions": plan.transitions.select_related("actor") if plan else [],

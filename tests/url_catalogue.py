@@ -40,6 +40,8 @@ QUERY_PARAMETERS = [
     "_to_field",
     "campaign__id__exact",
     "x",
+    "compare",
+    "sort",
 ]
 
 

@@ -16,6 +16,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from projects.models import Assignment, FeatureProject
 from reporting.models import ReportStatus
 from tests.dashboards import factories
 from tests.dashboards.conftest import ON
@@ -102,3 +103,106 @@ def test_the_excel_exports_take_the_same_number_of_queries_however_much_data(
     grow(city)
     with django_assert_num_queries(expected):
         client.get(url, {"on": ON.isoformat(), **params})
+
+
+# --- 对标找差 (issue 12 item 4): last round beside this one, in a constant number of queries ------
+
+# + the unit; assignment_details' eight; 对标找差: the previous assignments, the previous round's
+#   periods, its steps, reports and step states (judge), the indicators of both rounds, the
+#   approved reports of both, their indicator values
+COMPARE_PAGES = {
+    "unit": FRAME + 1 + FILTERS + 8 + 8,
+    # + the project with its campaign, its liaison departments, the count of its units; the same
+    "project": FRAME + 2 + FILTERS + 1 + 8 + 8,
+}
+
+
+def grow_both_rounds(years) -> None:
+    """Eight more units on project 2 in both rounds, each with a step, an indicator and an
+    approved report with a value in each round."""
+    old_project = FeatureProject.objects.get(campaign=years.y2014, number=2)
+    new_project = FeatureProject.objects.get(campaign=years.y2015, number=2)
+    for n in range(8):
+        unit = factories.organisation(f"测试对标{n}镇妇联", order=600 + n)
+        for project, day in (
+            (old_project, datetime.date(2014, 4, 5)),
+            (new_project, datetime.date(2015, 4, 5)),
+        ):
+            assignment = factories.assignment(
+                project,
+                unit,
+                datetime.date(day.year, 12, 31),
+                steps=[("一", day)],
+                indicators=[("示范点", "3")],
+            )
+            factories.report(
+                assignment,
+                1,
+                30,
+                day,
+                ReportStatus.APPROVED,
+                day + datetime.timedelta(days=2),
+                [1],
+                {"示范点": "1"},
+            )
+
+
+@pytest.mark.parametrize("page", COMPARE_PAGES)
+def test_the_comparison_with_last_round_takes_the_same_number_of_queries_however_much_data(
+    client, compared, page, django_assert_num_queries
+):
+    expected = COMPARE_PAGES[page]
+    client.force_login(compared.leader)
+    if page == "unit":
+        url = reverse("dashboards:unit", args=[compared.unit.pk])
+        params = {"campaign": compared.y2015.pk}
+    else:
+        url = reverse(
+            "dashboards:project", args=[FeatureProject.objects.get(campaign=compared.y2015, number=2).pk]
+        )
+        params = {}
+    client.get(url, params)  # warm the caches that do not belong to the page
+    with django_assert_num_queries(expected):
+        response = client.get(url, params)
+    assert any(detail.compare and detail.compare.previous for detail in response.context["details"])
+    grow_both_rounds(compared)
+    with django_assert_num_queries(expected):
+        client.get(url, params)
+
+
+def test_the_bulletin_against_last_year_takes_the_same_number_of_queries_however_much_data(
+    client, compared, django_assert_num_queries
+):
+    # The bulletin's own (the ids in order; one chunk: assignments, steps, reports, step states);
+    # then the previous round's periods and the same five for its bulletin.
+    expected = FRAME + FILTERS + 5 + 1 + 5
+    client.force_login(compared.leader)
+    url = reverse("dashboards:bulletin")
+    params = {"campaign": compared.y2015.pk, "period": "all", "compare": "1"}
+    client.get(url, params)
+    with django_assert_num_queries(expected):
+        assert client.get(url, params).context["compared"]
+    grow_both_rounds(compared)
+    with django_assert_num_queries(expected):
+        client.get(url, params)
+
+
+ASSIGNMENT_PAGE = 12  # see the comment in the test below
+
+
+def test_the_assignment_page_with_a_previous_round_takes_the_same_number_of_queries(
+    client, compared, django_assert_num_queries
+):
+    # As the reporter of 晋江市妇联 (no liaison questions, no late reports to chase): session, user,
+    # membership; the assignment with project, campaign, unit and plan; its reports; the periods;
+    # 对标找差: the previous round, last year's assignment with project, campaign and unit; the
+    # chases; unread notifications; the plan's steps and indicators.
+    client.force_login(compared.reporter)
+    new = Assignment.objects.get(project__campaign=compared.y2015, project__number=2, unit=compared.unit)
+    url = reverse("reporting:assignment", args=[new.pk])
+    client.get(url)
+    with django_assert_num_queries(ASSIGNMENT_PAGE):
+        assert client.get(url).context["previous_assignment"] is not None
+    grow_both_rounds(compared)
+    with django_assert_num_queries(ASSIGNMENT_PAGE):
+        client.get(url)
