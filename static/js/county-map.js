@@ -14,13 +14,16 @@
     var figure = box.closest("figure");
     if (figure) { figure.hidden = false; }  /* hidden without JavaScript: the table is the content */
     var texts = data.texts;
+    /* The three city districts are small: their names stand beside them, pointing outwards. */
+    var offsets = { "鲤城区": [-22, 6], "丰泽区": [24, 6], "洛江区": [20, -10] };
     var areas = data.areas.map(function (area) {
       return {
         name: area.name,
         value: area.on_time_rate,
         info: area,
         itemStyle: { areaColor: area.colour },
-        label: { color: area.text },
+        label: { color: offsets[area.name] ? "#24292f" : area.text, offset: offsets[area.name] || [0, 0],
+                 fontSize: offsets[area.name] ? 10 : 11 },
         emphasis: { itemStyle: { areaColor: area.colour }, label: { color: area.text } }
       };
     });
@@ -51,7 +54,7 @@
         layoutCenter: ["50%", "50%"],
         layoutSize: "95%",
         label: { show: true, fontSize: 11 },
-        itemStyle: { borderColor: "#ffffff", borderWidth: 1 },
+        itemStyle: { borderColor: "#8c959f", borderWidth: 0.6 },
         emphasis: { itemStyle: { borderColor: "#24292f", borderWidth: 2 } },
         data: areas
       }]
