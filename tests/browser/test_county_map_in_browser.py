@@ -46,7 +46,7 @@ def hex_colour(value: str) -> str:
     """``#cf222e`` for ``#CF222E`` or ``rgb(207,34,46)``."""
     value = value.strip().lower()
     found = re.fullmatch(r"rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*[\d.]+)?\)", value)
-    return "#%02x%02x%02x" % tuple(int(n) for n in found.groups()) if found else value
+    return "#" + "".join(f"{int(n):02x}" for n in found.groups()) if found else value
 
 
 @pytest.fixture
