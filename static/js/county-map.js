@@ -16,6 +16,7 @@
     var texts = data.texts;
     /* The three city districts are small: their names stand beside them, pointing outwards. */
     var offsets = { "鲤城区": [-22, 6], "丰泽区": [24, 6], "洛江区": [20, -10] };
+    var size = box.clientWidth < 420 ? 9 : 11;  /* a phone, or paper */
     var areas = data.areas.map(function (area) {
       return {
         name: area.name,
@@ -23,7 +24,7 @@
         info: area,
         itemStyle: { areaColor: area.colour },
         label: { color: offsets[area.name] ? "#24292f" : area.text, offset: offsets[area.name] || [0, 0],
-                 fontSize: offsets[area.name] ? 10 : 11 },
+                 fontSize: offsets[area.name] ? size - 1 : size },
         emphasis: { itemStyle: { areaColor: area.colour }, label: { color: area.text } }
       };
     });
@@ -53,7 +54,7 @@
         selectedMode: false,
         layoutCenter: ["50%", "50%"],
         layoutSize: "95%",
-        label: { show: true, fontSize: 11 },
+        label: { show: true, fontSize: size },
         itemStyle: { borderColor: "#8c959f", borderWidth: 0.6 },
         emphasis: { itemStyle: { borderColor: "#24292f", borderWidth: 2 } },
         data: areas

@@ -128,7 +128,9 @@ def test_the_map_is_coloured_as_the_matrix_on_desktop_phone_and_print(
     expect(page.locator("h1")).to_contain_text("丰泽区妇联")
 
     # The bulletin has the same map, for the whole round.
-    page.goto(f"{live_server.url}/dashboards/bulletin/?on={ON.isoformat()}&period=all")
+    response = page.goto(f"{live_server.url}/dashboards/bulletin/?on={ON.isoformat()}&period=all")
+    policy = response.headers["content-security-policy"]  # the policy is in force here too
+    assert "script-src 'self'" in policy and "unsafe-eval" not in policy
     fills = map_fills(page)
     assert fills["丰泽区"] == palette[Status.OVERDUE] and fills["金门县"] == NO_DATA_COLOUR
     page.screenshot(path=ARTIFACTS / "county-map-bulletin-desktop.png", full_page=True)
