@@ -728,19 +728,22 @@ class RankRow:
         return round(self.percent_sum / self.projects, 1) if self.projects else 0.0
 
 
-def bulletin(user, filters: Filters, whole_campaign: bool = False) -> list[RankRow]:
+def bulletin(
+    user, filters: Filters, whole_campaign: bool = False, cells: Iterable[Cell] | None = None
+) -> list[RankRow]:
     """The ranking of units for the chosen period (or the whole campaign up to the day).
 
     A report is on time when submitted by the period's due date, late when submitted after it, and
     missing when not submitted by the day. Units rank by on-time rate, then completion (比学赶超);
-    equal figures share a rank. Queries: those of ``iter_cells``.
+    equal figures share a rank. ``cells``, if given, are ``iter_cells(user, filters, …)`` already
+    read (the bulletin page shares them with the level view). Queries: those of ``iter_cells``.
     """
     if whole_campaign or filters.period is None:
         span = {period.id for period in filters.periods if period.due_on < filters.on}
     else:
         span = {filters.period.id} if filters.period.due_on < filters.on else set()
     rows: dict[int, RankRow] = {}
-    for cell in iter_cells(user, filters):
+    for cell in iter_cells(user, filters) if cells is None else cells:
         unit_id = cell.assignment["unit_id"]
         row = rows.setdefault(unit_id, RankRow(unit_id, cell.assignment["unit__name"]))
         row.projects += 1
@@ -852,11 +855,16 @@ def level_counties(user, filters: Filters) -> list[Organisation]:
     return list(counties.order_by("display_order", "pinyin_key", "name"))
 
 
+# The fields ``level`` needs in each cell's assignment besides ``ASSIGNMENT_FIELDS``.
+LEVEL_FIELDS = ("unit__parent_id", "unit__parent__parent_id")
+
+
 def level(
     user,
     filters: Filters,
     campaigns: dict[int, Iterable[int]] | None = None,
     whole_campaign: bool = True,
+    cells: Iterable[Cell] | None = None,
 ) -> list[LevelRow]:
     """The level view (一级做给一级看): per county-level body, the progress of its round.
 
@@ -869,10 +877,16 @@ def level(
 
     Reports are counted as in the bulletin (``tally``): over every period of the round due before
     the day (``whole_campaign``), or only the filters' period (other rounds: every period due).
-    Returns one ``LevelRow`` per county in the official order, also those without assignments.
-    Queries: the counties; then ``iter_cells`` (the projects; per chunk the assignments and the
-    three of ``judge``, four when a county's round is not the chosen one) — six on one round.
+    Returns one ``LevelRow`` per county in the official order, also those without assignments
+    (none at all without a round). ``cells``, if given, are the chosen round's cells already read
+    with ``LEVEL_FIELDS`` (``iter_cells(user, filters, fields=LEVEL_FIELDS)``, as the bulletin
+    reads them): they are used instead of reading again, and the filters' unit name then applies.
+    Queries: the counties; then, without ``cells``, ``iter_cells`` (the projects; per chunk the
+    assignments and the three of ``judge``, four when a county's round is not the chosen one) —
+    six on one round, one with ``cells``.
     """
+    if campaigns is None and filters.campaign is None:
+        return []
     counties = level_counties(user, filters)
     if campaigns is None:
         default = (filters.campaign.pk,) if filters.campaign is not None else ()
@@ -911,8 +925,9 @@ def level(
             return False
         return chosen is None or period.campaign_id != chosen.campaign_id or period.id == chosen.id
 
-    fields = ("unit__parent_id", "unit__parent__parent_id")
-    for cell in iter_cells(user, filters, scope=scope, fields=fields, periods=periods):
+    if cells is None:
+        cells = iter_cells(user, filters, scope=scope, fields=LEVEL_FIELDS, periods=periods)
+    for cell in cells:
         row_data = cell.assignment
         for county_id in (
             row_data["unit_id"],

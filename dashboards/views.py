@@ -280,10 +280,14 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     """
     filters = selectors.read_filters(request.user, request.GET)
     whole = request.GET.get("period") == "all"
-    rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
     title = _bulletin_title(filters, whole)
-    if request.GET.get("format") != "xlsx":
-        level = _level(selectors.level(request.user, filters, whole_campaign=whole), filters)
+    if request.GET.get("format") == "xlsx":
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
+    else:
+        # One reading of the round's cells for the ranking and the level view (the map).
+        cells = list(selectors.iter_cells(request.user, filters, fields=selectors.LEVEL_FIELDS))
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
+        level = _level(selectors.level(request.user, filters, whole_campaign=whole, cells=cells), filters)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",

@@ -43,7 +43,8 @@ PAGES = {
     #   (late ones), the chases with their senders
     "cell": (["red"], FRAME + 1 + FILTERS + 6 + 3),
     # + the ids in order; one chunk: assignments, steps, reports, step states; the level view
-    "bulletin": ([], FRAME + FILTERS + 5 + LEVEL),
+    #   reads the same cells: only its counties
+    "bulletin": ([], FRAME + FILTERS + 5 + 1),
 }
 
 
