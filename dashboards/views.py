@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from dashboards import exports, selectors
@@ -80,11 +81,73 @@ def overview(request: HttpRequest) -> HttpResponse:
     if filters.not_started:
         return _not_started(request, filters, gettext("City overview"))
     data = selectors.overview(request.user, filters, request.GET.get("page"))
+    level = selectors.level(request.user, filters)
     return render(
         request,
         "dashboards/overview.html",
-        {**_base_context(filters), **_overview_charts(data), "data": data},
+        {**_base_context(filters), **_overview_charts(data), **_level(level, filters), "data": data},
     )
+
+
+NO_DATA_COLOUR = "#f6f8fa"  # a map area without a federation of ours, or without assignments
+
+
+def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
+    """The level view's table rows and the map's data (``county_map``, for static/js/county-map.js).
+
+    Each area of the 泉州 geometry gets its county's status colour (``colours()``, as the matrix),
+    its figures for the tooltip and the address of its county's unit page; an area without a
+    county, or a county without assignments, is grey and has no address.
+    """
+    if not rows:
+        return {"level": []}
+    palette = colours()
+    query = filters.query()
+    areas = {}
+    for row in rows:
+        if row.area is None:
+            continue
+        status = row.status
+        areas[row.area] = {
+            "name": row.area,
+            "county": row.unit_name,
+            "status": status or "",
+            "label": str(Status(status).label) if status else gettext("no assignments"),
+            "colour": palette[status]["background"] if status else NO_DATA_COLOUR,
+            "text": palette[status]["text"] if status else "#57606a",
+            "mark": palette[status]["mark"] if status else "",
+            "url": f"{reverse('dashboards:unit', args=[row.unit_id])}?{query}",
+            "projects": row.projects,
+            "assignments": row.assignments,
+            "on_time_rate": row.on_time_rate,
+            "overdue": row.overdue,
+        }
+    for name in selectors.MAP_AREAS:
+        areas.setdefault(
+            name,
+            {
+                "name": name,
+                "county": "",
+                "status": "",
+                "label": gettext("no federation in the portal"),
+                "colour": NO_DATA_COLOUR,
+                "text": "#57606a",
+                "mark": "",
+                "url": "",
+            },
+        )
+    county_map = {
+        "map": selectors.MAP_NAME,
+        "areas": list(areas.values()),
+        "texts": {
+            "projects": gettext("Projects"),
+            "assignments": gettext("Assignments"),
+            "on_time_rate": gettext("On-time rate %"),
+            "overdue": gettext("Overdue"),
+            "open": gettext("Click to open its page"),
+        },
+    }
+    return {"level": rows, "county_map": county_map}
 
 
 @portal_role_required
@@ -226,7 +289,6 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     """
     filters = selectors.read_filters(request.user, request.GET)
     whole = request.GET.get("period") == "all"
-    rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
     title = _bulletin_title(filters, whole)
     compare = request.GET.get("compare") == "1"
     before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
@@ -238,6 +300,13 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         else "rank"
     )
     rows = selectors.bulletin_sorted(rows, sort)
+    if request.GET.get("format") == "xlsx":
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
+    else:
+        # One reading of the round's cells for the ranking and the level view (the map).
+        cells = list(selectors.iter_cells(request.user, filters, fields=selectors.LEVEL_FIELDS))
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
+        level = _level(selectors.level(request.user, filters, whole_campaign=whole, cells=cells), filters)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",
@@ -260,6 +329,7 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     compare_query = {"compare": "1"} if compare else {}
     context = {
         **_base_context(filters),
+        **level,
         "rows": page.object_list,
         "page": page,
         "title": title,

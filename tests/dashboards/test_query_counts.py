@@ -23,11 +23,14 @@ from tests.dashboards.conftest import ON
 
 FRAME = 4  # session, user, membership with organisation, unread notifications
 FILTERS = 3  # campaigns, periods, departments
+# The level view (selectors.level, issue 13 item 5): the counties; the projects with their number of
+# assignments; one chunk: assignments, steps, reports, step states (the round's periods are known).
+LEVEL = 6
 
 PAGES = {
     # + projects, unit count, unit page, page's assignments, steps, reports, step states, and the
-    #   three totals (expected, period's reports, awaiting review)
-    "overview": ([], FRAME + FILTERS + 10),
+    #   three totals (expected, period's reports, awaiting review); the level view
+    "overview": ([], FRAME + FILTERS + 10 + LEVEL),
     # + the department; then the same ten as the overview
     "department": (["publicity"], FRAME + 1 + FILTERS + 10),
     # + the project with its campaign, its liaison departments; the count of its units (the
@@ -40,8 +43,9 @@ PAGES = {
     #   of a unit that never reported (the red cell); the 催报 block: the reports and periods
     #   (late ones), the chases with their senders
     "cell": (["red"], FRAME + 1 + FILTERS + 6 + 3),
-    # + the ids in order; one chunk: assignments, steps, reports, step states
-    "bulletin": ([], FRAME + FILTERS + 5),
+    # + the ids in order; one chunk: assignments, steps, reports, step states; the level view
+    #   reads the same cells: only its counties
+    "bulletin": ([], FRAME + FILTERS + 5 + 1),
 }
 
 
