@@ -290,6 +290,14 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     filters = selectors.read_filters(request.user, request.GET)
     whole = request.GET.get("period") == "all"
     title = _bulletin_title(filters, whole)
+    level = {}
+    if request.GET.get("format") == "xlsx":
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
+    else:
+        # One reading of the round's cells for the ranking and the level view (the map).
+        cells = list(selectors.iter_cells(request.user, filters, fields=selectors.LEVEL_FIELDS))
+        rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
+        level = _level(selectors.level(request.user, filters, whole_campaign=whole, cells=cells), filters)
     compare = request.GET.get("compare") == "1"
     before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
     # Compared only when the previous round has the same span (a period of that number, or whole).
@@ -300,13 +308,6 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         else "rank"
     )
     rows = selectors.bulletin_sorted(rows, sort)
-    if request.GET.get("format") == "xlsx":
-        rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
-    else:
-        # One reading of the round's cells for the ranking and the level view (the map).
-        cells = list(selectors.iter_cells(request.user, filters, fields=selectors.LEVEL_FIELDS))
-        rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
-        level = _level(selectors.level(request.user, filters, whole_campaign=whole, cells=cells), filters)
     if request.GET.get("format") == "xlsx":
         return exports.xlsx_response(
             f"{title}.xlsx",

@@ -178,8 +178,9 @@ def test_the_bulletin_against_last_year_takes_the_same_number_of_queries_however
     client, compared, django_assert_num_queries
 ):
     # The bulletin's own (the ids in order; one chunk: assignments, steps, reports, step states);
-    # then the previous round's periods and the same five for its bulletin.
-    expected = FRAME + FILTERS + 5 + 1 + 5
+    # the level view's counties (its cells are the bulletin's); then the previous round's periods
+    # and the same five for its bulletin.
+    expected = FRAME + FILTERS + 5 + 1 + 1 + 5
     client.force_login(compared.leader)
     url = reverse("dashboards:bulletin")
     params = {"campaign": compared.y2015.pk, "period": "all", "compare": "1"}
