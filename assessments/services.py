@@ -93,6 +93,18 @@ def scheme_save(*, actor, scheme: AssessmentScheme) -> AssessmentScheme:
     return scheme
 
 
+@transaction.atomic
+def scheme_delete(*, actor, scheme: AssessmentScheme) -> None:
+    """Delete an unissued scheme with its elements and criteria (city administrators, open rounds);
+    an issued one is refused (``WorkflowError``): the units' self-assessments hang on it."""
+    _require_city_admin(actor)
+    require_change(actor, AssessmentScheme, scheme)
+    require_open(scheme.campaign)
+    _require_unlocked(scheme)
+    scheme._history_user = actor
+    scheme.delete()
+
+
 def _scheme_of_part(actor, part, model) -> AssessmentScheme:
     _require_city_admin(actor)
     if part.pk is not None:
