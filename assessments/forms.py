@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Criterion, SelfScore
 from assessments.services import score_errors
-from reporting.evidence import ACCEPT_ATTRIBUTE
-from reporting.forms import MultipleFileInput
 
 
 class VersionForm(forms.Form):
@@ -19,17 +17,13 @@ class VersionForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """One criterion of the 自评: the unit's score (0 to the criterion's points), its explanation and
-    evidence files (any number; each checked by content in the service)."""
+    """One criterion of the 自评: the unit's score (0 to the criterion's points) and its explanation.
+    Its evidence files come as ``<prefix>-files`` (any number; the view reads them from
+    ``request.FILES`` and the service checks each by content, ``reporting.evidence``)."""
 
     score = forms.DecimalField(label=_("score"), required=False, max_digits=5, decimal_places=1, min_value=0)
     explanation = forms.CharField(
         label=_("explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    files = forms.FileField(
-        label=_("evidence file"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "multiple": True}),
     )
 
     def __init__(self, *args, criterion: Criterion, row: SelfScore, **kwargs) -> None:

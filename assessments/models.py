@@ -187,7 +187,7 @@ class AssessmentScheme(models.Model):
                 condition=Q(weight_self=100 - F("weight_ordinary") - F("weight_inspection")),
                 name="assessment_scheme_weights_sum_to_100",
                 violation_error_message=_(
-                    "The weights of self-assessment, ordinary work and inspection must add up to 100%."
+                    "The weights of self-assessment, ordinary work and inspection must add up to 100."
                 ),
             ),
         ]

@@ -20,6 +20,7 @@ from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import Action
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response
+from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.views import portal_view
 from units.roles import is_city_admin
 
@@ -148,6 +149,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": forms,
             "error_summary": summary,
             "max_file_bytes": settings.EVIDENCE_MAX_BYTES,
+            "accept": ACCEPT_ATTRIBUTE,
         }
     )
     return render(request, "assessments/form.html", context)

@@ -319,7 +319,9 @@ def _assessments_build(cast: Cast) -> None:
     for order, (group, points) in enumerate(((groups[0], 40), (groups[5], 60)), start=1):
         assessment_services.criterion_save(
             actor=admin,
-            criterion=Criterion(scheme=scheme, group=group, order=order, title=f"考评内容{order}", points=points),
+            criterion=Criterion(
+                scheme=scheme, group=group, order=order, title=f"考评内容{order}", points=points
+            ),
         )
     assessment_services.scheme_issue(actor=admin, scheme=scheme, on=datetime.date(2014, 1, 10))
     cast.scheme = scheme
