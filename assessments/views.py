@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.forms import ReasonForm, ScoreForm, VersionForm
 from assessments.models import AssessmentEvidence, AssessmentScheme, AssessmentStatus, SelfAssessment
+from assessments.selectors import feature_results
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import Action
 from quanzhou_women.lib.typography import join_clauses
@@ -75,6 +76,11 @@ def _context(request: HttpRequest, assessment: SelfAssessment) -> dict:
         "editable": services.may_edit(self_assessment=assessment, actor=request.user),
         "can_review": is_city_admin(request.user) and assessment.status == AssessmentStatus.SUBMITTED,
         "reason_form": ReasonForm(),
+        "feature": (
+            feature_results(scheme=assessment.scheme, organisation=assessment.organisation)
+            if assessment.scheme.feature_points
+            else None
+        ),
     }
 
 

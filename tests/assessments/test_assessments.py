@@ -429,3 +429,23 @@ def test_importing_into_an_issued_scheme_is_refused(portal_cast, settings, tmp_p
     assert preview.context.get("confirm_form") is None
     assert any("锁定" in error for error in errors_of(preview))
     assert Criterion.objects.get(scheme=portal_cast.scheme, order=1).title == "考评内容1"
+
+
+def test_the_feature_project_share_is_computed_from_the_units_reports_and_indicators(portal_cast):
+    from assessments.selectors import feature_results
+
+    AssessmentScheme.objects.filter(pk=portal_cast.scheme.pk).update(feature_points=Decimal(30))
+    scheme = AssessmentScheme.objects.get(pk=portal_cast.scheme.pk)
+    unit = portal_cast.units["A"]
+
+    results = feature_results(scheme=scheme, organisation=unit, today=datetime.date(2026, 1, 1))
+
+    # A1 and A3 × four quarters are due; A1's Q1 report is approved (submitted in 2026: late);
+    # neither indicator has a value in an approved report.
+    assert (results.reports_due, results.on_time, results.approved) == (8, 0, 1)
+    assert (results.indicators, results.indicators_reached) == (2, 0)
+    assert results.points == Decimal("1.3")  # 30 × mean(0, 1/8, 0) = 1.25
+    page = client_of(portal_cast.users["reporter_a"]).get(
+        reverse("assessments:detail", args=[portal_cast.self_assessments["A"].pk])
+    )
+    assert "特色项目成效（门户计算）" in page.content.decode()
