@@ -449,3 +449,93 @@ def test_the_feature_project_share_is_computed_from_the_units_reports_and_indica
         reverse("assessments:detail", args=[portal_cast.self_assessments["A"].pk])
     )
     assert "特色项目成效（门户计算）" in page.content.decode()
+
+
+def _inline_management(prefix: str, total: int = 0, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_a_scheme_made_in_the_admin_gets_the_six_elements_and_takes_criteria_inline(portal_cast):
+    campaign = Campaign.objects.create(
+        name="争六好", year=2015, document_number="泉妇〔2015〕1号", issuing_body=portal_cast.city
+    )
+    client = client_of(portal_cast.users["city_admin"])
+    base = {
+        "weight_self": "0",
+        "weight_ordinary": "60",
+        "weight_inspection": "40",
+        "feature_points": "0",
+        "bonus_cap": "5",
+    }
+
+    added = client.post(
+        reverse("admin:assessments_assessmentscheme_add"),
+        {
+            "campaign": str(campaign.pk),
+            **base,
+            **_inline_management("groups"),
+            **_inline_management("criteria"),
+        },
+    )
+    scheme = AssessmentScheme.objects.get(campaign=campaign)
+    assert added.status_code == 302
+    assert [g.name for g in scheme.groups.all()] == list(SIX_ELEMENTS)
+
+    groups = list(scheme.groups.all())
+    body = {**base, **_inline_management("groups", 6, 6), **_inline_management("criteria", 1)}
+    for index, group in enumerate(groups):
+        body.update(
+            {
+                f"groups-{index}-id": str(group.pk),
+                f"groups-{index}-scheme": str(scheme.pk),
+                f"groups-{index}-order": str(group.order),
+                f"groups-{index}-name": "阵地建设" if group.name == "阵地" else group.name,
+            }
+        )
+    body.update(
+        {
+            "criteria-0-scheme": str(scheme.pk),
+            "criteria-0-group": str(groups[0].pk),
+            "criteria-0-order": "1",
+            "criteria-0-title": "班子团结",
+            "criteria-0-points": "15",
+            "criteria-0-description": "",
+            "criteria-0-evidence_expected": "会议记录",
+        }
+    )
+    changed = client.post(reverse("admin:assessments_assessmentscheme_change", args=[scheme.pk]), body)
+
+    assert changed.status_code == 302, changed.content.decode()[:3000]
+    assert scheme.groups.filter(name="阵地建设").exists()
+    criterion = scheme.criteria.get()
+    assert (criterion.group.name, criterion.points, criterion.evidence_expected) == ("班子", 15, "会议记录")
+    assert criterion.history.first().history_user == portal_cast.users["city_admin"]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "with_pk"),
+    [
+        ("admin:assessments_assessmentscheme_changelist", False),
+        ("admin:assessments_assessmentscheme_change", True),
+        ("admin:assessments_criterion_changelist", False),
+        ("admin:assessments_criterion_change", True),
+    ],
+)
+def test_the_admin_pages_render_in_chinese_with_few_queries(
+    portal_cast, url_name, with_pk, django_assert_max_num_queries
+):
+    client = client_of(portal_cast.users["superuser"])
+    pk = portal_cast.scheme.pk if "scheme" in url_name else portal_cast.scheme.criteria.first().pk
+    url = reverse(url_name, args=[pk] if with_pk else [])
+    client.get(url)  # the first request fills the content-type cache
+
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "考评" in response.content.decode()
