@@ -103,6 +103,10 @@ class AssessmentSchemeAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalMod
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "campaign"] if obj is not None and obj.pk else fields
 
+    def get_inlines(self, request: HttpRequest, obj=None):
+        """No inlines on the add page: saving makes the six elements, then criteria can be added."""
+        return self.inlines if obj is not None and obj.pk else []
+
     def save_model(self, request: HttpRequest, obj: AssessmentScheme, form, change: bool) -> None:
         services.scheme_save(actor=request.user, scheme=obj)
 

@@ -539,3 +539,30 @@ def test_the_admin_pages_render_in_chinese_with_few_queries(
 
     assert response.status_code == 200
     assert "考评" in response.content.decode()
+
+
+def test_the_later_of_two_saves_is_refused_and_writes_nothing(portal_cast):
+    assessment = portal_cast.self_assessments["A"]
+    client = client_of(portal_cast.users["reporter_a"])
+    url = reverse("assessments:edit", args=[assessment.pk])
+    stale = edit_body(assessment, {1: ("20", "第二个窗口"), 2: ("20", "")}, save="1")
+    client.post(url, edit_body(assessment, {1: ("35", "第一个窗口"), 2: ("30", "")}, save="1"))
+
+    response = client.post(url, stale, follow=True)
+
+    assert "其他人保存过" in response.content.decode()
+    assert assessment.scores.get(criterion__order=1).explanation == "第一个窗口"
+
+
+def test_a_liaison_reads_the_units_it_follows_but_changes_nothing(portal_cast):
+    client = client_of(portal_cast.users["liaison_d"])  # 发展部 follows project 2, carried by B only
+    own, foreign = portal_cast.self_assessments["B"], portal_cast.self_assessments["A"]
+
+    assert client.get(reverse("assessments:detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("assessments:detail", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("assessments:edit", args=[own.pk])).status_code == 403
+    assert (
+        client.post(reverse("assessments:action", args=[own.pk, "return"]), {"reason": "不行"}).status_code
+        == 403
+    )
+    assert SelfAssessment.objects.get(pk=own.pk).status == AssessmentStatus.SUBMITTED
