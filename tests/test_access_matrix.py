@@ -44,7 +44,10 @@ Readers of records other than assignments: a unit's name and its users' names (h
 go with the unit's assignments or the reader's own unit; a project's title with its assignments;
 memberships and users in the admin only with "everything" (``admin_queryset``: none otherwise); a
 notification only to its recipient (and superusers); campaigns and periods to every role with a
-scope; axes records and groups only to superusers.
+scope; axes records and groups only to superusers. A unit's 自评 (``assessments``: scores,
+explanations, files) goes with the unit; its rows are owned, for the writes, like the unit's main
+assignment (A1, B2), so its reporters and city administrators write them, liaison staff never; the
+issued 考评细则 are common.
 """
 
 import dataclasses
