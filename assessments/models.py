@@ -379,16 +379,20 @@ class SelfScore(models.Model):
 
 
 def assessment_evidence_path(instance: "AssessmentEvidence", filename: str) -> str:
-    """A random ASCII path that keeps the extension, under ``evidence/assessment/<year>/``."""
+    """A random ASCII path that keeps the extension, under ``assessment-evidence/<year>/``.
+
+    Not under ``evidence/``: ``reporting.services.evidence_orphans`` deletes every file there that
+    no report's ``Evidence`` row names."""
     year = instance.self_assessment.scheme.campaign.year
-    return f"evidence/assessment/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return f"assessment-evidence/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class AssessmentEvidence(models.Model):
     """An evidence file (佐证材料) of a self-assessment, for one criterion (or the whole).
 
     Checked by content (``reporting.evidence.check_evidence_file``) and stored as the reports'
-    evidence: a random name in the private storage (``reporting.models.evidence_storage``), served
+    evidence: a random name in the private storage (``reporting.models.evidence_storage``, under
+    ``assessment-evidence/``), served
     only by the permission-checking download view under its original name.
     """
 

@@ -566,3 +566,14 @@ def test_a_liaison_reads_the_units_it_follows_but_changes_nothing(portal_cast):
         == 403
     )
     assert SelfAssessment.objects.get(pk=own.pk).status == AssessmentStatus.SUBMITTED
+
+
+def test_the_reports_orphan_sweep_leaves_self_assessment_files_alone(portal_cast):
+    import datetime as dt
+
+    from reporting.services import evidence_orphans
+
+    evidence = portal_cast.assessment_evidence["A"]
+
+    assert evidence.file.storage.exists(evidence.file.name)
+    assert evidence.file.name not in evidence_orphans(older_than=dt.timedelta(0))
