@@ -133,7 +133,10 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         f.criterion.pk: (f.cleaned_data["score"], f.cleaned_data["explanation"])
                         for f in forms
                     },
-                    uploads={f.criterion.pk: files.getlist(f"{f.prefix}-files") for f in forms},
+                    uploads={
+                        None: files.getlist("files"),
+                        **{f.criterion.pk: files.getlist(f"{f.prefix}-files") for f in forms},
+                    },
                     submit="submit" in data,
                 )
             except (services.WorkflowError, ValidationError) as error:

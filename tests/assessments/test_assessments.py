@@ -577,3 +577,18 @@ def test_the_reports_orphan_sweep_leaves_self_assessment_files_alone(portal_cast
 
     assert evidence.file.storage.exists(evidence.file.name)
     assert evidence.file.name not in evidence_orphans(older_than=dt.timedelta(0))
+
+
+def test_evidence_of_the_whole_self_assessment_is_uploaded_and_listed(portal_cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assessment = portal_cast.self_assessments["A"]
+    client = client_of(portal_cast.users["reporter_a"])
+    body = edit_body(assessment, {1: ("30", "说明"), 2: ("30", "说明")}, save="1")
+    body["files"] = [upload("工作总结.png", png_bytes())]
+
+    client.post(reverse("assessments:edit", args=[assessment.pk]), body)
+
+    stored = assessment.evidence.get(original_name="工作总结.png")
+    assert stored.criterion is None
+    page = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert "其他佐证材料" in page and "工作总结.png" in page
