@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "units",
     "projects",
     "reporting",
+    "assessments",
     "maintenance",
     "dashboards",
 ]

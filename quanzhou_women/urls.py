@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("assessments.urls")),
     path("", include("reporting.urls")),
     path("", home, name="home"),
 ]

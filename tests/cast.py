@@ -43,7 +43,7 @@ from reporting import services
 from reporting.models import Evidence, Notification, ProgressReport, ReportingPeriod, RobotWebhook
 from units.models import Membership, Organisation
 
-PORTAL_APPS = ("units", "projects", "reporting")
+PORTAL_APPS = ("units", "projects", "reporting", "assessments")
 
 #: The roles of the cast, in the order the matrix lists them.
 ROLES = (
@@ -198,6 +198,11 @@ class Cast:
     evidence: dict[str, Evidence]  # "A1", "B2"
     notifications: dict[str, Notification]  # role → one message to that user
     users: dict[str, User | None]  # role → user (anonymous: None)
+    #: 争六好 自评: the round's issued scheme, each unit's self-assessment (A a draft, B submitted)
+    #: and one evidence file of each.
+    scheme: object = None
+    self_assessments: dict = field(default_factory=dict)
+    assessment_evidence: dict = field(default_factory=dict)
     markers: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
@@ -302,8 +307,43 @@ def build_cast() -> Cast:
         notifications=notifications,
         users=users,
     )
+    _assessments_build(cast)
     cast.markers = _markers(cast)
     return cast
+
+
+def _assessments_build(cast: Cast) -> None:
+    """The round's 考评细则 (two criteria, issued) and each unit's 自评 with a marked explanation
+    and evidence file: A's a draft, B's submitted."""
+    from assessments import services as assessment_services
+    from assessments.models import AssessmentScheme, Criterion
+
+    admin = cast.users["superuser"]
+    scheme = assessment_services.scheme_save(actor=admin, scheme=AssessmentScheme(campaign=cast.campaign))
+    groups = list(scheme.groups.all())
+    for order, (group, points) in enumerate(((groups[0], 40), (groups[5], 60)), start=1):
+        assessment_services.criterion_save(
+            actor=admin,
+            criterion=Criterion(
+                scheme=scheme, group=group, order=order, title=f"考评内容{order}", points=points
+            ),
+        )
+    assessment_services.scheme_issue(actor=admin, scheme=scheme, on=datetime.date(2014, 1, 10))
+    cast.scheme = scheme
+    for unit, organisation_ in cast.units.items():
+        assessment = scheme.self_assessments.get(organisation=organisation_)
+        reporter = cast.users[f"reporter_{unit.lower()}"]
+        saved = assessment_services.self_assessment_save(
+            actor=reporter,
+            self_assessment=assessment,
+            version=assessment.version,
+            scores={c.pk: (Decimal(30), marker(f"explain{unit}")) for c in scheme.criteria.all()},
+            uploads={None: [upload(f"{marker(f'selffile{unit}')}.png", png_bytes())]},
+            submit=unit == "B",
+        )
+        cast.assessment_evidence[unit] = saved.stored[0]
+        assessment.refresh_from_db()
+        cast.self_assessments[unit] = assessment
 
 
 def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
@@ -329,5 +369,8 @@ def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
     found[marker("userRepB")] = ("unit", "B")
     for name in cast.notifications:
         found[marker(f"note{name}")] = ("inbox", name)
+    for unit in cast.self_assessments:
+        found[marker(f"explain{unit}")] = ("unit", unit)
+        found[marker(f"selffile{unit}")] = ("unit", unit)
     # A marker that is never stored must not be listed: a typo would make the search vacuous.
     return found

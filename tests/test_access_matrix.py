@@ -44,7 +44,10 @@ Readers of records other than assignments: a unit's name and its users' names (h
 go with the unit's assignments or the reader's own unit; a project's title with its assignments;
 memberships and users in the admin only with "everything" (``admin_queryset``: none otherwise); a
 notification only to its recipient (and superusers); campaigns and periods to every role with a
-scope; axes records and groups only to superusers.
+scope; axes records and groups only to superusers. A unit's 自评 (``assessments``: scores,
+explanations, files) goes with the unit; its rows are owned, for the writes, like the unit's main
+assignment (A1, B2), so its reporters and city administrators write them, liaison staff never; the
+issued 考评细则 are common.
 """
 
 import dataclasses
@@ -204,6 +207,7 @@ def portal_samples(name: str) -> list[Spec]:
         "dashboards:overview": "/dashboards/",
         "dashboards:status_colours_css": "/dashboards/status-colours.css",
         "dashboards:ledger": "/dashboards/ledger.xlsx",
+        "assessments:list": "/assessments/",
     }
     if name in fixed:
         url = fixed[name]
@@ -282,6 +286,20 @@ def portal_samples(name: str) -> list[Spec]:
         "reporting:evidence_delete": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/delete/", ("assignment", _main_key(s)), "portal"
         ),
+        # 争六好 自评: A's is a draft, B's submitted (tests/cast.py)
+        "assessments:detail": lambda c, s: Target(f"/assessments/{c.self_assessments[s].pk}/", ("unit", s)),
+        "assessments:edit": lambda c, s: Target(
+            f"/assessments/{c.self_assessments[s].pk}/edit/",
+            ("unit", s),
+            "portal",
+            body=lambda run: run.form_body(mutate=True),
+        ),
+        "assessments:evidence_download": lambda c, s: Target(
+            f"/assessments/evidence/{c.assessment_evidence[s].pk}/", ("unit", s)
+        ),
+        "assessments:evidence_delete": lambda c, s: Target(
+            f"/assessments/evidence/{c.assessment_evidence[s].pk}/delete/", ("unit", s), "portal"
+        ),
     }
     if name == "dashboards:project":  # and project 3, carried by both units
         shared = lambda c, s: Target(f"/dashboards/projects/{c.projects[3].pk}/", ("project", 3))  # noqa: E731
@@ -302,6 +320,20 @@ def portal_samples(name: str) -> list[Spec]:
                 ),
             )
             for action, draft in (("submit", True), ("confirm", False), ("return", False))
+        ]
+    if name == "assessments:action":
+        return [
+            Spec(
+                name,
+                f"{name}[{action}]",
+                lambda c, s, a=action: Target(
+                    f"/assessments/{c.self_assessments[s].pk}/{a}/",
+                    ("unit", s),
+                    "portal",
+                    body=lambda run: reason,
+                ),
+            )
+            for action in ("submit", "approve", "return")
         ]
     if name == "reporting:report_action":
         return [
@@ -407,6 +439,8 @@ def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
             lambda s: ("people", None),
             False,
         ),
+        "assessments.assessmentscheme": (lambda c, s: c.scheme, lambda s: ("common", None), False),
+        "assessments.criterion": (lambda c, s: _first(c.scheme.criteria), lambda s: ("common", None), False),
         "reporting.notification": (
             lambda c, s: c.notifications[CURRENT["notification"]],
             lambda s: ("inbox", CURRENT["notification"]),
@@ -427,6 +461,8 @@ IMPORT_EDITS = {
     "projects.assignment": ("定目标", None),
     "projects.milestone": ("步骤", ("步骤序号", 9)),
     "projects.indicator": ("目标值", ("指标", "导入的新指标")),
+    # The cast's scheme is issued (locked): its export uploaded again unchanged is skipped row by row.
+    "assessments.criterion": None,
 }
 
 
@@ -799,6 +835,13 @@ ASSIGNMENT_PATH = {
     "reporting.historicalchase": "assignment_id",
     "reporting.robotmessage": "chase__assignment_id",
 }
+#: Rows of one unit (its 自评): the path to their organisation; owned like the unit's main assignment.
+UNIT_PATH = {
+    "assessments.selfassessment": "organisation_id",
+    "assessments.selfscore": "self_assessment__organisation_id",
+    "assessments.assessmentevidence": "self_assessment__organisation_id",
+    "assessments.selfassessmenttransition": "self_assessment__organisation_id",
+}
 #: Messages to one user (written for them by other users' actions): the path to their recipient.
 INBOX_PATH = {
     "reporting.notification": "recipient_id",
@@ -820,6 +863,12 @@ COMMON_TABLES = {
     "reporting.reportingperiod",
     "reporting.robotwebhook",  # group robots: city administrators only
     "reporting.historicalrobotwebhook",
+    "assessments.assessmentscheme",  # the 考评细则: city administrators write them
+    "assessments.historicalassessmentscheme",
+    "assessments.criteriongroup",
+    "assessments.historicalcriteriongroup",
+    "assessments.criterion",
+    "assessments.historicalcriterion",
     "auth.group",
     "auth.group_permissions",
     "auth.user_groups",
@@ -831,21 +880,28 @@ def _snapshot_models():
     models = [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in {"units", "projects", "reporting"}
+        if m._meta.app_label in {"units", "projects", "reporting", "assessments"}
     ]
     models += [User, Group, User.groups.through, User.user_permissions.through, Group.permissions.through]
     for model in models:
         label = model._meta.label_lower
         assert (
-            label in ASSIGNMENT_PATH or label in COMMON_TABLES or label in INBOX_PATH or label == "auth.user"
+            label in ASSIGNMENT_PATH
+            or label in COMMON_TABLES
+            or label in INBOX_PATH
+            or label in UNIT_PATH
+            or label == "auth.user"
         ), f"say whose rows {label} holds (ASSIGNMENT_PATH or COMMON_TABLES in {__name__})"
     return models
 
 
-def snapshot(keys_by_pk: dict[int, str]) -> dict[tuple[str, object], tuple[str, tuple]]:
+def snapshot(
+    keys_by_pk: dict[int, str], unit_keys: dict[int, str] | None = None
+) -> dict[tuple[str, object], tuple[str, tuple]]:
     """Every row of the portal's tables (and users, groups, permissions): (table, pk) → (owner, values).
 
-    Owners: an assignment key, ``common``, ``inbox:<user id>`` (notifications) or ``user:<id>``.
+    Owners: an assignment key, ``common``, ``inbox:<user id>`` (notifications) or ``user:<id>``; a
+    unit's own rows (``UNIT_PATH``) the key of the unit's main assignment (``unit_keys``: A1, B2).
     A user's ``last_login`` is left out (logging in is not a write of the portal).
     """
     rows = {}
@@ -853,12 +909,17 @@ def snapshot(keys_by_pk: dict[int, str]) -> dict[tuple[str, object], tuple[str, 
         label = model._meta.label_lower
         names = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
         owner_path = (
-            ASSIGNMENT_PATH.get(label) or INBOX_PATH.get(label) or {"auth.user": "id"}.get(label, "pk")
+            ASSIGNMENT_PATH.get(label)
+            or INBOX_PATH.get(label)
+            or UNIT_PATH.get(label)
+            or {"auth.user": "id"}.get(label, "pk")
         )
         for owner_value, *values in model._base_manager.values_list(owner_path, *names):
             pk = values[names.index(model._meta.pk.attname)]
             if label in ASSIGNMENT_PATH:
                 owner = keys_by_pk.get(owner_value, "common")
+            elif label in UNIT_PATH:
+                owner = (unit_keys or {}).get(owner_value, "common")
             elif label in INBOX_PATH:
                 owner = f"inbox:{owner_value}"
             elif label == "auth.user":
@@ -1059,6 +1120,7 @@ class Run:
             "projects.assignment": lambda: Assignment.objects.filter(pk=_assignment(self.cast, side).pk),
             "projects.milestone": lambda: _assignment(self.cast, side).milestones.all(),
             "projects.indicator": lambda: _assignment(self.cast, side).indicators.all(),
+            "assessments.criterion": lambda: self.cast.scheme.criteria.all(),
         }[label]()
         dataset = resource.export(queryset=queryset)
         headers = list(dataset.headers)
@@ -1076,13 +1138,14 @@ class Run:
             for row in dataset
         ]
         self.sent |= {m for m in self.cast.markers if any(m in str(value) for row in rows for value in row)}
-        column, new = IMPORT_EDITS[label]
-        where = headers.index(column)
-        rows[0][where] = "88" if column in {"排序", "目标值"} else f"{rows[0][where]}（导入修改）"
-        if new is not None:  # only a new row: a create must be checked like a change
-            extra = list(rows[0])
-            extra[headers.index(new[0])] = new[1]
-            rows = [extra]
+        if IMPORT_EDITS[label] is not None:
+            column, new = IMPORT_EDITS[label]
+            where = headers.index(column)
+            rows[0][where] = "88" if column in {"排序", "目标值"} else f"{rows[0][where]}（导入修改）"
+            if new is not None:  # only a new row: a create must be checked like a change
+                extra = list(rows[0])
+                extra[headers.index(new[0])] = new[1]
+                rows = [extra]
         content = io.BytesIO(xlsx_bytes([headers, *rows]))
         content.name = "导入.xlsx"
         return content
@@ -1181,9 +1244,10 @@ def run_case(world, role: str, spec: Spec, side: str, method: str) -> Outcome:
     body = target.body(run) if target.body is not None else {}
     run.sent |= {m for m in cast.markers if m in str(body)}
     keys_by_pk = {a.pk: key for key, a in cast.assignments.items()}
-    before = snapshot(keys_by_pk)
+    unit_keys = {unit.pk: _main_key(letter) for letter, unit in cast.units.items()}
+    before = snapshot(keys_by_pk, unit_keys)
     response = _request(client.post, target.url, body)
-    return Outcome(run, response, before, snapshot(keys_by_pk))
+    return Outcome(run, response, before, snapshot(keys_by_pk, unit_keys))
 
 
 @pytest.mark.parametrize(("role", "spec", "side", "method"), CASES)
@@ -1258,6 +1322,11 @@ WRITING = [
     ("city_admin", "admin:projects.indicator:import-confirm", "foreign"),
     ("city_admin", "admin:projects.milestone:change", "own"),
     ("city_admin", "admin:projects.campaign:new-round[confirm]", "any"),
+    ("reporter_a", "assessments:edit", "own"),
+    ("reporter_a", "assessments:action[submit]", "own"),
+    ("reporter_a", "assessments:evidence_delete", "own"),
+    ("city_admin", "assessments:action[approve]", "foreign"),
+    ("city_admin", "assessments:action[return]", "foreign"),
 ]
 SPEC_BY_LABEL = {spec.label: spec for spec in SPECS}
 

@@ -11,7 +11,7 @@ from tests.cast import ROLES
 
 def test_every_marker_is_stored_in_the_database(portal_cast):
     dump = io.StringIO()
-    call_command("dumpdata", "units", "projects", "reporting", "auth.user", stdout=dump)
+    call_command("dumpdata", "units", "projects", "reporting", "assessments", "auth.user", stdout=dump)
 
     missing = [marker for marker in portal_cast.markers if marker not in dump.getvalue()]
 

@@ -1,0 +1,46 @@
+"""Forms of the 自评 pages: one form per criterion (score, explanation, evidence files) and the
+review's reason. Forms only validate input; the views hand the cleaned data to
+``assessments.services``.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Criterion, SelfScore
+from assessments.services import score_errors
+
+
+class VersionForm(forms.Form):
+    """The version of the self-assessment the form was opened at (django-concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ScoreForm(forms.Form):
+    """One criterion of the 自评: the unit's score (0 to the criterion's points) and its explanation.
+    Its evidence files come as ``<prefix>-files`` (any number; the view reads them from
+    ``request.FILES`` and the service checks each by content, ``reporting.evidence``)."""
+
+    score = forms.DecimalField(label=_("score"), required=False, max_digits=5, decimal_places=1, min_value=0)
+    explanation = forms.CharField(
+        label=_("explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, criterion: Criterion, row: SelfScore, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.criterion, self.row = criterion, row
+        self.fields["score"].widget.attrs.update({"max": f"{criterion.points.normalize():f}", "step": "0.5"})
+
+    def clean_score(self):
+        """A score above the criterion's points is refused in Chinese, naming the criterion."""
+        score = self.cleaned_data.get("score")
+        message = score_errors(self.criterion, score)
+        if message:
+            raise forms.ValidationError(message)
+        return score
+
+
+class ReasonForm(forms.Form):
+    """A review decision's reason or comment; required for returning."""
+
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

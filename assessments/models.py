@@ -1,0 +1,479 @@
+"""争六好 assessment (issue 14): the 考评细则 of a round and every unit's 自评.
+
+争六好 is the basic work of every women's federation along six elements — 班子、队伍、精神、机制、
+阵地、业绩. The city federation issues the 考评细则 at the start of the year (年初下达): an
+``AssessmentScheme`` per campaign, its criteria (``Criterion``) grouped under the six elements
+(``CriterionGroup``, names editable), each with its points, what earns them and the evidence
+expected; the scheme also holds the weights of 自评 (self-assessment), 平时 (ordinary work) and
+实地检查 (inspection), the points that come from the round's feature-project results (computed by
+the portal, ``assessments.selectors.feature_results``) and the cap of the bonus points for feature
+projects (创新项目加分). Issued (下达) on a date, the scheme is locked.
+
+Each responsible unit fills its ``SelfAssessment``: per criterion a ``SelfScore`` (score within
+0..points, explanation) and evidence files (``AssessmentEvidence``, checked and stored as the
+reports' evidence: ``reporting.evidence``), saves drafts and submits by the deadline; the city
+federation approves or returns it with a reason, as reports are reviewed. Every step is a
+``SelfAssessmentTransition`` with a snapshot, so a resubmission shows what changed.
+
+Writes go through ``assessments/services.py``; scope lives in the querysets below.
+"""
+
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from concurrency.fields import IntegerVersionField
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Assignment, Campaign
+from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
+from quanzhou_women.media import INLINE_IMAGE_TYPES
+from reporting.models import evidence_storage
+from units.models import Organisation
+from units.roles import Role, is_city_admin, membership_of, sees_everything
+
+#: The six elements of 争六好, the default groups of a new scheme, in order.
+SIX_ELEMENTS = ("班子", "队伍", "精神", "机制", "阵地", "业绩")
+
+
+class SchemeScopedQuerySet(RestrictedQuerySet):
+    """Schemes, groups and criteria (``scheme_path``: the lookup to the scheme).
+
+    Reading: city administrators and leaders every scheme; everybody else with a role (liaison
+    staff, reporters) a scheme once it is issued (下达). Changing: city administrators, in rounds not
+    closed (whether an issued scheme may still change is the services' business: it may not).
+    """
+
+    scheme_path = "scheme__"
+
+    def restriction(self, user, action: Action) -> Q | None:
+        path = self.scheme_path
+        if action == Action.CHANGE:
+            if not is_city_admin(user):
+                return NOTHING
+            return Q(**{f"{path}campaign__closed_at__isnull": True})
+        if sees_everything(user):
+            return EVERYTHING
+        if membership_of(user) is None:
+            return NOTHING
+        return Q(**{f"{path}issued_at__isnull": False})
+
+
+class AssessmentSchemeQuerySet(SchemeScopedQuerySet):
+    """Assessment schemes, seen once issued."""
+
+    scheme_path = ""
+
+
+class CriterionQuerySet(SchemeScopedQuerySet):
+    """Criteria and groups, seen with their scheme."""
+
+
+class SelfAssessmentScopedQuerySet(RestrictedQuerySet):
+    """Self-assessments and their parts (``path``: the lookup to the self-assessment, ``""`` on it).
+
+    Reading: city administrators and leaders all; a reporter their own organisation's; liaison
+    staff the self-assessments of the units whose assignments they read (the projects their
+    department follows, the counties it is 挂钩 with) — read only. Changing: city administrators
+    all, a reporter their own organisation's; nobody in a closed round. Whether the state allows a
+    change (a submitted self-assessment is locked for the unit) is the services' business.
+    """
+
+    path = "self_assessment__"
+
+    def restriction(self, user, action: Action) -> Q | None:
+        path = self.path
+        if action == Action.VIEW and sees_everything(user):
+            return EVERYTHING
+        open_round = Q(**{f"{path}scheme__campaign__closed_at__isnull": True})
+        if is_city_admin(user):
+            return open_round
+        membership = membership_of(user)
+        if membership is None:
+            return NOTHING
+        if membership.role == Role.REPORTER:
+            own = Q(**{f"{path}organisation": membership.organisation_id})
+            return own & open_round if action == Action.CHANGE else own
+        if membership.role == Role.LIAISON and action == Action.VIEW:
+            units = Assignment.objects.restrict(user).values("unit")
+            return Q(**{f"{path}organisation__in": units})
+        return NOTHING
+
+
+class SelfAssessmentQuerySet(SelfAssessmentScopedQuerySet):
+    path = ""
+
+
+class SelfPartQuerySet(SelfAssessmentScopedQuerySet):
+    """Scores, evidence and transitions, seen with their self-assessment."""
+
+
+class AssessmentScheme(models.Model):
+    """The 考评细则 of one round (campaign): weights, feature-project share, bonus cap, dates.
+
+    The score is out of 100: the criteria's points plus ``feature_points`` (the part computed from
+    the round's feature-project results) make 100 when the scheme is issued. The final score weighs
+    the self-assessment, the ordinary work (平时) and the inspection (实地检查) by the three weights
+    (percent, summing to 100; e.g. 平时 60% + 实地检查 40%, issue 14). Bonus points for feature
+    projects (创新项目加分) come on top, at most ``bonus_cap``. Once issued (``issued_at``) it is
+    locked; the new-round wizard copies it (``services.scheme_copy``).
+    """
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assessment_scheme"
+    )
+    weight_self = models.PositiveSmallIntegerField(
+        _("weight of the self-assessment (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    weight_ordinary = models.PositiveSmallIntegerField(
+        _("weight of ordinary work (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    weight_inspection = models.PositiveSmallIntegerField(
+        _("weight of the inspection (%)"), default=40, validators=[MaxValueValidator(100)]
+    )
+    feature_points = models.DecimalField(
+        _("points from feature-project results"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Computed by the portal from the round's feature projects: on-time reports, approved "
+            "reports and indicators reached. 0: none."
+        ),
+    )
+    bonus_cap = models.DecimalField(
+        _("bonus points for feature projects, at most"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    self_assessment_due_on = models.DateField(_("self-assessment due on"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = AssessmentSchemeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-campaign__year"]
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_self__lte=100)
+                & Q(weight_ordinary__lte=100)
+                & Q(weight_inspection__lte=100),
+                name="assessment_scheme_weights_at_most_100",
+                violation_error_message=_("A weight lies between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_self=100 - F("weight_ordinary") - F("weight_inspection")),
+                name="assessment_scheme_weights_sum_to_100",
+                violation_error_message=_(
+                    "The weights of self-assessment, ordinary work and inspection must add up to 100."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Assessment scheme %(year)s") % {"year": self.campaign.year})
+
+    @property
+    def is_issued(self) -> bool:
+        """Whether the scheme was issued (下达) and is therefore locked."""
+        return self.issued_at is not None
+
+    @property
+    def criteria_points(self) -> Decimal:
+        """The sum of the criteria's points."""
+        return sum((c.points for c in self.criteria.all()), Decimal("0"))
+
+
+class CriterionGroup(models.Model):
+    """A group of criteria: one of the six elements of 争六好 by default (班子、队伍、精神、机制、阵地、
+    业绩), its name editable."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("assessment scheme"), on_delete=models.CASCADE, related_name="groups"
+    )
+    name = models.CharField(_("element"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CriterionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "order", "pk"]
+        verbose_name = _("assessment element")
+        verbose_name_plural = _("assessment elements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "name"],
+                name="criterion_group_name_unique_in_scheme",
+                violation_error_message=_("The scheme already has an element of this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """One criterion of the 考评细则: its element, number, content, points, what earns them (评分说明)
+    and the evidence expected (佐证材料)."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    group = models.ForeignKey(
+        CriterionGroup, verbose_name=_("element"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    order = models.PositiveSmallIntegerField(_("number"))
+    title = models.TextField(_("assessment content"))
+    points = models.DecimalField(
+        _("points"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    description = models.TextField(_("scoring notes"), blank=True)
+    evidence_expected = models.TextField(_("evidence expected"), blank=True)
+
+    objects = CriterionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "order"]
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "order"],
+                name="criterion_number_unique_in_scheme",
+                violation_error_message=_("The scheme already has a criterion with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gt=0),
+                name="criterion_points_positive",
+                violation_error_message=_("A criterion is worth more than 0 points."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title[:40]}"
+
+
+class AssessmentStatus(models.TextChoices):
+    """The review state of a self-assessment (as a report's)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for revision")
+    APPROVED = "approved", _("approved")
+
+
+class SelfAssessment(models.Model):
+    """One unit's 自评 under a scheme: a score and explanation per criterion, evidence files.
+
+    Made as a draft for every responsible unit when the scheme is issued
+    (``services.scheme_issue``); ``version`` refuses the later of two concurrent saves.
+    """
+
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.PROTECT,
+        related_name="self_assessments",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = IntegerVersionField()
+
+    objects = SelfAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheme", "organisation__display_order", "organisation__name"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "organisation"],
+                name="self_assessment_once_per_unit",
+                violation_error_message=_("This unit already has a self-assessment under this scheme."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.scheme.campaign.year}"
+
+    @property
+    def submitted_late(self) -> bool:
+        """Whether the (last) submission came after the scheme's deadline (Asia/Shanghai dates)."""
+        due = self.scheme.self_assessment_due_on
+        return bool(self.submitted_at and due and timezone.localdate(self.submitted_at) > due)
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the scores given so far."""
+        return sum((s.score for s in self.scores.all() if s.score is not None), Decimal("0"))
+
+
+class SelfScore(models.Model):
+    """The unit's own score on one criterion (0 to the criterion's points) and its explanation."""
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("assessment criterion"), on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    objects = SelfPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["self_assessment", "criterion__order"]
+        verbose_name = _("self score")
+        verbose_name_plural = _("self scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "criterion"],
+                name="self_score_once_per_criterion",
+                violation_error_message=_("This criterion is already scored in the self-assessment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) | Q(score__isnull=True),
+                name="self_score_not_negative",
+                violation_error_message=_("A score cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}：{self.score if self.score is not None else '—'}"
+
+
+def assessment_evidence_path(instance: "AssessmentEvidence", filename: str) -> str:
+    """A random ASCII path that keeps the extension, under ``assessment-evidence/<year>/``.
+
+    Not under ``evidence/``: ``reporting.services.evidence_orphans`` deletes every file there that
+    no report's ``Evidence`` row names."""
+    year = instance.self_assessment.scheme.campaign.year
+    return f"assessment-evidence/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class AssessmentEvidence(models.Model):
+    """An evidence file (佐证材料) of a self-assessment, for one criterion (or the whole).
+
+    Checked by content (``reporting.evidence.check_evidence_file``) and stored as the reports'
+    evidence: a random name in the private storage (``reporting.models.evidence_storage``, under
+    ``assessment-evidence/``), served
+    only by the permission-checking download view under its original name.
+    """
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("assessment criterion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    file = models.FileField(
+        _("file"), storage=evidence_storage, upload_to=assessment_evidence_path, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = SelfPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["self_assessment", "uploaded_at", "pk"]
+        verbose_name = _("self-assessment evidence file")
+        verbose_name_plural = _("self-assessment evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_inline_image(self) -> bool:
+        """Whether the file is a photo the pages may show (by the type checked at upload)."""
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+class SelfAssessmentTransition(models.Model):
+    """One step of a self-assessment's review: who, when, from which state to which, why, and the
+    self-assessment as it then stood (``snapshot``, see ``services.self_assessment_snapshot``)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("submitted")
+        RESUBMIT = "resubmit", _("resubmitted")
+        RETURN = "return", _("returned")
+        APPROVE = "approve", _("approved")
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment,
+        verbose_name=_("self-assessment"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=AssessmentStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=AssessmentStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+    late = models.BooleanField(_("late"), default=False)
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+
+    objects = SelfPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["self_assessment", "at", "pk"]
+        verbose_name = _("self-assessment transition")
+        verbose_name_plural = _("self-assessment transitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(reason=""),
+                name="self_assessment_return_has_reason",
+                violation_error_message=_("A self-assessment can only be returned with a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,257 @@
+"""Pages of 争六好 自评 (issue 14, item 2): the list of the units' self-assessments, one
+self-assessment (with the city's review), the unit's form, and the evidence files.
+
+Every view loads its records through ``restrict`` (404 outside the user's scope) and writes
+through ``assessments.services`` (403 for a step the role may not take).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.forms import ReasonForm, ScoreForm, VersionForm
+from assessments.models import AssessmentEvidence, AssessmentScheme, AssessmentStatus, SelfAssessment
+from assessments.selectors import feature_results
+from quanzhou_women.lib.odd_input import id_from_text
+from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.typography import join_clauses
+from quanzhou_women.media import attachment_response
+from reporting.evidence import ACCEPT_ATTRIBUTE
+from reporting.views import portal_view
+from units.roles import is_city_admin
+
+
+def _get(user, pk: int) -> SelfAssessment:
+    """The self-assessment ``pk`` if ``user`` may read it, else 404."""
+    return get_object_or_404(
+        SelfAssessment.objects.restrict(user).select_related("scheme__campaign", "organisation"), pk=pk
+    )
+
+
+@portal_view
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    """The units' self-assessments of one round (``?campaign=``, else the newest issued scheme the
+    user sees) with their state, total and whether they came late; a unit sees its own."""
+    schemes = AssessmentScheme.objects.restrict(request.user).select_related("campaign")
+    wanted = id_from_text(request.GET.get("campaign"))
+    scheme = (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first()
+    rows = []
+    if scheme is not None:
+        rows = list(
+            SelfAssessment.objects.restrict(request.user)
+            .filter(scheme=scheme)
+            .select_related("organisation", "scheme__campaign")
+            .prefetch_related("scores")
+        )
+    counts = {status: sum(1 for r in rows if r.status == status) for status in AssessmentStatus.values}
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "scheme": scheme,
+            "schemes": schemes,
+            "rows": rows,
+            "counts": [(label, counts[value]) for value, label in AssessmentStatus.choices],
+        },
+    )
+
+
+def _context(request: HttpRequest, assessment: SelfAssessment) -> dict:
+    scores = list(assessment.scores.select_related("criterion__group"))
+    evidence = list(assessment.evidence.all())
+    for row in scores:
+        row.files = [e for e in evidence if e.criterion_id == row.criterion_id]
+    return {
+        "assessment": assessment,
+        "scheme": assessment.scheme,
+        "scores": scores,
+        "general_evidence": [e for e in evidence if e.criterion_id is None],
+        "transitions": list(assessment.transitions.select_related("actor")),
+        "changes": services.changes_since_return(assessment),
+        "editable": services.may_edit(self_assessment=assessment, actor=request.user),
+        "can_review": is_city_admin(request.user) and assessment.status == AssessmentStatus.SUBMITTED,
+        "reason_form": ReasonForm(),
+        "feature": (
+            feature_results(scheme=assessment.scheme, organisation=assessment.organisation)
+            if assessment.scheme.feature_points
+            else None
+        ),
+    }
+
+
+@portal_view
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One self-assessment: scores, explanations, evidence, the workflow, the changes since it was
+    returned, and for the city administrator the review (approve, or return with a reason)."""
+    return render(request, "assessments/detail.html", _context(request, _get(request.user, pk)))
+
+
+@portal_view
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's 自评 form: per criterion a score, an explanation and evidence files; 「保存草稿」
+    or 「提交」 (one transaction, ``services.self_assessment_save``). A refused post shows the form
+    again with everything typed and every error by its criterion and on top."""
+    assessment = _get(request.user, pk)
+    if not SelfAssessment.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).exists():
+        raise PermissionDenied
+    if not services.may_edit(self_assessment=assessment, actor=request.user):
+        messages.error(
+            request,
+            _("This self-assessment is %(status)s and locked.") % {"status": assessment.get_status_display()},
+        )
+        return redirect("assessments:detail", pk=pk)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if data is not None else None
+    version_form = VersionForm(data, initial={"version": assessment.version})
+    rows = list(assessment.scores.select_related("criterion__group"))
+    forms = [
+        ScoreForm(
+            data,
+            files,
+            prefix=f"c{row.criterion_id}",
+            criterion=row.criterion,
+            row=row,
+            initial={"score": row.score, "explanation": row.explanation},
+        )
+        for row in rows
+    ]
+    summary: list[str] = []
+    if data is not None:
+        valid = version_form.is_valid() & all([f.is_valid() for f in forms])
+        if valid:
+            try:
+                saved = services.self_assessment_save(
+                    actor=request.user,
+                    self_assessment=assessment,
+                    version=version_form.cleaned_data["version"],
+                    scores={
+                        f.criterion.pk: (f.cleaned_data["score"], f.cleaned_data["explanation"])
+                        for f in forms
+                    },
+                    uploads={
+                        None: files.getlist("files"),
+                        **{f.criterion.pk: files.getlist(f"{f.prefix}-files") for f in forms},
+                    },
+                    submit="submit" in data,
+                )
+            except (services.WorkflowError, ValidationError) as error:
+                text = join_clauses(error.messages) if isinstance(error, ValidationError) else str(error)
+                messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": text})
+            else:
+                return _saved(request, saved)
+        else:
+            for f in forms:
+                for name, errors in f.errors.items():
+                    label = f.fields[name].label
+                    summary += [f"{f.criterion.order}. {label}：{error}" for error in errors]
+            summary += [f"{_('version')}：{e}" for e in version_form.errors.get("version", [])]
+            messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    context = _context(request, assessment)
+    context.update(
+        {
+            "version_form": version_form,
+            "forms": forms,
+            "error_summary": summary,
+            "max_file_bytes": settings.EVIDENCE_MAX_BYTES,
+            "accept": ACCEPT_ATTRIBUTE,
+        }
+    )
+    return render(request, "assessments/form.html", context)
+
+
+def _saved(request: HttpRequest, saved: services.Saved) -> HttpResponse:
+    """Say what one post of the form saved, attached, refused and submitted."""
+    for evidence in saved.stored:
+        messages.success(request, _("%(name)s was attached.") % {"name": evidence.original_name})
+    for name, reason in saved.refused:
+        messages.error(request, _("%(name)s was not attached: %(reason)s") % {"name": name, "reason": reason})
+    pk = saved.self_assessment.pk
+    if saved.submitted:
+        messages.success(request, _("The self-assessment was saved and submitted."))
+        return redirect("assessments:detail", pk=pk)
+    if saved.not_submitted_because:
+        messages.error(
+            request,
+            _("The self-assessment was saved as a draft but NOT submitted: %(reason)s")
+            % {"reason": saved.not_submitted_because},
+        )
+    else:
+        messages.success(request, _("The self-assessment was saved as a draft."))
+    return redirect("assessments:edit", pk=pk)
+
+
+@require_POST
+@portal_view
+def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit (unit), approve or return (city administrator) a self-assessment. A refusal (no
+    reason to return, a missing score) shows the page again with the reason as typed."""
+    assessment = _get(request.user, pk)
+    reason = request.POST.get("reason", "")
+    steps = {
+        "submit": (
+            lambda: services.self_assessment_submit(actor=request.user, self_assessment=assessment),
+            _("The self-assessment was submitted."),
+        ),
+        "approve": (
+            lambda: services.self_assessment_approve(
+                actor=request.user, self_assessment=assessment, comment=reason
+            ),
+            _("The self-assessment was approved."),
+        ),
+        "return": (
+            lambda: services.self_assessment_return(
+                actor=request.user, self_assessment=assessment, reason=reason
+            ),
+            _("The self-assessment was returned to the unit."),
+        ),
+    }
+    if action not in steps:
+        raise Http404
+    run, done = steps[action]
+    try:
+        run()
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        context = _context(request, _get(request.user, pk))
+        reason_form = ReasonForm(request.POST)
+        reason_form.is_valid()
+        reason_form.add_error("reason", str(error))
+        context["reason_form"] = reason_form
+        return render(request, "assessments/detail.html", context)
+    messages.success(request, done)
+    return redirect("assessments:detail", pk=pk)
+
+
+@portal_view
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an evidence file of a self-assessment the user may read, under its original name
+    (always a download, ``quanzhou_women.media.attachment_response``); 404 when the file is gone."""
+    evidence = get_object_or_404(AssessmentEvidence.objects.restrict(request.user), pk=pk)
+    try:
+        return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+@require_POST
+@portal_view
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an evidence file of a draft or returned self-assessment (the unit's, or a city
+    administrator's correction)."""
+    evidence = get_object_or_404(
+        AssessmentEvidence.objects.restrict(request.user).select_related("self_assessment"), pk=pk
+    )
+    if not AssessmentEvidence.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).exists():
+        raise PermissionDenied
+    try:
+        services.evidence_delete(actor=request.user, evidence=evidence)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": evidence.original_name})
+    return redirect("assessments:edit", pk=evidence.self_assessment_id)
