@@ -195,8 +195,8 @@ def scheme_issue(*, actor, scheme: AssessmentScheme, on: datetime.date | None = 
 
 @transaction.atomic
 def scheme_copy(*, source_campaign: Campaign, campaign: Campaign, actor) -> AssessmentScheme | None:
-    """Copy the 考评细则 of ``source_campaign`` to the new round ``campaign`` (the new-round wizard,
-    ``reporting.rounds``, should call it after making the round: ``reporting`` may not import
+    """Copy the 考评细则 of ``source_campaign`` to the new round ``campaign`` (called when a round is
+    started, through ``reporting.rounds.round_started``: ``reporting`` may not import
     ``assessments``). Weights, feature points, bonus cap, elements and criteria are copied; dates
     and the issue are not (the copy is an unissued draft). ``None`` when the source has no scheme
     or the new round already has one."""

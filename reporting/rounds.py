@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,6 +121,13 @@ def round_preview(**selection) -> RoundCounts:
     return counts
 
 
+#: Sent by ``round_start`` inside its transaction, once the new round holds its projects, with
+#: ``source``, ``campaign`` (the new round) and ``actor``: what apps to the right of ``reporting``
+#: carry over from one round to the next is theirs to copy (the 考评细则: ``assessments.apps``). A
+#: receiver's error rolls the whole new round back.
+round_started = Signal()
+
+
 @transaction.atomic
 def round_start(
     *,
@@ -175,6 +183,7 @@ def round_start(
         )
         for old_assignment in carried.plans:
             _plan_copy(old_assignment, project.assignments.get(unit=old_assignment.unit), actor)
+    round_started.send(sender=Campaign, source=source, campaign=campaign, actor=actor)
     return campaign
 
 

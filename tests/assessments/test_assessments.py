@@ -592,3 +592,22 @@ def test_evidence_of_the_whole_self_assessment_is_uploaded_and_listed(portal_cas
     assert stored.criterion is None
     page = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
     assert "其他佐证材料" in page and "工作总结.png" in page
+
+
+def test_starting_a_new_round_copies_the_scheme_as_an_unissued_draft(portal_cast):
+    from reporting.rounds import round_start
+
+    new = round_start(
+        source=portal_cast.campaign,
+        year=portal_cast.campaign.year + 1,
+        name="争六好、创特色",
+        document_number="泉妇〔2015〕1号",
+        actor=portal_cast.users["superuser"],
+    )
+
+    scheme = AssessmentScheme.objects.get(campaign=new)
+    assert not scheme.is_issued
+    assert [(c.order, c.group.name, c.points) for c in scheme.criteria.all()] == [
+        (1, "班子", 40),
+        (2, "业绩", 60),
+    ]
