@@ -279,6 +279,9 @@ def portal_samples(name: str) -> list[Spec]:
             ("project", 1 if s == "A" else 2),
             "chase",
         ),
+        "reporting:receipt_sign": lambda c, s: Target(  # 签收: the unit's reporter (issue 15 item 3)
+            f"/assignments/{_assignment(c, s).pk}/sign/", ("assignment", _main_key(s)), "portal"
+        ),
         "reporting:evidence_delete": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/delete/", ("assignment", _main_key(s)), "portal"
         ),
@@ -798,6 +801,8 @@ ASSIGNMENT_PATH = {
     "reporting.chase": "assignment_id",
     "reporting.historicalchase": "assignment_id",
     "reporting.robotmessage": "chase__assignment_id",
+    "reporting.taskreceipt": "assignment_id",
+    "reporting.historicaltaskreceipt": "assignment_id",
 }
 #: Messages to one user (written for them by other users' actions): the path to their recipient.
 INBOX_PATH = {
