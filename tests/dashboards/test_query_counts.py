@@ -25,8 +25,9 @@ FILTERS = 3  # campaigns, periods, departments
 
 PAGES = {
     # + projects, unit count, unit page, page's assignments, steps, reports, step states, and the
-    #   three totals (expected, period's reports, awaiting review)
-    "overview": ([], FRAME + FILTERS + 10),
+    #   three totals (expected, period's reports, awaiting review); the units not signed for
+    #   (未签收, issue 15 item 3: the receipts themselves come with the assignments' values)
+    "overview": ([], FRAME + FILTERS + 10 + 1),
     # + the department; then the same ten as the overview
     "department": (["publicity"], FRAME + 1 + FILTERS + 10),
     # + the project with its campaign, its liaison departments; the count of its units (the
