@@ -184,3 +184,15 @@ def test_the_admin_action_asks_first_then_issues(client, world, cast):
     assert "已向2个单位下发3项任务（此前已下发0项）。" in done.text
     client.post(url, {**chosen, "confirm": "yes"})
     assert Notification.objects.filter(kind="issued").count() == 2
+
+
+def test_the_receipt_rule_replays_any_day():
+    from dashboards.status import NOT_ISSUED, receipt_on
+
+    issued, received = datetime.date(2015, 1, 5), datetime.date(2015, 1, 8)
+    assert receipt_on(None, None, received) == NOT_ISSUED
+    assert receipt_on(issued, received, datetime.date(2015, 1, 4)) == NOT_ISSUED  # before the issue
+    assert receipt_on(issued, received, datetime.date(2015, 1, 7)).unreceived
+    assert receipt_on(issued, received, received).days == 0
+    assert receipt_on(issued, received, datetime.date(2015, 1, 18)).days == 10
+    assert not receipt_on(issued, received, datetime.date(2015, 1, 18)).unreceived
