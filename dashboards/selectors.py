@@ -21,8 +21,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dashboards.status import (
+    NOT_ISSUED,
     SEVERITY,
     CellFacts,
+    ReceiptFact,
     ReportFact,
     Status,
     StepFact,
@@ -30,6 +32,7 @@ from dashboards.status import (
     cached_gettext,
     colours,
     evaluate,
+    receipt_on,
     rules,
 )
 from projects.models import (
@@ -66,6 +69,8 @@ ASSIGNMENT_FIELDS = (
     "project__campaign_id",
     "project__campaign__year",
     "unit__name",
+    "receipt__issued_at",  # 下发 / 签收 (issue 15 item 3): a LEFT JOIN, no query of its own
+    "receipt__received_at",
 )
 
 
@@ -107,6 +112,8 @@ class Cell:
     # was submitted (only reports submitted by the day in question).
     expected_periods: tuple[PeriodRow, ...] = ()
     submitted_on: dict[int, datetime.date] = field(default_factory=dict)
+    # 下发 / 签收 on the day: 未签收, or the days since receipt (``status.receipt_on``).
+    receipt: ReceiptFact = NOT_ISSUED
 
     @property
     def id(self) -> int:
@@ -251,8 +258,33 @@ def judge(
             steps=step_facts,
             expected_periods=expected,
             submitted_on=reported,
+            receipt=receipt_on(
+                _local_day(row.get("receipt__issued_at")), _local_day(row.get("receipt__received_at")), on
+            ),
         )
     return cells
+
+
+def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
+    """The day (Asia/Shanghai) of ``moment``, or None."""
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def unreceived_units(user, filters: "Filters") -> list[dict]:
+    """The units (within the user's scope and the filters) with tasks of the campaign issued and not
+    received by the end of the day (未签收, issue 15 item 3): dicts of ``unit_id``, ``unit__name``
+    and ``count``, in the units' order. One query."""
+    if filters.campaign is None:
+        return []
+    cutoff = day_end(filters.on)
+    return list(
+        scoped_assignments(user, filters)
+        .filter(receipt__issued_at__lt=cutoff)
+        .filter(Q(receipt__received_at__isnull=True) | Q(receipt__received_at__gte=cutoff))
+        .order_by("unit__display_order", "unit__name")
+        .values("unit_id", "unit__name")
+        .annotate(count=Count("pk"))
+    )
 
 
 # --- Filters --------------------------------------------------------------------------------------

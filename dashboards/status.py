@@ -270,3 +270,44 @@ def evaluate(
             )
     reasons.sort(key=lambda reason: -SEVERITY[reason.status])
     return Verdict(reasons[0].status, tuple(reasons), planned, actual, overdue_steps)
+
+
+# --- 下发 / 签收: the receipt badge (issue 15, item 3) ----------------------------------------------
+
+
+def receipt_colour() -> dict[str, str]:
+    """Background, text colour and printable mark of the 未签收 badge:
+    ``settings.SUPERVISION_RECEIPT_COLOUR`` (docs/status-colours.md)."""
+    return settings.SUPERVISION_RECEIPT_COLOUR
+
+
+@dataclass(frozen=True)
+class ReceiptFact:
+    """A task's 下发 / 签收 on a day: ``issued`` by the end of the day; ``received_on`` the day it
+    was received by then (or None); ``days`` since receipt (the received task's clock)."""
+
+    issued: bool
+    received_on: datetime.date | None = None
+    days: int | None = None
+
+    @property
+    def unreceived(self) -> bool:
+        """Issued and not received (未签收): the badge."""
+        return self.issued and self.received_on is None
+
+
+NOT_ISSUED = ReceiptFact(issued=False)
+
+
+def receipt_on(
+    issued_on: datetime.date | None, received_on: datetime.date | None, on: datetime.date
+) -> ReceiptFact:
+    """The receipt of a task on day ``on`` (dates in Asia/Shanghai), a pure function like
+    ``evaluate``: not issued by then — ``NOT_ISSUED`` (no badge); issued and not received by then —
+    未签收; received — the days since (0 on the day of receipt), “已签收 N 天”. The rule of
+    the campaign's 交办 → 签收 step, in one place."""
+    if issued_on is None or issued_on > on:
+        return NOT_ISSUED
+    if received_on is None or received_on > on:
+        return ReceiptFact(issued=True)
+    return ReceiptFact(issued=True, received_on=received_on, days=(on - received_on).days)

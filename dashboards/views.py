@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from dashboards import exports, selectors
-from dashboards.status import SEVERITY, Status, colours, rules
+from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
 from projects.models import Assignment, FeatureProject
 from reporting import access, chasing
 from units.models import Organisation
@@ -52,13 +52,15 @@ def status_colours_css(request: HttpRequest) -> HttpResponse:
         f".st-{status['value']}{{background:{status['background']};color:{status['text']}}}\n"
         for status in _legend()
     )
+    badge = receipt_colour()  # 未签收 (issue 15 item 3)
+    css += f".st-unreceived{{background:{badge['background']};color:{badge['text']}}}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
 def _base_context(filters: selectors.Filters) -> dict:
-    return {"filters": filters, "legend": _legend(), "rules": rules()}
+    return {"filters": filters, "legend": _legend(), "rules": rules(), "receipt_colour": receipt_colour()}
 
 
 def _not_started(request: HttpRequest, filters: selectors.Filters, heading: str) -> HttpResponse:
@@ -85,7 +87,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/overview.html",
-        {**_base_context(filters), **_overview_charts(data), **_level(level, filters), "data": data},
+        {
+            **_base_context(filters),
+            **_overview_charts(data),
+            **_level(level, filters),
+            "data": data,
+            "unreceived": selectors.unreceived_units(request.user, filters),  # 未签收, issue 15 item 3
+        },
     )
 
 

@@ -379,3 +379,6 @@ SUPERVISION_STATUS_COLOURS = {
     "overdue": {"background": "#cf222e", "text": "#ffffff", "mark": "✕"},
     "done": {"background": "#116329", "text": "#ffffff", "mark": "✓"},
 }
+# 下发 / 签收 (issue 15 item 3): the badge of a task issued and not yet received (未签收), shown on
+# top of the cell's status colour; docs/status-colours.md.
+SUPERVISION_RECEIPT_COLOUR = {"background": "#8250df", "text": "#ffffff", "mark": "✉"}

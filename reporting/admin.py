@@ -42,7 +42,7 @@ from quanzhou_women.lib.admin import (
 )
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin, SpreadsheetConfirmForm, SpreadsheetImportForm
-from reporting import chasing, rounds, services
+from reporting import chasing, receipts, rounds, services
 from reporting.forms import NewRoundForm
 from reporting.models import (
     Evidence,
@@ -80,6 +80,7 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
     actions = ["close_round"]
     search_fields = ["name", "document_number", "document_title"]
     autocomplete_fields = ["issuing_body"]
+    actions = ["issue_tasks"]
     fieldsets = [
         (None, {"fields": ["name", "year", "reporting_cadence"]}),
         (
@@ -144,6 +145,47 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
             project_services.record_delete(actor=request.user, record=obj)
+
+    @admin.action(description=_("Issue the tasks to the units"), permissions=["change"])
+    def issue_tasks(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """「下发任务」 (issue 15, item 3): first a confirmation page listing, per campaign, how many
+        tasks will be issued and how many were issued before (``receipts.issue_preview``); the
+        confirmation (``confirm``) calls ``receipts.round_issue`` for each campaign, which tells each
+        unit once (issuing again tells nobody). A refusal (a closed round, no right) is a message."""
+        campaigns = list(queryset.select_related("issuing_body").order_by("-year"))
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Issue the tasks to the units"),
+                "rows": [(campaign, *receipts.issue_preview(campaign)) for campaign in campaigns],
+                "queryset": campaigns,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/projects/campaign/issue_confirm.html", context)
+        for campaign in campaigns:
+            try:
+                result = receipts.round_issue(actor=request.user, campaign=campaign)
+            except PermissionDenied as error:
+                self.message_user(
+                    request,
+                    _("%(campaign)s: not issued (%(reason)s).")
+                    % {"campaign": campaign, "reason": str(error) or _("no right to issue it")},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                _("%(campaign)s: %(count)s tasks issued to %(units)s units (%(already)s issued before).")
+                % {
+                    "campaign": campaign,
+                    "count": len(result.issued),
+                    "units": result.units,
+                    "already": result.already,
+                },
+                messages.SUCCESS,
+            )
+        return None
 
     def get_urls(self):
         """Adds ``new-round/``: 「开启新一轮」."""

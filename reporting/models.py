@@ -459,6 +459,7 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", _("report due soon")
         OVERDUE = "overdue", _("report overdue")
         CHASE = "chase", _("report chased")
+        ISSUED = "issued", _("tasks issued")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -709,3 +710,85 @@ class RobotMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --------------------------------------------------------------------------- 下发 / 签收 (issue and receipt)
+
+
+class TaskReceiptQuerySet(AssignmentScopedQuerySet):
+    """Issue and receipt records, seen (and, by the unit's reporter, signed) where their assignment is."""
+
+
+class TaskReceipt(models.Model):
+    """The 下发 / 签收 of one assignment: when the round's task was issued to the unit and when the
+    unit received it (issue 15, item 3).
+
+    Chinese supervision work moves 交办 → 签收 → 办理 → 报送 → 审核 → 办结: a row is written when
+    the task is issued (``reporting.receipts.round_issue``); ``received_at`` is set once, by the
+    unit's reporter signing 「签收」 (``how`` = signed) or first opening the task or its 四定 plan
+    (``how`` = opened), through ``reporting.receipts.receipt_sign`` / ``receipt_open``. The
+    received task's clock (已签收 N 天) counts from ``received_at``. No row: not issued.
+    """
+
+    class How(models.TextChoices):
+        OPENED = "opened", _("opened the task")
+        SIGNED = "signed", _("signed for it")
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="receipt"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    how = models.CharField(_("how received"), max_length=16, choices=How.choices, blank=True)
+
+    objects = TaskReceiptQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [
+            "assignment__project__campaign",
+            "assignment__project__number",
+            "assignment__unit__display_order",
+        ]
+        verbose_name = _("task receipt")
+        verbose_name_plural = _("task receipts")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(received_at__isnull=True) & Q(how=""))
+                | (Q(received_at__isnull=False) & ~Q(how="")),
+                name="task_receipt_received_with_how",
+                violation_error_message=_("A received task records how it was received, and only then."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+    @property
+    def is_received(self) -> bool:
+        """Whether the unit has received (signed for or opened) the task."""
+        return self.received_at is not None
+
+    def days_received(self, on=None) -> int | None:
+        """Whole days since receipt on ``on`` (a date, Asia/Shanghai; default today): 0 on the day
+        of receipt; ``None`` while not received."""
+        if self.received_at is None:
+            return None
+        on = on or timezone.localdate()
+        return max(0, (on - timezone.localdate(self.received_at)).days)

@@ -112,8 +112,9 @@ def period_state(
 
 
 def assignments_with_reports(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    """Assignments with project, campaign, unit, plan, and reports (with period) preloaded."""
-    return assignments.select_related("project__campaign", "unit", "plan").prefetch_related(
+    """Assignments with project, campaign, unit, plan, receipt (下发 / 签收) and reports (with period)
+    preloaded."""
+    return assignments.select_related("project__campaign", "unit", "plan", "receipt").prefetch_related(
         Prefetch("reports", queryset=ProgressReport.objects.select_related("period"))
     )
 

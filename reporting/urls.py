@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
+    path("assignments/<int:pk>/sign/", views.receipt_sign, name="receipt_sign"),
     path("assignments/<int:pk>/plan/<slug:action>/", views.plan_action, name="plan_action"),
     path("assignments/<int:pk>/periods/<int:period_pk>/report/", views.report_open, name="report_open"),
     path("assignments/<int:pk>/periods/<int:period_pk>/chase/", views.chase, name="chase"),

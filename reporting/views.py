@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import ReadOnlyError
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response, inline_image_response
-from reporting import access, chasing, selectors, services
+from reporting import access, chasing, receipts, selectors, services
 from reporting.access import Action, Role
 from reporting.forms import (
     EvidenceForm,
@@ -177,6 +178,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
             Assignment.objects.restrict(user).filter(project__campaign=campaign)
         ).order_by("project__number", "unit__display_order", "pk")
     )
+    # 下发 / 签收 (issue 15 item 3): tasks issued and not yet received, each with 「签收」.
+    unreceived = [a for a in assignments if (r := receipts.receipt_of(a)) is not None and not r.is_received]
     rows = selectors.period_rows(assignments)
     open_states = {selectors.PeriodState.OVERDUE, selectors.PeriodState.DUE}
     todo = [r for r in rows if r.state in open_states]
@@ -191,6 +194,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "todo_count": len(todo),
             "overdue_count": sum(r.state == selectors.PeriodState.OVERDUE for r in todo),
             "plans_page": Paginator(assignments, PLANS_PER_PAGE).get_page(request.GET.get("plans")),
+            "unreceived": unreceived,
             "role": role,
             "year_label": year_label(campaign.year) if campaign else "",
             "year_links": years.links,
@@ -200,10 +204,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 @portal_view
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One assignment: its 四定 plan and confirmation record, and every period with its report."""
+    """One assignment: its 四定 plan and confirmation record, and every period with its report.
+
+    The unit's reporter opening an issued task receives it (``receipts.receipt_open``: a write on
+    GET through its one service, idempotent; no query once received or when not issued)."""
     assignment = get_object_or_404(
         selectors.assignments_with_reports(Assignment.objects.restrict(request.user)), pk=pk
     )
+    receipts.receipt_open(actor=request.user, assignment=assignment)
     plan = getattr(assignment, "plan", None)  # preloaded; None before the unit first saves it
     rows = selectors.period_rows([assignment], include_not_open=True)
     changes_after_confirmation = []
@@ -238,6 +246,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": ReasonForm(),
             "chase": chasing.chase_box(user, assignment),
             "closed_note": _closed_note(assignment),
+            "receipt": receipts.receipt_of(assignment),
+            "can_sign": receipts.is_unit_reporter(user, assignment),
         },
     )
 
@@ -247,6 +257,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The 四定 form: target, steps, deadline, responsible person and indicators."""
     assignment = access.get_assignment(request.user, pk)
     access.require(request.user, Action.EDIT_PLAN, assignment)
+    receipts.receipt_open(actor=request.user, assignment=assignment)  # opening the plan receives the task
     plan = Plan.objects.filter(assignment=assignment).first()
     if not access.plan_is_editable_by_unit(plan) and not access.is_city_admin(request.user):
         messages.error(
@@ -734,6 +745,32 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = list(page.object_list)  # read before marking, so that the unread ones still show as new
     services.notifications_mark_read(user=request.user)
     return render(request, "reporting/notifications.html", {"items": items, "page": page})
+
+
+# --------------------------------------------------------------------------- 签收
+
+
+@require_POST
+@portal_view
+def receipt_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """「签收」: the unit's reporter signs for an issued task; back to the page (``next``) with a
+    message. 404 outside the user's view, 403 for anybody but the unit's reporter; a task not
+    issued is an error message. Issue 15, item 3."""
+    assignment = access.get_assignment(request.user, pk)
+    try:
+        receipt = receipts.receipt_sign(actor=request.user, assignment=assignment)
+    except services.WorkflowError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request,
+            _("Signed for %(project)s on %(day)s.")
+            % {
+                "project": f"“{assignment.project.short_label}”",
+                "day": timezone.localtime(receipt.received_at).strftime("%Y-%m-%d"),
+            },
+        )
+    return _back(request, reverse("reporting:assignment", args=[assignment.pk]))
 
 
 # --------------------------------------------------------------------------- 催报

@@ -283,6 +283,9 @@ def portal_samples(name: str) -> list[Spec]:
             ("project", 1 if s == "A" else 2),
             "chase",
         ),
+        "reporting:receipt_sign": lambda c, s: Target(  # 签收: the unit's reporter (issue 15 item 3)
+            f"/assignments/{_assignment(c, s).pk}/sign/", ("assignment", _main_key(s)), "portal"
+        ),
         "reporting:evidence_delete": lambda c, s: Target(
             f"/evidence/{c.evidence[_main_key(s)].pk}/delete/", ("assignment", _main_key(s)), "portal"
         ),
@@ -834,6 +837,8 @@ ASSIGNMENT_PATH = {
     "reporting.chase": "assignment_id",
     "reporting.historicalchase": "assignment_id",
     "reporting.robotmessage": "chase__assignment_id",
+    "reporting.taskreceipt": "assignment_id",
+    "reporting.historicaltaskreceipt": "assignment_id",
 }
 #: Rows of one unit (its 自评): the path to their organisation; owned like the unit's main assignment.
 UNIT_PATH = {

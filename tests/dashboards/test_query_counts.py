@@ -29,8 +29,9 @@ LEVEL = 6
 
 PAGES = {
     # + projects, unit count, unit page, page's assignments, steps, reports, step states, and the
-    #   three totals (expected, period's reports, awaiting review); the level view
-    "overview": ([], FRAME + FILTERS + 10 + LEVEL),
+    #   three totals (expected, period's reports, awaiting review); the level view; the units not
+    #   signed for (未签收, issue 15 item 3: the receipts themselves come with the assignments' values)
+    "overview": ([], FRAME + FILTERS + 10 + LEVEL + 1),
     # + the department; then the same ten as the overview
     "department": (["publicity"], FRAME + 1 + FILTERS + 10),
     # + the project with its campaign, its liaison departments; the count of its units (the
