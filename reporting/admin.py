@@ -77,10 +77,9 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
     ]
     list_display_links = ["year", "name"]
     list_select_related = ["issuing_body"]
-    actions = ["close_round"]
+    actions = ["issue_tasks", "close_round"]
     search_fields = ["name", "document_number", "document_title"]
     autocomplete_fields = ["issuing_body"]
-    actions = ["issue_tasks"]
     fieldsets = [
         (None, {"fields": ["name", "year", "reporting_cadence"]}),
         (
