@@ -661,15 +661,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     project_id, unit_id = _id_param(request, "project"), _id_param(request, "unit")
     sort = request.GET.get("sort") if request.GET.get("sort") in QUEUE_ORDERS else "oldest"
+    project = (
+        FeatureProject.objects.restrict(user).select_related("campaign").filter(pk=project_id).first()
+        if project_id
+        else None
+    )
+    # One round at a time (issue 12 item 2): a project's link opens its round, else ``?campaign=``
+    # or the round in progress.
+    years = selectors.year_choice(user, str(project.campaign_id) if project else request.GET.get("campaign"))
     reports = (
         ProgressReport.objects.restrict(user)
-        .filter(status=ReportStatus.SUBMITTED)
+        .filter(status=ReportStatus.SUBMITTED, assignment__project__campaign=years.campaign)
         .select_related("assignment__project__campaign", "assignment__unit", "period__campaign")
         .order_by(*QUEUE_ORDERS[sort])
     )
     plans = (
         Plan.objects.restrict(user)
-        .filter(status=PlanStatus.SUBMITTED)
+        .filter(status=PlanStatus.SUBMITTED, assignment__project__campaign=years.campaign)
         .select_related("assignment__project__campaign", "assignment__unit")
         .order_by("assignment__project__campaign", "assignment__project__number", "assignment__unit", "pk")
     )
@@ -692,13 +700,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "plans_page": plans_page,
             "can_review": can_review,
             "sort": sort,
-            "project": FeatureProject.objects.restrict(user)
-            .select_related("campaign")
-            .filter(pk=project_id)
-            .first()
-            if project_id
-            else None,
+            "project": project,
             "unit": Organisation.objects.filter(pk=unit_id).first() if unit_id else None,
+            **_year_context(years),
         },
     )
 
@@ -710,13 +714,13 @@ def report_history(request: HttpRequest) -> HttpResponse:
     One grouped count (per period and status) gives the status tabs and lets the page read only
     the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
     """
-    reports = ProgressReport.objects.restrict(request.user).select_related(
-        "assignment__project__campaign", "assignment__unit", "period__campaign"
-    )
+    years = selectors.year_choice(request.user, request.GET.get("campaign"))  # one round at a time
+    of_round = ProgressReport.objects.restrict(request.user).filter(assignment__project__campaign=years.campaign)
+    reports = of_round.select_related("assignment__project__campaign", "assignment__unit", "period__campaign")
     status = request.GET.get("status", "")
     if status not in ReportStatus.values:
         status = ""
-    counts = selectors.report_counts(ProgressReport.objects.restrict(request.user))
+    counts = selectors.report_counts(of_round)
     by_status: dict[str, int] = {}
     per_period: dict[int, int] = {}
     for period, row_status, n in counts:
@@ -731,8 +735,23 @@ def report_history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/history.html",
-        {"reports": page.object_list, "page": page, "statuses": statuses, "status": status},
+        {
+            "reports": page.object_list,
+            "page": page,
+            "statuses": statuses,
+            "status": status,
+            **_year_context(years),
+        },
     )
+
+
+def _year_context(years: selectors.YearChoice) -> dict:
+    """The page's round for its title and the year switcher (``templates/_years.html``)."""
+    return {
+        "year_label": year_label(years.campaign.year) if years.campaign else "",
+        "year_links": years.links,
+        "campaign": years.campaign,
+    }
 
 
 @portal_view

@@ -30,16 +30,17 @@ PAGES = {
     # with project, campaign and plan; their reports with periods; the periods of their campaign
     # (a unit's work is a few dozen rows, paged in Python)
     "tasks-reporter": ("reporting:tasks", "reporter", {}, 4),
-    # a count and a page of the reports waiting, a count and a page of the plans waiting
-    "review-liaison": ("reporting:review_queue", "liaison", {}, 4),
-    "review-leader-newest": ("reporting:review_queue", "leader", {"sort": "newest"}, 4),
-    # the project of the filter; then the same four
-    "review-project": ("reporting:review_queue", "liaison", {"project": "volunteers"}, 5),
-    # the reports counted per period and status, the order of those periods, the page of reports
-    # (of the periods it shows)
-    "history-leader": ("reporting:history", "leader", {}, 3),
-    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 3),
-    "history-reporter": ("reporting:history", "reporter", {}, 3),
+    # the visible campaigns (the year switcher, issue 12 item 2); a count and a page of the reports
+    # waiting, a count and a page of the plans waiting
+    "review-liaison": ("reporting:review_queue", "liaison", {}, 5),
+    "review-leader-newest": ("reporting:review_queue", "leader", {"sort": "newest"}, 5),
+    # the project of the filter (its round is the page's); then the same five
+    "review-project": ("reporting:review_queue", "liaison", {"project": "volunteers"}, 6),
+    # the visible campaigns (the year switcher); the reports counted per period and status, the
+    # order of those periods, the page of reports (of the periods it shows)
+    "history-leader": ("reporting:history", "leader", {}, 4),
+    "history-liaison-submitted": ("reporting:history", "liaison", {"status": ReportStatus.SUBMITTED}, 4),
+    "history-reporter": ("reporting:history", "reporter", {}, 4),
     # the count and the page of notifications, marking them read
     "notifications-liaison": ("reporting:notifications", "liaison", {}, 3),
 }

@@ -149,9 +149,10 @@ def test_the_review_queue_lists_submitted_reports_of_the_followed_projects(
     make_report(world, world.b1, cast["reporter_b"], submit=True)
     make_report(world, world.a2, cast["reporter_a"], submit=True)
     client.force_login(cast["liaison"])
-    # session, user, membership, the count and the page of submitted reports with assignment and
-    # period, the count of submitted plans (none: no page to read), unread notifications
-    with django_assert_num_queries(7):
+    # session, user, membership, the visible campaigns (the year switcher), the count and the page
+    # of submitted reports with assignment and period, the count of submitted plans (none: no page
+    # to read), unread notifications
+    with django_assert_num_queries(8):
         response = client.get(reverse("reporting:review_queue"))
     assert {r.assignment for r in response.context["reports"]} == {world.a1, world.b1}
 
@@ -210,9 +211,9 @@ def test_the_report_history_page_has_pinned_queries(client, world, cast, django_
     make_report(world, world.a1, cast["reporter_a"], submit=True)
     make_report(world, world.b1, cast["reporter_b"], submit=True)
     client.force_login(cast["leader"])
-    # session, user, membership; counts by period and status (which also count the pages) and the
-    # order of those periods; unread notifications; one page of reports with project, unit, period
-    # and campaign
-    with django_assert_num_queries(7):
+    # session, user, membership; the visible campaigns (the year switcher); counts by period and
+    # status (which also count the pages) and the order of those periods; unread notifications; one
+    # page of reports with project, unit, period and campaign
+    with django_assert_num_queries(8):
         response = client.get(reverse("reporting:history"))
     assert len(response.context["reports"]) == 2

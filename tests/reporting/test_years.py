@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from projects.models import Assignment, Campaign, FeatureProject, current_campaign
 from reporting import services
-from reporting.models import Notification, ReportingPeriod
+from reporting.models import Notification, ProgressReport, ReportingPeriod, ReportStatus
 from tests.years import MARK_2014, MARK_2015
 
 MID_2014 = datetime.date(2014, 6, 1)
@@ -115,3 +115,37 @@ def test_the_project_picker_tells_the_years_apart(admin_client, two_years):
     )
     texts = sorted(result["text"] for result in response.json()["results"])
     assert texts == ["2014年 7. 推广实施妇女“三制”", "2015年 7. 推广实施妇女“三制”"]
+
+
+def _submitted_report(two_years, campaign: Campaign) -> ProgressReport:
+    """A submitted report of 晋江市妇联 on project 7 for the first period of ``campaign``."""
+    assignment = Assignment.objects.get(project__campaign=campaign, project__number=7, unit=two_years.unit)
+    period = ReportingPeriod.objects.filter(campaign=campaign).order_by("starts_on").first()
+    return ProgressReport.objects.create(
+        assignment=assignment, period=period, status=ReportStatus.SUBMITTED, progress="已开展"
+    )
+
+
+@pytest.mark.parametrize("page", ["reporting:review_queue", "reporting:history"])
+def test_the_review_queue_and_the_reports_show_one_round_with_a_switcher(client, two_years, today_is, page):
+    today_is(MID_2014)
+    old, new = _submitted_report(two_years, two_years.y2014), _submitted_report(two_years, two_years.y2015)
+    client.force_login(two_years.leader)
+
+    default = client.get(reverse(page))
+    chosen = client.get(reverse(page), {"campaign": two_years.y2015.pk})
+
+    assert [r.pk for r in default.context["reports"]] == [old.pk]
+    assert [r.pk for r in chosen.context["reports"]] == [new.pk]
+    assert "2014年" in default.text and f"?campaign={two_years.y2015.pk}" in default.text  # the switcher
+    assert "2015年" in chosen.text
+
+
+def test_a_project_link_into_the_review_queue_opens_that_projects_round(client, two_years, today_is):
+    today_is(MID_2014)
+    new = _submitted_report(two_years, two_years.y2015)
+    client.force_login(two_years.leader)
+
+    response = client.get(reverse("reporting:review_queue"), {"project": new.assignment.project_id})
+
+    assert [r.pk for r in response.context["reports"]] == [new.pk]
