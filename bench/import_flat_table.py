@@ -27,6 +27,7 @@ django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -34,6 +35,20 @@ from django.urls import reverse  # noqa: E402
 from projects.models import Assignment, Campaign, FeatureProject  # noqa: E402
 from tests.spreadsheet_files import FLAT_HEADERS, xlsx_bytes  # noqa: E402
 from units.models import Organisation  # noqa: E402
+
+
+class QueryCount:
+    """Counts the queries run inside ``with connection.execute_wrapper(counter)``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def peak_mb() -> float:
@@ -62,9 +77,11 @@ def main(rows: int) -> None:
     upload.name = "bench.xlsx"
 
     start = time.perf_counter()
-    preview = client.post(
-        reverse("admin:projects_assignment_import"), {"resource": "0", "format": "0", "import_file": upload}
-    )
+    with connection.execute_wrapper(preview_queries := QueryCount()):
+        preview = client.post(
+            reverse("admin:projects_assignment_import"),
+            {"resource": "0", "format": "0", "import_file": upload, "add_units": "on"},
+        )
     preview_seconds = time.perf_counter() - start
     form = preview.context.get("confirm_form")
     if form is None:
@@ -72,7 +89,8 @@ def main(rows: int) -> None:
 
         raise SystemExit(f"preview refused the file: {errors_of(preview)[:3]}")
     start = time.perf_counter()
-    confirm = client.post(reverse("admin:projects_assignment_process_import"), form.initial)
+    with connection.execute_wrapper(confirm_queries := QueryCount()):
+        confirm = client.post(reverse("admin:projects_assignment_process_import"), form.initial)
     confirm_seconds = time.perf_counter() - start
 
     assert confirm.status_code == 302, confirm.status_code
@@ -81,6 +99,10 @@ def main(rows: int) -> None:
     print(
         f"preview (dry run): {preview_seconds:.1f} s; confirm: {confirm_seconds:.1f} s; "
         f"peak RSS {peak_mb():.0f} MB"
+    )
+    print(
+        f"queries: preview {len(preview_queries)} ({len(preview_queries) / rows:.1f} a row), "
+        f"confirm {len(confirm_queries)} ({len(confirm_queries) / rows:.1f} a row)"
     )
 
 

@@ -77,6 +77,9 @@ class AssignmentResource(AssignmentKeyResource):
             "responsible_person_phone",
         )
         import_id_fields = ("year", "number", "unit")
+        use_bulk = True  # no savepoint per row: the file is written at the end (``save_rows``)
+
+    bulk_save = True
 
     def get_instance(self, instance_loader, row):
         """The row's assignment. A unit not responsible for the project is refused unless the user
@@ -84,9 +87,7 @@ class AssignmentResource(AssignmentKeyResource):
         silently makes a new responsibility (issue 11, "silent new responsibilities")."""
         project, unit = self.find_project(row)
         self._new = Assignment(project=project, unit=unit)
-        assignment = (
-            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
-        )
+        assignment = self.stored_assignment(project, unit)
         if assignment is None and not self.options.get("add_units"):
             raise self._row_error(
                 ValidationError(
@@ -109,6 +110,24 @@ class AssignmentResource(AssignmentKeyResource):
 
     def init_instance(self, row=None):
         return self._new
+
+    def prefetch(self, dataset) -> None:
+        """Projects and assignments of the whole file (``AssignmentKeyResource.prefetch``), then the
+        assignments' scope and last history ids: five queries, whatever the file's length."""
+        super().prefetch(dataset)
+        self.prefetch_records(assignment.pk for assignment in self._assignments.values())
+
+    def save_rows(self, pending, *, dry_run: bool) -> dict[int, Exception]:
+        """The whole file through one call of ``reporting.services.plan_update_many`` (the bulk form
+        of ``plan_update``: scope, role, lock, the deadline rule, a new unit only by who may change
+        the project), checked only in the preview, written with history rows on confirm."""
+        changes = [
+            services.PlanChange(assignment=row.instance, **services.plan_fields(row.instance))
+            for row in pending
+        ]
+        return services.plan_update_many(
+            actor=self.actor, changes=changes, write=not dry_run, reason=str(_("Imported from a spreadsheet"))
+        )
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """A new unit joins the project (``projects.services.assignment_add``: city administrators

@@ -27,6 +27,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldError, PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,7 +38,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.results import Error
+from import_export.results import Error, RowResult
 
 from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.people import person_name
@@ -206,29 +207,46 @@ class NameWidget(widgets.Widget):
         self.field = field
         self.what = what
 
-    def lookup(self, name: str) -> models.Model:
-        """The object called ``name``; raises ``CellError``."""
-        queryset = self.queryset()
-        exact = list(queryset.filter(**{self.field: name})[:2])
+    def index(self) -> dict[str, dict[str, list[models.Model]]]:
+        """Every object of the queryset by exact and by normalised name, read in one query, so that
+        an import looks names up without a query per name (``SpreadsheetResource.clean_value``)."""
+        exact: dict[str, list[models.Model]] = {}
+        normal: dict[str, list[models.Model]] = {}
+        for obj in self.queryset():
+            value = getattr(obj, self.field)
+            exact.setdefault(str(value), []).append(obj)
+            normal.setdefault(normalise_label(str(value)), []).append(obj)
+        return {"exact": exact, "normal": normal}
+
+    def lookup(self, name: str, index: dict | None = None) -> models.Model:
+        """The object called ``name`` (from ``index`` when given, see ``index``); raises ``CellError``."""
+        if index is not None:
+            exact = index["exact"].get(str(name), [])[:2]
+        else:
+            queryset = self.queryset()
+            exact = list(queryset.filter(**{self.field: name})[:2])
         if len(exact) == 1:
             return exact[0]
-        wanted = normalise_label(name)
-        matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
+        wanted = normalise_label(str(name))
+        if index is not None:
+            matches = index["normal"].get(wanted, [])
+        else:
+            matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise CellError(
                 _("“%(value)s” matches several names: %(names)s.")
-                % {"value": name, "names": "、".join(getattr(obj, self.field) for obj in matches)}
+                % {"value": name, "names": "、".join(str(getattr(obj, self.field)) for obj in matches)}
             )
         raise CellError(
             _("“%(value)s” is not a known %(what)s.")
             % {"value": spreadsheets.display_value(name), "what": self.what}
         )
 
-    def clean(self, value, row=None, **kwargs) -> models.Model | None:
+    def clean(self, value, row=None, index: dict | None = None, **kwargs) -> models.Model | None:
         name = spreadsheets.clean_text(value)
-        return self.lookup(name) if name else None
+        return self.lookup(name, index) if name else None
 
     def render(self, value, obj=None, **kwargs) -> str:
         return "" if value is None else str(getattr(value, self.field))
@@ -237,11 +255,11 @@ class NameWidget(widgets.Widget):
 class NameListWidget(NameWidget):
     """Several names in one cell, one per line on export; on import also split on 、，,;；."""
 
-    def clean(self, value, row=None, **kwargs) -> list[models.Model]:
+    def clean(self, value, row=None, index: dict | None = None, **kwargs) -> list[models.Model]:
         found, errors = [], []
         for name in spreadsheets.split_names(value):
             try:
-                obj = self.lookup(name)
+                obj = self.lookup(name, index)
             except CellError as error:
                 errors.append(str(error))
                 continue
@@ -273,14 +291,15 @@ class _Diff(resources.Diff):
 
     def __init__(self, resource, instance, new) -> None:
         super().__init__(resource, instance, new)
-        self.left = self._values(resource, instance)
+        self.left = self._values(resource, None if new else instance)
 
     def compare_with(self, resource, instance) -> None:
-        self.right = self._values(resource, instance)
+        # a row written at the end of the file (``bulk_save``) is not saved yet: its values count
+        self.right = self._values(resource, instance, saved=False)
 
     @staticmethod
-    def _values(resource, instance) -> list:
-        if instance is None or instance.pk is None:  # a new row: nothing before it
+    def _values(resource, instance, saved: bool = True) -> list:
+        if instance is None or (saved and instance.pk is None):  # a new row: nothing before it
             return ["" for _field in resource.get_import_fields()]
         return [resource.export_field(field, instance) for field in resource.get_import_fields()]
 
@@ -295,6 +314,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     column_aliases: dict[str, list[str]] = {}
     key_columns: list[str] = []
+    #: True: ``save_row`` only collects the row and ``save_rows`` writes the whole file at the end
+    #: (one service call for the file; set ``Meta.use_bulk`` too, so that no savepoint is made per row).
+    bulk_save = False
 
     class Meta:
         skip_unchanged = True
@@ -329,6 +351,19 @@ class SpreadsheetResource(resources.ModelResource):
         self._row_number = 0
         self._seen_keys: dict[tuple, int] = {}
         self._cleaned: dict[tuple[str, str], object] = {}
+        self._indexes: dict[str, dict] = {}
+        #: Filled by ``prefetch_records``: pk → last history id, and the pks the user may change.
+        self._stamps: dict[int, int] | None = None
+        self._stamped_pks: set[int] = set()
+        self._editable_pks: set[int] = set()
+        #: ``bulk_save``: the rows collected by ``save_instance``, written by ``save_rows``.
+        self._pending: list[PendingRow] = []
+        self._dry_run = False
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        """Remember whether this is the preview (``dry_run``) for ``save_rows``."""
+        self._dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
 
     def get_error_result_class(self):
         return _QuietError
@@ -341,7 +376,12 @@ class SpreadsheetResource(resources.ModelResource):
         key = (field.column_name, repr(row.get(field.column_name)))
         if key not in self._cleaned:
             try:
-                self._cleaned[key] = field.clean(row)
+                if isinstance(field.widget, NameWidget):  # all names read once, in one query
+                    if field.column_name not in self._indexes:
+                        self._indexes[field.column_name] = field.widget.index()
+                    self._cleaned[key] = field.clean(row, index=self._indexes[field.column_name])
+                else:
+                    self._cleaned[key] = field.clean(row)
             except ValueError as error:
                 self._cleaned[key] = error
         value = self._cleaned[key]
@@ -384,6 +424,27 @@ class SpreadsheetResource(resources.ModelResource):
             dataset.wipe()
             self.sheet_note = ""  # the file-level error is the only message
             raise
+        self.prefetch(dataset)
+
+    def prefetch(self, dataset: tablib.Dataset) -> None:
+        """Read what every row needs for the whole file at once (projects, records, their last
+        history ids: ``prefetch_records``), so that the preview's queries do not grow with the rows
+        (issue 11, item 9). ``dataset`` has its header found; the base class reads nothing."""
+
+    def prefetch_records(self, pks) -> None:
+        """For the records ``pks`` of the resource's model: whether the user may change each
+        (``editable``) and its last history id (the ``rows_seen`` stamp), in two queries."""
+        pks = set(pks)
+        model = self._meta.model
+        self._stamps = dict(
+            model.history.filter(id__in=pks)
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values_list("id", "last")
+        )
+        self._stamped_pks = pks
+        if self.editable is not None:
+            self._editable_pks = set(self.editable.filter(pk__in=pks).values_list("pk", flat=True))
 
     def _header_index(self, rows: list) -> int | None:
         """The index of the header row among the first 20 ``rows`` (dataset rows), or None."""
@@ -584,10 +645,23 @@ class SpreadsheetResource(resources.ModelResource):
         """The row's stored object (refused when outside ``editable``, or when it changed since the
         preview: ``_refuse_changed_since_preview``), or a new one."""
         instance, new = super().get_or_init_instance(instance_loader, row)
-        if not new and self.editable is not None and not self.editable.filter(pk=instance.pk).exists():
-            raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
-        last = None if new else instance.history.order_by("-history_id").first()
-        stamp = last.history_id if last else 0
+        prefetched = not new and self._stamps is not None and instance.pk in self._stamped_pks
+        if not new and self.editable is not None:
+            allowed = (
+                instance.pk in self._editable_pks
+                if prefetched
+                else self.editable.filter(pk=instance.pk).exists()
+            )
+            if not allowed:
+                raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
+        if new:
+            last, stamp = None, 0
+        elif prefetched:
+            stamp = self._stamps.get(instance.pk, 0)
+            last = _LazyLast(instance) if stamp else None
+        else:
+            last = instance.history.order_by("-history_id").first()
+            stamp = last.history_id if last else 0
         self.rows_seen[str(self._row_number)] = stamp
         if self.seen_at_preview is not None:
             self._refuse_changed_since_preview(stamp, last)
@@ -600,6 +674,8 @@ class SpreadsheetResource(resources.ModelResource):
         update between preview and confirm"); the whole file is then rolled back."""
         if self.seen_at_preview.get(str(self._row_number)) == stamp:
             return
+        if isinstance(last, _LazyLast):
+            last = last.record()
         if last is None:
             raise self._row_error(
                 _("this record was deleted after the preview; please upload the file again.")
@@ -646,6 +722,11 @@ class SpreadsheetResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error, and so
         does its ``PermissionDenied`` (a row outside the user's scope, new or not)."""
+        if self.bulk_save:
+            self._pending.append(
+                PendingRow(self._row_number, kwargs.get("row_number", 0), row, instance, is_create)
+            )
+            return
         try:
             self.save_row(instance, is_create=is_create, extras=getattr(instance, "row_extras", {}))
         except ValidationError as error:
@@ -656,6 +737,46 @@ class SpreadsheetResource(resources.ModelResource):
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """Write one row through a service function; subclasses implement it."""
         raise NotImplementedError
+
+    def save_rows(self, pending: list[PendingRow], *, dry_run: bool) -> dict[int, Exception]:
+        """``bulk_save``: check (``dry_run``, the preview) or write every collected row through one
+        service call; returns ``{index in pending: error}`` (then nothing may have been written)."""
+        raise NotImplementedError
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        """Pair a collected row (``bulk_save``) with its result, to mark it if ``save_rows`` refuses it."""
+        super().after_import_row(row, row_result, **kwargs)
+        if (
+            self._pending
+            and self._pending[-1].number == self._row_number
+            and self._pending[-1].row_result is None
+        ):
+            self._pending[-1].row_result = row_result
+
+    def _save_pending(self, result) -> None:
+        """Hand the collected rows to ``save_rows``; each refused row becomes an invalid row of the
+        result (the file is then rolled back, as for any row error)."""
+        if not self._pending:
+            return
+        errors = self.save_rows(self._pending, dry_run=self._dry_run)
+        for index, error in sorted(errors.items()):
+            pending = self._pending[index]
+            self._row_number = pending.number
+            if isinstance(error, PermissionDenied):
+                error = _("you may not write “%(object)s”.") % {"object": pending.instance}
+            elif isinstance(error, ValidationError | CellError):
+                pass
+            else:
+                error = str(error)
+            row_error = self._row_error(error)
+            if pending.row_result is not None:
+                result.totals[pending.row_result.import_type] -= 1
+                pending.row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+                pending.row_result.validation_error = row_error
+                result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+            result.append_invalid_row(pending.index, pending.row, row_error)
+        result.invalid_rows.sort(key=lambda invalid: invalid.number)
+        self._pending = []
 
     def save_m2m(self, instance, row, **kwargs) -> None:
         """Relations are written by ``save_row``."""
@@ -682,12 +803,36 @@ class SpreadsheetResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         """Number invalid rows as the spreadsheet program does, not by their place in the dataset;
         hand the note on the sheet read (``_choose_sheet``) to the preview as ``result.sheet_note``."""
+        self._save_pending(result)
         super().after_import(dataset, result, **kwargs)
         result.sheet_note = getattr(self, "sheet_note", "")
         result.rows_seen = self.rows_seen
         for invalid in result.invalid_rows:
             if 0 < invalid.number <= len(self._source_rows):
                 invalid.number = self._source_rows[invalid.number - 1]
+
+
+class PendingRow:
+    """A row collected by ``save_instance`` for ``save_rows`` (``bulk_save``): its spreadsheet row
+    ``number``, its ``index`` in the dataset (from 1), the row, the instance and whether it is new."""
+
+    def __init__(self, number, index: int, row, instance, is_create: bool) -> None:
+        self.number = number
+        self.index = index
+        self.row = row
+        self.instance = instance
+        self.is_create = is_create
+        self.row_result = None
+
+
+class _LazyLast:
+    """The last history record of ``instance``, read only when a row is refused (``prefetch_records``)."""
+
+    def __init__(self, instance) -> None:
+        self.instance = instance
+
+    def record(self):
+        return self.instance.history.select_related("history_user").order_by("-history_id").first()
 
 
 def _comparable(value):
