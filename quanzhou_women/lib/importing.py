@@ -886,6 +886,51 @@ class SpreadsheetConfirmForm(ConfirmImportForm):
             ) from error
 
 
+#: Rows of the preview per page, and the most unchanged rows it lists.
+PREVIEW_PAGE_ROWS = 200
+PREVIEW_UNCHANGED_ROWS = 1000
+
+
+def import_counts(result) -> dict[str, int]:
+    """The rows of an import ``result`` by outcome: ``new``, ``changed``, ``unchanged`` and
+    ``errors`` (rows refused, plus errors of the whole file)."""
+    totals = result.totals
+    error_rows = len(result.invalid_rows) + len(result.row_errors())
+    return {
+        "new": totals.get(RowResult.IMPORT_TYPE_NEW, 0),
+        "changed": totals.get(RowResult.IMPORT_TYPE_UPDATE, 0),
+        "unchanged": totals.get(RowResult.IMPORT_TYPE_SKIP, 0),
+        "errors": error_rows or len(result.base_errors),
+    }
+
+
+def preview_context(result) -> dict:
+    """What the preview page shows of ``result`` (issue 11, item 9): the counts line
+    (新增 N、修改 M、未变 K、错误 E), the new and changed rows in pages of ``PREVIEW_PAGE_ROWS``
+    (``[{"first", "last", "rows"}]``, numbered by their place among the shown rows) and the first
+    ``PREVIEW_UNCHANGED_ROWS`` unchanged rows, folded away on the page."""
+    counts = import_counts(result)
+    shown, unchanged = [], []
+    for row in result.valid_rows():
+        (unchanged if row.import_type == RowResult.IMPORT_TYPE_SKIP else shown).append(row)
+    pages = [
+        {
+            "first": start + 1,
+            "last": min(start + PREVIEW_PAGE_ROWS, len(shown)),
+            "rows": shown[start : start + PREVIEW_PAGE_ROWS],
+        }
+        for start in range(0, len(shown), PREVIEW_PAGE_ROWS)
+    ]
+    return {
+        "import_counts": _("New %(new)s, changed %(changed)s, unchanged %(unchanged)s, errors %(errors)s")
+        % counts,
+        "preview_pages": pages,
+        "import_unchanged": counts["unchanged"],
+        "unchanged_rows": unchanged[:PREVIEW_UNCHANGED_ROWS],
+        "unchanged_more": max(0, len(unchanged) - PREVIEW_UNCHANGED_ROWS),
+    }
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export for an admin, as described in this module's docstring.
 
@@ -901,6 +946,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_formats = [SpreadsheetFormat]
     export_formats = [XLSXFormat]
     import_error_display = ("message",)
+    import_template_name = "admin/import_export/portal_import.html"
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         """The reason a file cannot be read, as the one error of the upload field.
@@ -970,6 +1016,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             messages.warning(request, result.sheet_note)
         if result is not None and (result.has_errors() or result.has_validation_errors()):
             self._list_errors(request, result)
+        if result is not None and hasattr(response, "context_data"):
+            response.context_data.update(preview_context(result))
         return response
 
     def _list_errors(self, request, result, limit: int = 30) -> None:
@@ -1015,6 +1063,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                         self.get_import_formats(), self.get_import_resource_classes(request)
                     ),
                     "import_error_display": self.import_error_display,
+                    **preview_context(result),
                 }
             )
             return TemplateResponse(request, [self.import_template_name], context)
