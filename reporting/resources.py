@@ -157,6 +157,11 @@ class PlanPartResource(AssignmentKeyResource):
 
     part_key = ""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Filled by ``prefetch``: (assignment id, part key) → the stored part.
+        self._parts: dict[tuple[int, object], object] | None = None
+
     def get_instance(self, instance_loader, row):
         assignment = self.find_assignment(row)
         try:
@@ -165,7 +170,23 @@ class PlanPartResource(AssignmentKeyResource):
             key = None  # reported with the row
         model = self._meta.model
         self._new = model(assignment=assignment)
-        return model.objects.filter(assignment=assignment, **{self.part_key: key}).first() if key else None
+        if not key:
+            return None
+        if self._parts is not None:
+            return self._parts.get((assignment.pk, key))
+        return model.objects.filter(assignment=assignment, **{self.part_key: key}).first()
+
+    def prefetch(self, dataset) -> None:
+        """Projects and assignments of the whole file (``AssignmentKeyResource.prefetch``), the live
+        parts of those assignments by (assignment, key), and their scope and last history ids: a
+        constant number of queries for the lookups (each row is still written by ``plan_part_save``)."""
+        super().prefetch(dataset)
+        parts = self._meta.model.objects.filter(assignment__in=self._visible_assignments)
+        self._parts = {(part.assignment_id, getattr(part, self.part_key)): part for part in parts}
+        by_pk = {assignment.pk: assignment for assignment in self._assignments.values()}
+        for part in self._parts.values():  # the assignment as prefetched, with project, campaign, unit
+            part.assignment = by_pk[part.assignment_id]
+        self.prefetch_records(part.pk for part in self._parts.values())
 
     def init_instance(self, row=None):
         return self._new
