@@ -783,7 +783,9 @@ class SpreadsheetResource(resources.ModelResource):
         result (the file is then rolled back, as for any row error)."""
         if not self._pending:
             return
-        errors = self.save_rows(self._pending, dry_run=self._dry_run)
+        # another row already failed: the file is rolled back anyway, so only check these
+        check_only = self._dry_run or result.has_errors() or result.has_validation_errors()
+        errors = self.save_rows(self._pending, dry_run=check_only)
         for index, error in sorted(errors.items()):
             pending = self._pending[index]
             self._row_number = pending.number
