@@ -957,7 +957,7 @@ def preview_rows_html(rows) -> str:
 def preview_context(result) -> dict:
     """What the preview page shows of ``result`` (issue 11, item 9): the counts line
     (新增 N、修改 M、未变 K、错误 E), the new and changed rows in pages of ``PREVIEW_PAGE_ROWS``
-    (``[{"first", "last", "rows"}]``, numbered by their place among the shown rows) and the first
+    (``[{"first", "last", "rows", "html"}]``, numbered by their place among the shown rows) and the first
     ``PREVIEW_UNCHANGED_ROWS`` unchanged rows, folded away on the page."""
     counts = import_counts(result)
     shown, unchanged = [], []
@@ -968,6 +968,7 @@ def preview_context(result) -> dict:
             "first": start + 1,
             "last": min(start + PREVIEW_PAGE_ROWS, len(shown)),
             "rows": shown[start : start + PREVIEW_PAGE_ROWS],
+            "html": preview_rows_html(shown[start : start + PREVIEW_PAGE_ROWS]),
         }
         for start in range(0, len(shown), PREVIEW_PAGE_ROWS)
     ]

@@ -145,6 +145,8 @@ def test_the_preview_opens_with_the_counts_and_shows_only_rows_that_change(admin
     shown = [row for page_ in response.context["preview_pages"] for row in page_["rows"]]
     assert [row.import_type for row in shown] == ["update", "new"]
     assert [row.import_type for row in response.context["unchanged_rows"]] == ["skip"]
+    changed_at = page.index("改过的目标")
+    assert page.index('id="preview-page-1"') < changed_at < page.index("<details")  # on the first page
     assert "<details" in page and "显示未变的行（1 行）" in page
 
 
