@@ -165,6 +165,8 @@ def main(rows: int) -> None:
         form = preview.context.get("confirm_form")
         if form is None:
             raise SystemExit(f"preview refused the file: {errors_of(preview)[:3]}")
+        listed = preview.content.decode().count('<tr class="')  # the page does list the rows
+        assert listed >= min(rows, 200), listed
         confirm_url = reverse("admin:projects_assignment_process_import")
         confirm_s, confirm_q, confirm = timed(lambda: client.post(confirm_url, form.initial))
         assert confirm.status_code == 302, (confirm.status_code, errors_of(confirm)[:3])
