@@ -136,6 +136,42 @@ class AssignmentKeyResource(SpreadsheetResource):
     #: Path from the model to its assignment ("" for Assignment itself).
     assignment_path = "assignment__"
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Filled by ``prefetch``: (year, 序号) → the visible project; (project id, unit id) → its
+        #: assignment; the ids of the assignments the user can see.
+        self._projects: dict[tuple[int, int], FeatureProject] | None = None
+        self._assignments: dict[tuple[int, int], Assignment] = {}
+        self._visible_assignments: set[int] = set()
+
+    def prefetch(self, dataset) -> None:
+        """The projects of the file's years and 序号 (those the user can see), their assignments
+        with project, campaign and unit: three queries for the whole file, whatever its length."""
+        years, numbers = set(), set()
+        for values in dataset.dict:
+            for name, found in (("year", years), ("number", numbers)):
+                try:
+                    value = self.clean_value(self.fields[name], values)
+                except (ValueError, KeyError):
+                    continue
+                if isinstance(value, int):
+                    found.add(value)
+        projects = (
+            FeatureProject.objects.restrict(self.actor, Action.VIEW)
+            .select_related("campaign")
+            .filter(campaign__year__in=years, number__in=numbers)
+        )
+        self._projects = {(p.campaign.year, p.number): p for p in projects}
+        assignments = Assignment.objects.filter(project__in=list(self._projects.values())).select_related(
+            "project__campaign", "unit"
+        )
+        self._assignments = {(a.project_id, a.unit_id): a for a in assignments}
+        self._visible_assignments = set(
+            Assignment.objects.restrict(self.actor, Action.VIEW)
+            .filter(project__in=list(self._projects.values()))
+            .values_list("pk", flat=True)
+        )
+
     def filter_export(self, queryset, **kwargs):
         """Project, campaign and unit preloaded: one query for the whole export."""
         path = self.assignment_path
@@ -176,12 +212,15 @@ class AssignmentKeyResource(SpreadsheetResource):
         """The project (年度, 序号) and unit of a row, among the projects the importing user can see;
         raises a row ``ValidationError``."""
         year, number, unit = self._key(row)
-        project = (
-            FeatureProject.objects.restrict(self.actor, Action.VIEW)
-            .select_related("campaign")
-            .filter(campaign__year=year, number=number)
-            .first()
-        )
+        if self._projects is not None:
+            project = self._projects.get((year, number))
+        else:
+            project = (
+                FeatureProject.objects.restrict(self.actor, Action.VIEW)
+                .select_related("campaign")
+                .filter(campaign__year=year, number=number)
+                .first()
+            )
         if project is None:
             raise self._row_error(
                 ValidationError(
@@ -224,12 +263,30 @@ class AssignmentKeyResource(SpreadsheetResource):
                 )
             )
 
+    def stored_assignment(self, project: FeatureProject, unit: Organisation) -> Assignment | None:
+        """The unit's assignment to ``project`` as stored (seen by the user or not), or None."""
+        if self._projects is not None:
+            return self._assignments.get((project.pk, unit.pk))
+        return (
+            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
+        )
+
     def find_assignment(self, row) -> Assignment:
         """The unit's assignment to the row's project; raises a row ``ValidationError``."""
         project, unit = self.find_project(row)
-        assignment = (
-            Assignment.objects.restrict(self.actor, Action.VIEW).filter(project=project, unit=unit).first()
-        )
+        assignment = self.stored_assignment(project, unit)
+        if (
+            assignment is not None
+            and assignment.pk not in self._visible_assignments
+            and self._projects is not None
+        ):
+            assignment = None
+        elif self._projects is None:
+            assignment = (
+                Assignment.objects.restrict(self.actor, Action.VIEW)
+                .filter(project=project, unit=unit)
+                .first()
+            )
         if assignment is None:
             raise self._row_error(
                 ValidationError(

@@ -77,6 +77,9 @@ class AssignmentResource(AssignmentKeyResource):
             "responsible_person_phone",
         )
         import_id_fields = ("year", "number", "unit")
+        use_bulk = True  # no savepoint per row: the file is written at the end (``save_rows``)
+
+    bulk_save = True
 
     def get_instance(self, instance_loader, row):
         """The row's assignment. A unit not responsible for the project is refused unless the user
@@ -84,9 +87,7 @@ class AssignmentResource(AssignmentKeyResource):
         silently makes a new responsibility (issue 11, "silent new responsibilities")."""
         project, unit = self.find_project(row)
         self._new = Assignment(project=project, unit=unit)
-        assignment = (
-            Assignment.objects.filter(project=project, unit=unit).select_related("project__campaign").first()
-        )
+        assignment = self.stored_assignment(project, unit)
         if assignment is None and not self.options.get("add_units"):
             raise self._row_error(
                 ValidationError(
@@ -109,6 +110,24 @@ class AssignmentResource(AssignmentKeyResource):
 
     def init_instance(self, row=None):
         return self._new
+
+    def prefetch(self, dataset) -> None:
+        """Projects and assignments of the whole file (``AssignmentKeyResource.prefetch``), then the
+        assignments' scope and last history ids: five queries, whatever the file's length."""
+        super().prefetch(dataset)
+        self.prefetch_records(assignment.pk for assignment in self._assignments.values())
+
+    def save_rows(self, pending, *, dry_run: bool) -> dict[int, Exception]:
+        """The whole file through one call of ``reporting.services.plan_update_many`` (the bulk form
+        of ``plan_update``: scope, role, lock, the deadline rule, a new unit only by who may change
+        the project), checked only in the preview, written with history rows on confirm."""
+        changes = [
+            services.PlanChange(assignment=row.instance, **services.plan_fields(row.instance))
+            for row in pending
+        ]
+        return services.plan_update_many(
+            actor=self.actor, changes=changes, write=not dry_run, reason=str(_("Imported from a spreadsheet"))
+        )
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """A new unit joins the project (``projects.services.assignment_add``: city administrators
@@ -138,6 +157,11 @@ class PlanPartResource(AssignmentKeyResource):
 
     part_key = ""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Filled by ``prefetch``: (assignment id, part key) → the stored part.
+        self._parts: dict[tuple[int, object], object] | None = None
+
     def get_instance(self, instance_loader, row):
         assignment = self.find_assignment(row)
         try:
@@ -146,7 +170,23 @@ class PlanPartResource(AssignmentKeyResource):
             key = None  # reported with the row
         model = self._meta.model
         self._new = model(assignment=assignment)
-        return model.objects.filter(assignment=assignment, **{self.part_key: key}).first() if key else None
+        if not key:
+            return None
+        if self._parts is not None:
+            return self._parts.get((assignment.pk, key))
+        return model.objects.filter(assignment=assignment, **{self.part_key: key}).first()
+
+    def prefetch(self, dataset) -> None:
+        """Projects and assignments of the whole file (``AssignmentKeyResource.prefetch``), the live
+        parts of those assignments by (assignment, key), and their scope and last history ids: a
+        constant number of queries for the lookups (each row is still written by ``plan_part_save``)."""
+        super().prefetch(dataset)
+        parts = self._meta.model.objects.filter(assignment__in=self._visible_assignments)
+        self._parts = {(part.assignment_id, getattr(part, self.part_key)): part for part in parts}
+        by_pk = {assignment.pk: assignment for assignment in self._assignments.values()}
+        for part in self._parts.values():  # the assignment as prefetched, with project, campaign, unit
+            part.assignment = by_pk[part.assignment_id]
+        self.prefetch_records(part.pk for part in self._parts.values())
 
     def init_instance(self, row=None):
         return self._new

@@ -25,9 +25,20 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from projects.models import Assignment, Campaign, Indicator, Milestone, steps_within_deadline
+from projects.models import (
+    Assignment,
+    Campaign,
+    FeatureProject,
+    Indicator,
+    Milestone,
+    closed_round_error,
+    steps_within_deadline,
+)
+from projects.services import responsible_units_check
 from quanzhou_women.lib import admin_writes
+from quanzhou_women.lib.bulk import bulk_update_rows
 from quanzhou_women.lib.querysets import Action as Access
 from quanzhou_women.lib.typography import join_clauses, nested_quotes
 from reporting import access
@@ -498,6 +509,160 @@ def plan_update(
     assignment.version = locked.version
     locked.retired = retired
     return locked
+
+
+@dataclass
+class PlanChange:
+    """One unit's own 四定 fields as a file gives them, for ``plan_update_many``.
+
+    ``assignment`` is a stored assignment (its fields change, its steps and indicators stay as
+    stored) or a new, unsaved one with ``project`` and ``unit`` set (the unit joins the project, as
+    ``projects.services.assignment_add`` does: city administrators only)."""
+
+    assignment: Assignment
+    target: str
+    deadline: datetime.date | None
+    responsible_person: str
+    responsible_person_position: str
+    responsible_person_phone: str
+
+
+PLAN_FIELDS = (
+    "target",
+    "deadline",
+    "responsible_person",
+    "responsible_person_position",
+    "responsible_person_phone",
+)
+
+
+def plan_update_many(
+    *, actor: User, changes: Sequence[PlanChange], write: bool = True, reason: str = ""
+) -> dict[int, Exception]:
+    """The bulk form of ``plan_update`` for the flat 四定 table (one file, thousands of rows): the
+    same rules, checked for every row with a constant number of queries, then written with
+    one ``UPDATE`` per 1,000 rows (``quanzhou_women.lib.bulk.bulk_update_rows``) / ``bulk_create``
+    and their history rows (django-simple-history's ``bulk_history_create`` /
+    ``bulk_create_with_history``: ``history_user`` = ``actor``,
+    change reason ``reason``).
+
+    The rules are those of ``plan_update`` (scope, role, the plan's lock, a step due no later than
+    the deadline — ``projects.models.steps_within_deadline`` —, the model's field checks) and of
+    ``projects.services.assignment_add`` for a new row (the right to change the project, a unit that
+    can carry projects, one assignment per unit and project). Steps and indicators are kept as
+    stored. The rows are locked (``SELECT … FOR UPDATE``, in id order) before they are checked, and
+    the version of every changed row moves on, so that a form opened before the import is refused
+    (django-concurrency).
+
+    Returns ``{index in changes: the error}`` (``PermissionDenied``, ``WorkflowError`` or
+    ``ValidationError``); when it is not empty nothing is written. ``write=False`` (the preview)
+    checks without locking or writing.
+    """
+    with transaction.atomic():
+        errors: dict[int, Exception] = {}
+        city_admin = access.is_city_admin(actor)
+        stored_pks = sorted({c.assignment.pk for c in changes if c.assignment.pk is not None})
+        new_ones = [(i, c) for i, c in enumerate(changes) if c.assignment.pk is None]
+        stored = Assignment.objects.filter(pk__in=stored_pks).select_related("project__campaign", "unit")
+        if write:
+            stored = stored.select_for_update(of=("self",)).order_by("pk")
+        fresh = {a.pk: a for a in stored} if stored_pks else {}
+        in_scope = (
+            set(
+                Assignment.objects.restrict(actor, Access.CHANGE)
+                .filter(pk__in=stored_pks)
+                .values_list("pk", flat=True)
+            )
+            if stored_pks and not city_admin
+            else set(stored_pks)
+        )
+        plans = (
+            {p.assignment_id: p for p in Plan.objects.filter(assignment__in=stored_pks)}
+            if stored_pks and not city_admin
+            else {}
+        )
+        steps: dict[int, list] = {}
+        if stored_pks:
+            for assignment_id, order, due_on in Milestone.objects.filter(
+                assignment__in=stored_pks
+            ).values_list("assignment_id", "order", "due_on"):
+                steps.setdefault(assignment_id, []).append((order, due_on))
+        project_ids = {c.assignment.project_id for _i, c in new_ones}
+        may_add = (
+            set(
+                FeatureProject.objects.restrict(actor, Access.CHANGE)
+                .filter(pk__in=project_ids)
+                .values_list("pk", flat=True)
+            )
+            if project_ids
+            else set()
+        )
+        taken = (
+            set(
+                Assignment.objects.filter(
+                    project__in=project_ids, unit__in={c.assignment.unit_id for _i, c in new_ones}
+                ).values_list("project_id", "unit_id")
+            )
+            if new_ones
+            else set()
+        )
+        to_update, to_create = [], []
+        for index, change in enumerate(changes):
+            try:
+                known = fresh.get(change.assignment.pk) if change.assignment.pk else change.assignment
+                refusal = known and closed_round_error(known.project.campaign)
+                if refusal:  # a closed round is read-only for everybody (issue 12 item 6)
+                    raise refusal
+                if change.assignment.pk is None:
+                    record = change.assignment
+                    if not city_admin and record.project_id not in may_add:
+                        raise PermissionDenied
+                    responsible_units_check([record.unit], field="unit")
+                    if (record.project_id, record.unit_id) in taken:
+                        raise ValidationError(
+                            {"unit": _("This unit is already responsible for this project.")}
+                        )
+                    to_create.append(record)
+                else:
+                    record = fresh.get(change.assignment.pk)
+                    if record is None:
+                        raise ValidationError(_("This plan was deleted in the meantime."))
+                    if not city_admin:
+                        if record.pk not in in_scope:
+                            raise PermissionDenied
+                        access.require(actor, Action.EDIT_PLAN, record)
+                        plan = plans.get(record.pk)
+                        if not access.plan_is_editable_by_unit(plan):
+                            raise WorkflowError(
+                                _("This plan is %(status)s and locked.")
+                                % {"status": plan.get_status_display()}
+                            )
+                    to_update.append(record)
+                steps_within_deadline(deadline=change.deadline, steps=steps.get(record.pk, []))
+                for name in PLAN_FIELDS:
+                    setattr(record, name, getattr(change, name))
+                # project and unit are checked above (and exist: they were looked up); their
+                # foreign-key and unique checks would cost a query each
+                record.full_clean(
+                    exclude=["version", "project", "unit"], validate_unique=False, validate_constraints=False
+                )
+            except (PermissionDenied, WorkflowError, ValidationError) as error:
+                errors[index] = error
+        if errors or not write:
+            return errors
+        version = Assignment._meta.get_field("version")
+        for record in [*to_update, *to_create]:
+            record.version = version._get_next_version(record)
+        for change in changes:
+            if change.assignment.pk is not None and change.assignment.pk in fresh:
+                change.assignment.version = fresh[change.assignment.pk].version
+        history = {"default_user": actor, "default_change_reason": reason or None, "batch_size": 500}
+        if to_update:  # Django's bulk_update costs seconds of Python here: see quanzhou_women.lib.bulk
+            bulk_update_rows(Assignment, to_update, [*PLAN_FIELDS, "version"])
+            Assignment.history.bulk_history_create(to_update, update=True, **history)
+        if to_create:
+            bulk_create_with_history(to_create, Assignment, **history)
+        return {}
 
 
 def plan_part_save(

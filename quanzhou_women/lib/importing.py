@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,17 +28,20 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldError, PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export import resources as import_export_resources
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.results import Error
+from import_export.results import Error, RowResult
 
 from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.people import person_name
@@ -46,6 +50,24 @@ from quanzhou_women.lib.spreadsheets import CellError, SpreadsheetError, normali
 
 #: The hidden first column of every imported dataset: the row's number in the spreadsheet.
 SOURCE_ROW = "__source_row__"
+
+
+def _copy_original(obj, memo=None):
+    """django-import-export keeps a ``deepcopy`` of every row's stored record (the "before" of the
+    preview); a deep copy of a record also copies the project, campaign and unit cached on it, the
+    largest cost of a 2,000-row preview. For the records of ``SpreadsheetResource`` (marked
+    ``_shallow_original``) the copy shares those related records — they are read, never changed,
+    by an import — and copies the record's own values (text, dates, numbers: immutable). Every
+    other object is deep-copied as before."""
+    if isinstance(obj, models.Model) and getattr(obj, "_shallow_original", False):
+        clone = copy.copy(obj)
+        clone._state = copy.copy(obj._state)
+        clone._state.fields_cache = dict(obj._state.fields_cache)
+        return clone
+    return copy.deepcopy(obj, memo)
+
+
+import_export_resources.deepcopy = _copy_original  # marked records shallow, everything else as before
 
 
 # --- formats ------------------------------------------------------------------------------------
@@ -207,29 +229,46 @@ class NameWidget(widgets.Widget):
         self.field = field
         self.what = what
 
-    def lookup(self, name: str) -> models.Model:
-        """The object called ``name``; raises ``CellError``."""
-        queryset = self.queryset()
-        exact = list(queryset.filter(**{self.field: name})[:2])
+    def index(self) -> dict[str, dict[str, list[models.Model]]]:
+        """Every object of the queryset by exact and by normalised name, read in one query, so that
+        an import looks names up without a query per name (``SpreadsheetResource.clean_value``)."""
+        exact: dict[str, list[models.Model]] = {}
+        normal: dict[str, list[models.Model]] = {}
+        for obj in self.queryset():
+            value = getattr(obj, self.field)
+            exact.setdefault(str(value), []).append(obj)
+            normal.setdefault(normalise_label(str(value)), []).append(obj)
+        return {"exact": exact, "normal": normal}
+
+    def lookup(self, name: str, index: dict | None = None) -> models.Model:
+        """The object called ``name`` (from ``index`` when given, see ``index``); raises ``CellError``."""
+        if index is not None:
+            exact = index["exact"].get(str(name), [])[:2]
+        else:
+            queryset = self.queryset()
+            exact = list(queryset.filter(**{self.field: name})[:2])
         if len(exact) == 1:
             return exact[0]
-        wanted = normalise_label(name)
-        matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
+        wanted = normalise_label(str(name))
+        if index is not None:
+            matches = index["normal"].get(wanted, [])
+        else:
+            matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise CellError(
                 _("“%(value)s” matches several names: %(names)s.")
-                % {"value": name, "names": "、".join(getattr(obj, self.field) for obj in matches)}
+                % {"value": name, "names": "、".join(str(getattr(obj, self.field)) for obj in matches)}
             )
         raise CellError(
             _("“%(value)s” is not a known %(what)s.")
             % {"value": spreadsheets.display_value(name), "what": self.what}
         )
 
-    def clean(self, value, row=None, **kwargs) -> models.Model | None:
+    def clean(self, value, row=None, index: dict | None = None, **kwargs) -> models.Model | None:
         name = spreadsheets.clean_text(value)
-        return self.lookup(name) if name else None
+        return self.lookup(name, index) if name else None
 
     def render(self, value, obj=None, **kwargs) -> str:
         return "" if value is None else str(getattr(value, self.field))
@@ -238,11 +277,11 @@ class NameWidget(widgets.Widget):
 class NameListWidget(NameWidget):
     """Several names in one cell, one per line on export; on import also split on 、，,;；."""
 
-    def clean(self, value, row=None, **kwargs) -> list[models.Model]:
+    def clean(self, value, row=None, index: dict | None = None, **kwargs) -> list[models.Model]:
         found, errors = [], []
         for name in spreadsheets.split_names(value):
             try:
-                obj = self.lookup(name)
+                obj = self.lookup(name, index)
             except CellError as error:
                 errors.append(str(error))
                 continue
@@ -274,14 +313,15 @@ class _Diff(resources.Diff):
 
     def __init__(self, resource, instance, new) -> None:
         super().__init__(resource, instance, new)
-        self.left = self._values(resource, instance)
+        self.left = self._values(resource, None if new else instance)
 
     def compare_with(self, resource, instance) -> None:
-        self.right = self._values(resource, instance)
+        # a row written at the end of the file (``bulk_save``) is not saved yet: its values count
+        self.right = self._values(resource, instance, saved=False)
 
     @staticmethod
-    def _values(resource, instance) -> list:
-        if instance is None or instance.pk is None:  # a new row: nothing before it
+    def _values(resource, instance, saved: bool = True) -> list:
+        if instance is None or (saved and instance.pk is None):  # a new row: nothing before it
             return ["" for _field in resource.get_import_fields()]
         return [resource.export_field(field, instance) for field in resource.get_import_fields()]
 
@@ -296,6 +336,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     column_aliases: dict[str, list[str]] = {}
     key_columns: list[str] = []
+    #: True: ``save_row`` only collects the row and ``save_rows`` writes the whole file at the end
+    #: (one service call for the file; set ``Meta.use_bulk`` too, so that no savepoint is made per row).
+    bulk_save = False
 
     class Meta:
         skip_unchanged = True
@@ -318,6 +361,9 @@ class SpreadsheetResource(resources.ModelResource):
         user chose on the upload form (the admin's ``import_options``). ``seen_at_preview``: at the
         confirm step, the version of every row's record as the preview saw it (``rows_seen``)."""
         super().__init__(**kwargs)
+        if seen_at_preview is not None:  # the confirm step shows no diff: do not build its HTML
+            self._meta = copy.copy(self._meta)
+            self._meta.skip_html_diff = True
         self.editable = editable
         self.actor = actor
         self.options = options or {}
@@ -330,6 +376,19 @@ class SpreadsheetResource(resources.ModelResource):
         self._row_number = 0
         self._seen_keys: dict[tuple, int] = {}
         self._cleaned: dict[tuple[str, str], object] = {}
+        self._indexes: dict[str, dict] = {}
+        #: Filled by ``prefetch_records``: pk → last history id, and the pks the user may change.
+        self._stamps: dict[int, int] | None = None
+        self._stamped_pks: set[int] = set()
+        self._editable_pks: set[int] = set()
+        #: ``bulk_save``: the rows collected by ``save_instance``, written by ``save_rows``.
+        self._pending: list[PendingRow] = []
+        self._dry_run = False
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        """Remember whether this is the preview (``dry_run``) for ``save_rows``."""
+        self._dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
 
     def get_error_result_class(self):
         return _QuietError
@@ -342,7 +401,12 @@ class SpreadsheetResource(resources.ModelResource):
         key = (field.column_name, repr(row.get(field.column_name)))
         if key not in self._cleaned:
             try:
-                self._cleaned[key] = field.clean(row)
+                if isinstance(field.widget, NameWidget):  # all names read once, in one query
+                    if field.column_name not in self._indexes:
+                        self._indexes[field.column_name] = field.widget.index()
+                    self._cleaned[key] = field.clean(row, index=self._indexes[field.column_name])
+                else:
+                    self._cleaned[key] = field.clean(row)
             except ValueError as error:
                 self._cleaned[key] = error
         value = self._cleaned[key]
@@ -385,6 +449,27 @@ class SpreadsheetResource(resources.ModelResource):
             dataset.wipe()
             self.sheet_note = ""  # the file-level error is the only message
             raise
+        self.prefetch(dataset)
+
+    def prefetch(self, dataset: tablib.Dataset) -> None:
+        """Read what every row needs for the whole file at once (projects, records, their last
+        history ids: ``prefetch_records``), so that the preview's queries do not grow with the rows
+        (issue 11, item 9). ``dataset`` has its header found; the base class reads nothing."""
+
+    def prefetch_records(self, pks) -> None:
+        """For the records ``pks`` of the resource's model: whether the user may change each
+        (``editable``) and its last history id (the ``rows_seen`` stamp), in two queries."""
+        pks = set(pks)
+        model = self._meta.model
+        self._stamps = dict(
+            model.history.filter(id__in=pks)
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values_list("id", "last")
+        )
+        self._stamped_pks = pks
+        if self.editable is not None:
+            self._editable_pks = set(self.editable.filter(pk__in=pks).values_list("pk", flat=True))
 
     def _header_index(self, rows: list) -> int | None:
         """The index of the header row among the first 20 ``rows`` (dataset rows), or None."""
@@ -585,10 +670,24 @@ class SpreadsheetResource(resources.ModelResource):
         """The row's stored object (refused when outside ``editable``, or when it changed since the
         preview: ``_refuse_changed_since_preview``), or a new one."""
         instance, new = super().get_or_init_instance(instance_loader, row)
-        if not new and self.editable is not None and not self.editable.filter(pk=instance.pk).exists():
-            raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
-        last = None if new else instance.history.order_by("-history_id").first()
-        stamp = last.history_id if last else 0
+        instance._shallow_original = True  # see _copy_original
+        prefetched = not new and self._stamps is not None and instance.pk in self._stamped_pks
+        if not new and self.editable is not None:
+            allowed = (
+                instance.pk in self._editable_pks
+                if prefetched
+                else self.editable.filter(pk=instance.pk).exists()
+            )
+            if not allowed:
+                raise self._row_error(_("you may not change “%(object)s”.") % {"object": instance})
+        if new:
+            last, stamp = None, 0
+        elif prefetched:
+            stamp = self._stamps.get(instance.pk, 0)
+            last = _LazyLast(instance) if stamp else None
+        else:
+            last = instance.history.order_by("-history_id").first()
+            stamp = last.history_id if last else 0
         self.rows_seen[str(self._row_number)] = stamp
         if self.seen_at_preview is not None:
             self._refuse_changed_since_preview(stamp, last)
@@ -601,6 +700,8 @@ class SpreadsheetResource(resources.ModelResource):
         update between preview and confirm"); the whole file is then rolled back."""
         if self.seen_at_preview.get(str(self._row_number)) == stamp:
             return
+        if isinstance(last, _LazyLast):
+            last = last.record()
         if last is None:
             raise self._row_error(
                 _("this record was deleted after the preview; please upload the file again.")
@@ -648,22 +749,63 @@ class SpreadsheetResource(resources.ModelResource):
         """Write through ``save_row`` (a service); its ``ValidationError`` becomes a row error, and so
         does its ``PermissionDenied`` (a row outside the user's scope, new or not) and its
         ``ReadOnlyError`` (a row of a closed round: the error names the round)."""
+        if self.bulk_save:
+            self._pending.append(
+                PendingRow(self._row_number, kwargs.get("row_number", 0), row, instance, is_create)
+            )
+            return
         try:
             self.save_row(instance, is_create=is_create, extras=getattr(instance, "row_extras", {}))
         except ValidationError as error:
             raise self._row_error(error) from error
-        except ReadOnlyError as error:  # e.g. a row of a closed round: say which round, and why
-            where = error.where or str(instance)
-            raise self._row_error(
-                _("“%(object)s” is part of %(where)s: %(reason)s")
-                % {"object": instance, "where": where, "reason": error}
-            ) from error
         except PermissionDenied as error:
-            raise self._row_error(_("you may not write “%(object)s”.") % {"object": instance}) from error
+            raise self._row_error(refusal_text(error, instance)) from error
 
     def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
         """Write one row through a service function; subclasses implement it."""
         raise NotImplementedError
+
+    def save_rows(self, pending: list[PendingRow], *, dry_run: bool) -> dict[int, Exception]:
+        """``bulk_save``: check (``dry_run``, the preview) or write every collected row through one
+        service call; returns ``{index in pending: error}`` (then nothing may have been written)."""
+        raise NotImplementedError
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        """Pair a collected row (``bulk_save``) with its result, to mark it if ``save_rows`` refuses it."""
+        super().after_import_row(row, row_result, **kwargs)
+        if (
+            self._pending
+            and self._pending[-1].number == self._row_number
+            and self._pending[-1].row_result is None
+        ):
+            self._pending[-1].row_result = row_result
+
+    def _save_pending(self, result) -> None:
+        """Hand the collected rows to ``save_rows``; each refused row becomes an invalid row of the
+        result (the file is then rolled back, as for any row error)."""
+        if not self._pending:
+            return
+        # another row already failed: the file is rolled back anyway, so only check these
+        check_only = self._dry_run or result.has_errors() or result.has_validation_errors()
+        errors = self.save_rows(self._pending, dry_run=check_only)
+        for index, error in sorted(errors.items()):
+            pending = self._pending[index]
+            self._row_number = pending.number
+            if isinstance(error, PermissionDenied):
+                error = refusal_text(error, pending.instance)
+            elif isinstance(error, ValidationError | CellError):
+                pass
+            else:
+                error = str(error)
+            row_error = self._row_error(error)
+            if pending.row_result is not None:
+                result.totals[pending.row_result.import_type] -= 1
+                pending.row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+                pending.row_result.validation_error = row_error
+                result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+            result.append_invalid_row(pending.index, pending.row, row_error)
+        result.invalid_rows.sort(key=lambda invalid: invalid.number)
+        self._pending = []
 
     def save_m2m(self, instance, row, **kwargs) -> None:
         """Relations are written by ``save_row``."""
@@ -690,12 +832,48 @@ class SpreadsheetResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         """Number invalid rows as the spreadsheet program does, not by their place in the dataset;
         hand the note on the sheet read (``_choose_sheet``) to the preview as ``result.sheet_note``."""
+        self._save_pending(result)
         super().after_import(dataset, result, **kwargs)
         result.sheet_note = getattr(self, "sheet_note", "")
         result.rows_seen = self.rows_seen
         for invalid in result.invalid_rows:
             if 0 < invalid.number <= len(self._source_rows):
                 invalid.number = self._source_rows[invalid.number - 1]
+
+
+class PendingRow:
+    """A row collected by ``save_instance`` for ``save_rows`` (``bulk_save``): its spreadsheet row
+    ``number``, its ``index`` in the dataset (from 1), the row, the instance and whether it is new."""
+
+    def __init__(self, number, index: int, row, instance, is_create: bool) -> None:
+        self.number = number
+        self.index = index
+        self.row = row
+        self.instance = instance
+        self.is_create = is_create
+        self.row_result = None
+
+
+class _LazyLast:
+    """The last history record of ``instance``, read only when a row is refused (``prefetch_records``)."""
+
+    def __init__(self, instance) -> None:
+        self.instance = instance
+
+    def record(self):
+        return self.instance.history.select_related("history_user").order_by("-history_id").first()
+
+
+def refusal_text(error: PermissionDenied, instance) -> str:
+    """The row error for a writer's refusal of ``instance``: a ``ReadOnlyError`` (e.g. a row of a
+    closed round) names the round and why; any other ``PermissionDenied`` says the user may not."""
+    if isinstance(error, ReadOnlyError):
+        return _("“%(object)s” is part of %(where)s: %(reason)s") % {
+            "object": instance,
+            "where": error.where or str(instance),
+            "reason": error,
+        }
+    return _("you may not write “%(object)s”.") % {"object": instance}
 
 
 def _comparable(value):
@@ -749,6 +927,76 @@ class SpreadsheetConfirmForm(ConfirmImportForm):
             ) from error
 
 
+#: Rows of the preview per page, and the most unchanged rows it lists.
+PREVIEW_PAGE_ROWS = 200
+PREVIEW_UNCHANGED_ROWS = 200
+
+
+def import_counts(result) -> dict[str, int]:
+    """The rows of an import ``result`` by outcome: ``new``, ``changed``, ``unchanged`` and
+    ``errors`` (rows refused, plus errors of the whole file)."""
+    totals = result.totals
+    error_rows = len(result.invalid_rows) + len(result.row_errors())
+    return {
+        "new": totals.get(RowResult.IMPORT_TYPE_NEW, 0),
+        "changed": totals.get(RowResult.IMPORT_TYPE_UPDATE, 0),
+        "unchanged": totals.get(RowResult.IMPORT_TYPE_SKIP, 0),
+        "errors": error_rows or len(result.base_errors),
+    }
+
+
+def preview_rows_html(rows) -> str:
+    """The ``<tr>`` of every row of the preview: its kind (新增, 修改, 未变) and its diff cells (HTML
+    made by django-import-export, escaped by it). Built here, not in a template loop: 2,000 rows of
+    nine cells cost a template about a second."""
+    labels = {
+        RowResult.IMPORT_TYPE_NEW: _("New"),
+        RowResult.IMPORT_TYPE_UPDATE: _("Update"),
+        RowResult.IMPORT_TYPE_SKIP: _("Skipped"),
+    }
+    return format_html_join(
+        "\n",
+        '<tr class="{}"><td class="import-type">{}</td>{}</tr>',
+        (
+            (
+                row.import_type,
+                labels.get(row.import_type, ""),
+                format_html_join("", "<td>{}</td>", ((cell,) for cell in row.diff or ())),
+            )
+            for row in rows
+        ),
+    )
+
+
+def preview_context(result) -> dict:
+    """What the preview page shows of ``result`` (issue 11, item 9): the counts line
+    (新增 N、修改 M、未变 K、错误 E), the new and changed rows in pages of ``PREVIEW_PAGE_ROWS``
+    (``[{"first", "last", "rows", "html"}]``, numbered by their place among the shown rows) and the first
+    ``PREVIEW_UNCHANGED_ROWS`` unchanged rows, folded away on the page."""
+    counts = import_counts(result)
+    shown, unchanged = [], []
+    for row in result.valid_rows():
+        (unchanged if row.import_type == RowResult.IMPORT_TYPE_SKIP else shown).append(row)
+    pages = [
+        {
+            "first": start + 1,
+            "last": min(start + PREVIEW_PAGE_ROWS, len(shown)),
+            "rows": shown[start : start + PREVIEW_PAGE_ROWS],
+            "html": preview_rows_html(shown[start : start + PREVIEW_PAGE_ROWS]),
+        }
+        for start in range(0, len(shown), PREVIEW_PAGE_ROWS)
+    ]
+    return {
+        "import_counts": _("New %(new)s, changed %(changed)s, unchanged %(unchanged)s, errors %(errors)s")
+        % counts,
+        "preview_pages": pages,
+        "import_unchanged": counts["unchanged"],
+        "unchanged_rows": unchanged[:PREVIEW_UNCHANGED_ROWS],
+        "unchanged_html": preview_rows_html(unchanged[:PREVIEW_UNCHANGED_ROWS]),
+        "unchanged_more": max(0, len(unchanged) - PREVIEW_UNCHANGED_ROWS),
+    }
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export for an admin, as described in this module's docstring.
 
@@ -764,6 +1012,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_formats = [SpreadsheetFormat]
     export_formats = [XLSXFormat]
     import_error_display = ("message",)
+    import_template_name = "admin/import_export/portal_import.html"
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         """The reason a file cannot be read, as the one error of the upload field.
@@ -833,6 +1082,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             messages.warning(request, result.sheet_note)
         if result is not None and (result.has_errors() or result.has_validation_errors()):
             self._list_errors(request, result)
+        if result is not None and hasattr(response, "context_data"):
+            response.context_data.update(preview_context(result))
         return response
 
     def _list_errors(self, request, result, limit: int = 30) -> None:
@@ -878,6 +1129,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                         self.get_import_formats(), self.get_import_resource_classes(request)
                     ),
                     "import_error_display": self.import_error_display,
+                    **preview_context(result),
                 }
             )
             return TemplateResponse(request, [self.import_template_name], context)

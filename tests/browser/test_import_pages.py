@@ -69,3 +69,35 @@ def test_project_list_offers_the_overview_table(browser_page, live_server, campa
     with browser_page.expect_download() as download:
         browser_page.click("text=导出一览表（Excel）")
     assert download.value.suggested_filename == "2014年泉州市妇联系统特色工作一览表.xlsx"
+
+
+def test_the_preview_opens_with_the_counts_pages_without_script_and_folds_unchanged_rows(
+    browser_page, live_server, campaign_2014, tmp_path, monkeypatch
+):
+    from quanzhou_women.lib import importing
+
+    monkeypatch.setattr(importing, "PREVIEW_PAGE_ROWS", 2)
+    stored = Assignment.objects.select_related("project", "unit").order_by("pk")
+    rows = [FLAT_HEADERS]
+    for assignment in stored[:5]:
+        rows.append(flat_row(number=assignment.project.number, unit=assignment.unit.name, target="新的目标"))
+    same = stored[5]
+    unchanged = flat_row(
+        number=same.project.number, unit=same.unit.name, target=same.target, deadline="", person="", phone=""
+    )
+    unchanged[7] = ""
+    rows.append(unchanged)
+    upload(browser_page, live_server, tmp_path, rows)
+
+    page = browser_page
+    assert "新增 0、修改 5、未变 1、错误 0" in page.inner_text(".import-counts")
+    first, third = page.locator("#preview-page-1"), page.locator("#preview-page-3")
+    assert first.is_visible() and not third.is_visible()
+    page.click("a[href='#preview-page-3']")
+    assert third.is_visible() and not first.is_visible()
+    assert third.locator("tbody tr").count() == 1
+    unchanged_rows = page.locator("details.import-unchanged tbody tr")
+    assert not unchanged_rows.first.is_visible()
+    page.click("details.import-unchanged summary")
+    assert unchanged_rows.first.is_visible()
+    save_screenshot(page, "import-preview-pages")

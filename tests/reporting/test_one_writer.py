@@ -405,3 +405,60 @@ def test_a_history_record_cannot_revert_a_plan_even_for_the_city(client, world, 
     assert response.status_code == 403  # history is read-only: changes go through the plan's page
     world.a1.refresh_from_db()
     assert world.a1.target == "建成示范点"
+
+
+# ---------------------------------------------- the flat table: plan_update_many (issue 11, item 9)
+
+FLAT = ["年度", "序号", "特色项目内容", "责任单位", "定目标", "定时限", "责任人", "职务", "联系电话"]
+
+
+def _flat(unit: str, target: str, deadline: str = "2014-12-31") -> list:
+    return [2014, 1, "", unit, target, deadline, "王丽", "主席", "13800000000"]
+
+
+def test_a_scoped_staff_reporter_changes_their_own_draft_plan_by_the_flat_table(client, world, cast):
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+
+    preview = post_preview(client, "assignment", xlsx_bytes([FLAT, _flat("晋江市妇联", "表格里的目标")]))
+    confirm = post_confirm(client, "assignment", preview)
+
+    assert confirm.status_code == 302, errors_of(confirm)
+    world.a1.refresh_from_db()
+    assert world.a1.target == "表格里的目标"
+    assert world.a1.history.order_by("-history_id").first().history_user == cast["reporter_a"]
+
+
+def test_the_flat_table_refuses_another_units_plan_in_the_preview(client, world, cast):
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+    data = xlsx_bytes([FLAT, _flat("晋江市妇联", "自己的新目标"), _flat("惠安县妇联", "别人的新目标")])
+
+    preview = post_preview(client, "assignment", data)
+
+    assert preview.context.get("confirm_form") is None
+    assert any("第 3 行" in error for error in errors_of(preview)), errors_of(preview)
+    assert not any("第 2 行" in error for error in errors_of(preview))  # the own row is fine
+    world.b1.refresh_from_db()
+    assert world.b1.target != "别人的新目标"
+
+
+def test_a_confirmed_plan_is_locked_for_its_unit_in_the_flat_table_too(client, world, cast):
+    _confirm(world, cast, world.a1)
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+
+    preview = post_preview(client, "assignment", xlsx_bytes([FLAT, _flat("晋江市妇联", "确认后改的目标")]))
+
+    assert any("已确认" in error for error in errors_of(preview)), errors_of(preview)
+    world.a1.refresh_from_db()
+    assert world.a1.target == "建成示范点"
+
+
+def test_the_flat_table_keeps_a_step_within_the_new_deadline(client, world, cast):
+    client.force_login(_staff(cast["reporter_a"], *PLAN_PERMISSIONS))
+    due = world.a1.milestones.get().due_on
+    too_early = (due - datetime.timedelta(days=1)).isoformat()
+
+    preview = post_preview(client, "assignment", xlsx_bytes([FLAT, _flat("晋江市妇联", "新目标", too_early)]))
+
+    assert any("第 2 行" in error and "步骤" in error for error in errors_of(preview)), errors_of(preview)
+    world.a1.refresh_from_db()
+    assert world.a1.deadline != datetime.date.fromisoformat(too_early)

@@ -1,0 +1,162 @@
+"""The flat 四定 table is read and written in bulk (issue 11, item 9): a preview and a confirm take
+the same number of queries for N and for 2N rows, the rules of ``plan_update`` still refuse rows
+(nothing written), the history rows name the importing user, and the preview opens with the counts
+(新增 N、修改 M、未变 K、错误 E) and lists only the rows that change something."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Assignment, FeatureProject, Milestone
+from quanzhou_women.lib import importing
+from tests.spreadsheet_files import FLAT_HEADERS, errors_of, flat_row, post_confirm, post_preview, xlsx_bytes
+from units.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+ADD_UNITS = {"add_units": "on"}
+
+
+@pytest.fixture
+def towns(campaign_2014) -> list[Organisation]:
+    """Forty township federations that carry no project yet."""
+    return [
+        Organisation.objects.create(name=f"第{i}街道妇联", kind=Organisation.Kind.TOWNSHIP_FEDERATION)
+        for i in range(40)
+    ]
+
+
+def _table(towns: list[Organisation], rows: int) -> bytes:
+    """``rows`` rows: the stored assignments of 2014 with a new target (changed rows), then new
+    responsibilities of the township federations for projects 1 to 10 (new rows)."""
+    table = [FLAT_HEADERS]
+    stored = list(Assignment.objects.select_related("project", "unit").order_by("pk")[: rows // 2])
+    for assignment in stored:
+        table.append(flat_row(number=assignment.project.number, unit=assignment.unit.name, target="新目标"))
+    for i in range(rows - len(stored)):
+        table.append(flat_row(number=1 + i % 10, unit=towns[i // 10].name, target="新单位目标"))
+    return xlsx_bytes(table)
+
+
+def _preview_queries(client, data: bytes) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = post_preview(client, "assignment", data, options=ADD_UNITS)
+    assert errors_of(response) == []
+    return len(queries), response
+
+
+def test_the_preview_of_n_and_2n_rows_takes_the_same_queries(admin_client, towns):
+    small, _response = _preview_queries(admin_client, _table(towns, 20))
+    large, _response = _preview_queries(admin_client, _table(towns, 40))
+
+    assert small == large
+    assert large < 40  # not one query per row
+
+
+def test_the_confirm_of_n_and_2n_rows_takes_the_same_queries_and_writes_every_row(admin_client, towns):
+    counts = []
+    for rows in (20, 40):
+        Assignment.objects.filter(unit__in=towns).delete()
+        _count, preview = _preview_queries(admin_client, _table(towns, rows))
+        ContentType.objects.clear_cache()  # the admin log's content type: read in both runs
+        with CaptureQueriesContext(connection) as queries:
+            confirm = post_confirm(admin_client, "assignment", preview)
+        assert confirm.status_code == 302, errors_of(confirm)
+        counts.append(len(queries))
+        assert Assignment.objects.filter(unit__in=towns).count() == rows - rows // 2
+
+    assert counts[0] == counts[1]
+    assert Assignment.objects.filter(target="新目标").count() == 20
+
+
+def test_bulk_writes_keep_history_with_the_importing_user_and_move_the_version_on(
+    admin_client, towns, city_admin
+):
+    stored = Assignment.objects.order_by("pk").first()
+    version = stored.version
+    _count, preview = _preview_queries(admin_client, _table(towns, 4))
+
+    post_confirm(admin_client, "assignment", preview)
+
+    stored.refresh_from_db()
+    assert stored.target == "新目标"
+    assert stored.version != version  # a form opened before the import is refused
+    last = stored.history.order_by("-history_id").first()
+    assert (last.history_type, last.history_user, last.target) == ("~", city_admin, "新目标")
+    assert last.history_change_reason == "由表格导入"
+    created = Assignment.objects.get(unit=towns[0], project__number=1)
+    first = created.history.get()
+    assert (first.history_type, first.history_user) == ("+", city_admin)
+
+
+def test_a_step_due_after_the_new_deadline_refuses_the_row_and_nothing_is_written(
+    admin_client, campaign_2014
+):
+    assignment = Assignment.objects.select_related("project", "unit").order_by("pk").first()
+    Milestone.objects.create(assignment=assignment, order=1, title="验收", due_on=datetime.date(2014, 12, 1))
+    other = Assignment.objects.select_related("project", "unit").order_by("pk")[1]
+    data = xlsx_bytes(
+        [
+            FLAT_HEADERS,
+            flat_row(number=other.project.number, unit=other.unit.name, target="另一个目标"),
+            flat_row(number=assignment.project.number, unit=assignment.unit.name, deadline="2014-11-01"),
+        ]
+    )
+
+    response = post_preview(admin_client, "assignment", data)
+
+    errors = errors_of(response)
+    assert any("第 3 行" in e and "步骤 1" in e for e in errors), errors
+    assert response.context.get("confirm_form") is None
+    assert "错误 1" in response.context["import_counts"]
+    assert not Assignment.objects.filter(target="另一个目标").exists()
+
+
+def test_the_preview_opens_with_the_counts_and_shows_only_rows_that_change(admin_client, campaign_2014):
+    first, second = Assignment.objects.select_related("project", "unit").order_by("pk")[:2]
+    unchanged = flat_row(
+        number=second.project.number,
+        unit=second.unit.name,
+        target=second.target,
+        deadline=second.deadline.isoformat() if second.deadline else "",
+        person=second.responsible_person,
+        phone=second.responsible_person_phone,
+    )
+    unchanged[7] = second.responsible_person_position
+    new_project = FeatureProject.objects.get(campaign__year=2014, number=8)
+    data = xlsx_bytes(
+        [
+            FLAT_HEADERS,
+            flat_row(number=first.project.number, unit=first.unit.name, target="改过的目标"),
+            unchanged,
+            flat_row(number=new_project.number, unit="晋江市妇联"),
+        ]
+    )
+
+    response = post_preview(admin_client, "assignment", data, options=ADD_UNITS)
+
+    assert errors_of(response) == []
+    page = response.content.decode()
+    assert "新增 1、修改 1、未变 1、错误 0" in page
+    assert page.index("新增 1、修改 1") < page.index("确认导入")  # the counts come first
+    shown = [row for page_ in response.context["preview_pages"] for row in page_["rows"]]
+    assert [row.import_type for row in shown] == ["update", "new"]
+    assert [row.import_type for row in response.context["unchanged_rows"]] == ["skip"]
+    changed_at = page.index("改过的目标")
+    assert page.index('id="preview-page-1"') < changed_at < page.index("<details")  # on the first page
+    assert "<details" in page and "显示未变的行（1 行）" in page
+
+
+def test_a_long_preview_is_paged(admin_client, towns, monkeypatch):
+    monkeypatch.setattr(importing, "PREVIEW_PAGE_ROWS", 3)
+
+    _count, response = _preview_queries(admin_client, _table(towns, 8))
+
+    pages = response.context["preview_pages"]
+    assert [(p["first"], p["last"], len(p["rows"])) for p in pages] == [(1, 3, 3), (4, 6, 3), (7, 8, 2)]
+    page = response.content.decode()
+    assert 'href="#preview-page-3"' in page and 'id="preview-page-3"' in page
+    assert "第 3 页（第 7–8 条）" in page
