@@ -78,8 +78,20 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         ),
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """A federation administrator's rounds are issued by its own federation: the field is
+        shown, not offered (``save_model`` sets it; issue 13 item 3)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if services.access.federation_of(request.user) is not None:
+            fields.append("issuing_body")
+        return fields
+
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
-        """Through ``services.campaign_save``, which also makes the reporting periods of its cadence."""
+        """Through ``services.campaign_save``, which also makes the reporting periods of its cadence;
+        a federation administrator's new round is issued by its federation."""
+        federation = services.access.federation_of(request.user)
+        if federation is not None and obj.pk is None:
+            obj.issuing_body_id = federation
         services.campaign_save(actor=request.user, campaign=obj)
 
     def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
