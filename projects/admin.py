@@ -106,10 +106,10 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     related_histories = ((ProjectLiaison, "project"), (Assignment, "project"))
     inlines = [AssignmentInline]
 
-    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
         """A federation administrator's projects name no liaison department (its federation is the
         liaison body of its rounds, ``units/roles.py``): the field is optional for them."""
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
         if federation_of(request.user) is not None and "departments" in form.base_fields:
             departments = copy.copy(form.base_fields["departments"])  # the class's own, not the base's
             departments.required = False

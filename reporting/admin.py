@@ -86,6 +86,28 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
             fields.append("issuing_body")
         return fields
 
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        """For a federation administrator, a form that checks the year against its federation's
+        rounds (the issuing body is not a field of theirs, so the model's unique check would skip
+        it): a second round of one year is refused next to the year, with the input kept."""
+        form_class = super().get_form(request, obj, **kwargs)
+        federation = services.access.federation_of(request.user)
+        if federation is None:
+            return form_class
+
+        class FederationCampaignForm(form_class):
+            def clean(self):
+                data = super().clean()
+                year = data.get("year")
+                taken = Campaign.objects.filter(issuing_body=federation, year=year).exclude(
+                    pk=self.instance.pk
+                )
+                if year is not None and taken.exists():
+                    self.add_error("year", _("This issuing body already has a round in this year."))
+                return data
+
+        return FederationCampaignForm
+
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
         """Through ``services.campaign_save``, which also makes the reporting periods of its cadence;
         a federation administrator's new round is issued by its federation."""
