@@ -283,7 +283,7 @@ def test_a_township_plans_and_reports_the_county_reviews_the_city_sees_another_c
 
 
 def test_the_county_administrator_reads_its_subtree_and_only_writes_its_own_round(levels):
-    campaign, first, _second = _county_round(levels)
+    campaign, _first, _second = _county_round(levels)
     jinjiang_admin = levels.users["jinjiang_admin"]
     city_assignment = Assignment.objects.get(project__campaign=levels.city_round)
     visible = set(Assignment.objects.restrict(jinjiang_admin))
