@@ -25,7 +25,7 @@ from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, Scop
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
-from units.models import Organisation
+from units.models import Organisation, below
 from units.roles import federation_of
 
 
@@ -108,12 +108,20 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
 
     def get_form(self, request: HttpRequest, obj=None, **kwargs):
         """A federation administrator's projects name no liaison department (its federation is the
-        liaison body of its rounds, ``units/roles.py``): the field is optional for them."""
+        liaison body of its rounds, ``units/roles.py``): the field is optional and empty for them;
+        their units are those below their federation (``below``)."""
         form = super().get_form(request, obj, **kwargs)
-        if federation_of(request.user) is not None and "departments" in form.base_fields:
-            departments = copy.copy(form.base_fields["departments"])  # the class's own, not the base's
+        federation = federation_of(request.user)
+        if federation is not None and "departments" in form.base_fields:
+            # copies: the class's own fields, not the shared base's
+            departments = copy.copy(form.base_fields["departments"])
             departments.required = False
+            departments.queryset = departments.queryset.none()
             form.base_fields["departments"] = departments
+        if federation is not None and "units" in form.base_fields:
+            units = copy.copy(form.base_fields["units"])
+            units.queryset = units.queryset.filter(below(federation))  # its townships, not another county's
+            form.base_fields["units"] = units
         return form
 
     def save_model(self, request: HttpRequest, obj: FeatureProject, form, change: bool) -> None:

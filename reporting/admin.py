@@ -17,7 +17,7 @@ from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,6 +51,7 @@ from reporting.models import (
 )
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from reporting.services import IndicatorRow, MilestoneRow
+from units.models import Organisation
 
 
 @admin.register(Campaign)
@@ -148,7 +149,8 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         """
         if not services.access.is_city_admin(request.user):
             raise PermissionDenied
-        campaigns = Campaign.objects.order_by("-year")
+        city_first = Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1)
+        campaigns = Campaign.objects.order_by("-year", city_first, "pk")  # several rounds a year (issue 13)
         wanted = request.POST.get("source") or request.GET.get("source") or ""
         source = campaigns.filter(pk=int(wanted)).first() if re.fullmatch(r"[0-9]{1,9}", wanted) else None
         source = source or campaigns.first()

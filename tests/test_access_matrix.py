@@ -153,8 +153,9 @@ def may_read(role: str, owner: tuple | None) -> bool:
     keys = READS[role]
     if kind == "assignment":
         return value in keys
-    if kind == "unit":
-        return OWN_UNIT.get(role) == value or any(ASSIGNMENTS[k][1] == value for k in keys)
+    if kind == "unit":  # a unit's name goes with its assignments, and unit A's with its own round
+        issuer = value == "A" and any(k in COUNTY_ASSIGNMENTS for k in keys)
+        return OWN_UNIT.get(role) == value or any(ASSIGNMENTS[k][1] == value for k in keys) or issuer
     if kind == "project":
         return any(ASSIGNMENTS[k][0] == value for k in keys)
     if kind == "department":
