@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0005_campaign_closed_at'),
-        ('units', '0004_campaign_year_unique_per_issuing_body'),
+        ('units', '0004_federation_admin_role'),
     ]
 
     operations = [
