@@ -331,3 +331,31 @@ def test_a_year_alone_names_the_users_own_round_then_the_citys(levels):
     assert Campaign.objects.of_year_for(levels.users["huian_admin"], 2014) is None
     assert Campaign.objects.get_by_natural_key(2014) == levels.city_round
     assert FeatureProject.objects.get_by_natural_key(2014, 1).campaign == levels.city_round
+
+
+def test_an_import_naming_the_year_alone_goes_to_the_importers_own_round(client, levels, settings, tmp_path):
+    from tests.spreadsheet_files import (
+        PROJECT_HEADERS,
+        errors_of,
+        import_through_admin,
+        post_preview,
+        row_types,
+        xlsx_bytes,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    campaign, _first, _second = _county_round(levels)
+    rows = [PROJECT_HEADERS, [2014, 3, "巾帼志愿服务", "每镇一支队伍", "磁灶镇妇联", ""]]
+    client.force_login(levels.users["jinjiang_admin"])
+
+    preview, _confirm = import_through_admin(client, "featureproject", xlsx_bytes(rows))
+
+    assert errors_of(preview) == [] and row_types(preview) == ["new"]
+    project = FeatureProject.objects.get(title="巾帼志愿服务")
+    assert project.campaign == campaign  # 晋江's 2014 round, not the city's
+    assert [unit.name for unit in project.responsible_units.all()] == ["磁灶镇妇联"]
+    # Another county's township in the same file is refused, naming it.
+    refused = [PROJECT_HEADERS, [2014, 4, "x", "y", "螺城镇妇联", ""]]
+    preview = post_preview(client, "featureproject", xlsx_bytes(refused))
+    assert errors_of(preview) == ["第 2 行，“责任单位”列：“螺城镇妇联”不在本轮发文单位晋江市妇联之下。"]
+    assert not FeatureProject.objects.filter(number=4).exists()
