@@ -206,7 +206,10 @@ class AssignmentKeyResource(SpreadsheetResource):
         the year names the round ``CampaignQuerySet.of_year_for`` prefers (the user's own
         federation's, then the city's: issue 13). Raises a row ``ValidationError``."""
         year, number, unit = self._key(row)
-        campaign = Campaign.objects.of_year_for(self.actor, year)
+        rounds = self.__dict__.setdefault("_round_of_year", {})  # one query a year, not a row
+        if year not in rounds:
+            rounds[year] = Campaign.objects.of_year_for(self.actor, year)
+        campaign = rounds[year]
         project = (
             FeatureProject.objects.restrict(self.actor, Action.VIEW)
             .select_related("campaign")
