@@ -69,13 +69,13 @@ def _city_admin_only(user, open_path: str | None = None) -> Q | None:
     links): city administrators every round, a federation administrator the rounds its federation
     issues (``units/roles.py``, issue 13 item 3); with ``open_path`` (the lookup to the record's
     campaign), only in rounds not closed."""
+    if is_city_admin(user):
+        return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
     federation = federation_of(user)
-    if federation is not None:
-        own = Q(**{f"{open_path or ''}issuing_body": federation})
-        return own if open_path is None else own & Q(**{f"{open_path}closed_at__isnull": True})
-    if not is_city_admin(user):
+    if federation is None:
         return NOTHING
-    return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
+    own = Q(**{f"{open_path or ''}issuing_body": federation})
+    return own if open_path is None else own & Q(**{f"{open_path}closed_at__isnull": True})
 
 
 def require_open(campaign: "Campaign | None") -> None:

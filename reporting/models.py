@@ -45,10 +45,12 @@ class ReportingPeriodQuerySet(RestrictedQuerySet):
         """Read where the campaign is read; only city administrators change them (a federation
         administrator those of its federation's rounds), in open rounds."""
         if action == Action.CHANGE:
+            if is_city_admin(user):
+                return Q(campaign__closed_at__isnull=True)
             federation = federation_of(user)
-            if federation is not None:
-                return Q(campaign__closed_at__isnull=True, campaign__issuing_body=federation)
-            return Q(campaign__closed_at__isnull=True) if is_city_admin(user) else NOTHING
+            if federation is None:
+                return NOTHING
+            return Q(campaign__closed_at__isnull=True, campaign__issuing_body=federation)
         return Q(campaign__in=Campaign.objects.restrict(user))
 
 

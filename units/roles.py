@@ -68,7 +68,9 @@ def is_city_admin(user: User) -> bool:
 
 def federation_of(user: User) -> int | None:
     """The id of the federation a federation administrator runs (their organisation), or ``None``
-    for every other user."""
+    for every other user (a superuser is a city administrator, whatever their membership)."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return None
     membership = membership_of(user)
     if membership is not None and membership.role == Role.FEDERATION_ADMIN:
         return membership.organisation_id

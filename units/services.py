@@ -29,8 +29,7 @@ def require_change(actor, model, obj, *, issuing_body: int | None = None) -> Non
     organisation id), a federation administrator of that body (issue 13 item 3). Every writer of
     those models calls it first."""
     if obj is None or obj.pk is None:
-        federation = federation_of(actor)
-        allowed = is_city_admin(actor) or (federation is not None and federation == issuing_body)
+        allowed = is_city_admin(actor) or (issuing_body is not None and federation_of(actor) == issuing_body)
     else:
         allowed = model.objects.restrict(actor, Action.CHANGE).filter(pk=obj.pk).exists()
     if not allowed:
