@@ -6,6 +6,8 @@ by responsible unit), "which projects does 儿童部 follow?" (filter by liaison
 change is kept by django-simple-history and shown under 历史.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
@@ -23,7 +25,8 @@ from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, Scop
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
-from units.models import Organisation
+from units.models import Organisation, below
+from units.roles import federation_of
 
 
 class CampaignYearFilter(admin.SimpleListFilter):
@@ -181,6 +184,24 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     related_histories = ((ProjectLiaison, "project"), (Assignment, "project"))
     inlines = [AssignmentInline]
 
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        """A federation administrator's projects name no liaison department (its federation is the
+        liaison body of its rounds, ``units/roles.py``): the field is optional and empty for them;
+        their units are those below their federation (``below``)."""
+        form = super().get_form(request, obj, **kwargs)
+        federation = federation_of(request.user)
+        if federation is not None and "departments" in form.base_fields:
+            # copies: the class's own fields, not the shared base's
+            departments = copy.copy(form.base_fields["departments"])
+            departments.required = False
+            departments.queryset = departments.queryset.none()
+            form.base_fields["departments"] = departments
+        if federation is not None and "units" in form.base_fields:
+            units = copy.copy(form.base_fields["units"])
+            units.queryset = units.queryset.filter(below(federation))  # its townships, not another county's
+            form.base_fields["units"] = units
+        return form
+
     def save_model(self, request: HttpRequest, obj: FeatureProject, form, change: bool) -> None:
         """Through ``projects.services.feature_project_save``: scope, the liaison and unit rules."""
         services.feature_project_save(
@@ -237,7 +258,9 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
         year = projects.order_by("-campaign__year").values_list("campaign__year", flat=True).first()
         if year is None:
             raise Http404(_("No feature project to put in the table."))
-        campaign = Campaign.objects.select_related("issuing_body").get(year=year)
+        # Several bodies may issue a round that year (issue 13): the one the user means.
+        latest = Campaign.objects.filter(pk__in=projects.filter(campaign__year=year).values("campaign"))
+        campaign = latest.of_year_for(request.user, year) or latest.select_related("issuing_body").first()
         data = write_overview_table(campaign, projects.filter(campaign=campaign))
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition(overview_table_filename(campaign))

@@ -21,8 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, ReadOnlyError, RestrictedQuerySet
-from units.models import Organisation, linked_county_units
-from units.roles import Role, is_city_admin, membership_of, sees_everything
+from units.models import Organisation, linked_county_units, subtree
+from units.roles import Role, federation_of, is_city_admin, membership_of, sees_everything
 
 validate_phone = RegexValidator(
     r"^[0-9+()\- 转/、]*$",
@@ -67,11 +67,17 @@ CLOSED_ROUND_NOTE = _("This round was closed on %(date)s and can only be viewed.
 
 
 def _city_admin_only(user, open_path: str | None = None) -> Q | None:
-    """The rule for records only city administrators change (campaigns, projects, liaison links);
-    with ``open_path`` (the lookup to the record's campaign), only in rounds not closed."""
-    if not is_city_admin(user):
+    """The rule for records of a round that only its issuer changes (campaigns, projects, liaison
+    links): city administrators every round, a federation administrator the rounds its federation
+    issues (``units/roles.py``, issue 13 item 3); with ``open_path`` (the lookup to the record's
+    campaign), only in rounds not closed."""
+    if is_city_admin(user):
+        return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
+    federation = federation_of(user)
+    if federation is None:
         return NOTHING
-    return EVERYTHING if open_path is None else Q(**{f"{open_path}closed_at__isnull": True})
+    own = Q(**{f"{open_path or ''}issuing_body": federation})
+    return own if open_path is None else own & Q(**{f"{open_path}closed_at__isnull": True})
 
 
 def closed_round_error(campaign: "Campaign | None") -> ReadOnlyError | None:
@@ -176,13 +182,38 @@ class CampaignQuerySet(RoundScopedMixin, RestrictedQuerySet):
         return current_campaign(self, today)
 
     def restriction(self, user, action: Action) -> Q | None:
-        """City administrators and leaders read all, others the campaigns of their projects; only
-        city administrators change them, and only while the round is open."""
+        """City administrators and leaders read all, others the campaigns of their projects (a
+        federation administrator also every round issued in its subtree); only city administrators
+        change them, and a federation administrator its federation's rounds, only while open."""
         if action == Action.CHANGE:
             return _city_admin_only(user, "")
         if sees_everything(user):
             return EVERYTHING
-        return Q(pk__in=FeatureProject.objects.restrict(user).values("campaign"))
+        projects = Q(pk__in=FeatureProject.objects.restrict(user).values("campaign"))
+        federation = federation_of(user)
+        if federation is not None:
+            return projects | subtree(federation, "issuing_body__")
+        return projects
+
+    def of_year_for(self, user, year: int) -> "Campaign | None":
+        """The round of ``year`` that ``user`` means when a spreadsheet names the year alone (the
+        年度 column of imports, issue 13 item 2): among the rounds of that year the user may see,
+        their own organisation's round first (a county administrator's own round), then the city
+        federation's, then the others in the organisations' official order; ``None`` when the user
+        sees no round of that year."""
+        membership = membership_of(user)
+        own = membership.organisation_id if membership is not None else None
+        preference = models.Case(
+            models.When(issuing_body=own, then=0),
+            models.When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
+            default=2,
+        )
+        return (
+            self.restrict(user, Action.VIEW)
+            .filter(year=year)
+            .order_by(preference, "issuing_body__display_order", "pk")
+            .first()
+        )
 
 
 class AssignmentScopedQuerySet(RoundScopedMixin, RestrictedQuerySet):
@@ -191,10 +222,12 @@ class AssignmentScopedQuerySet(RoundScopedMixin, RestrictedQuerySet):
 
     ``assignment_path`` is the lookup from the model to its assignment (``""`` on ``Assignment``).
     Reading: city administrators and leaders everything; liaison staff the assignments of the
-    projects their department follows; a reporter their own unit's. Writing: city administrators
-    everything, a reporter their own unit's (whether the record's state allows it — a confirmed plan,
-    a submitted report — is the services' business); liaison staff and leaders nothing (reviews are
-    workflow steps, see ``reporting.access.can``). Nobody changes anything of a closed round.
+    projects their department follows; a reporter their own unit's; a federation administrator
+    those whose unit or round's issuing body lies in its federation's subtree. Writing: city
+    administrators everything, a federation administrator the rounds its federation issues, a
+    reporter their own unit's (whether the record's state allows it — a confirmed plan, a submitted
+    report — is the services' business); liaison staff and leaders nothing (reviews are workflow
+    steps, see ``reporting.access.can``). Nobody changes anything of a closed round.
     """
 
     assignment_path = "assignment__"
@@ -217,6 +250,11 @@ class AssignmentScopedQuerySet(RoundScopedMixin, RestrictedQuerySet):
         if membership.role == Role.REPORTER:
             unit = Q(**{f"{path}unit": membership.organisation_id})
             return unit & open_round if action == Action.CHANGE else unit
+        if membership.role == Role.FEDERATION_ADMIN:
+            own = membership.organisation_id
+            if action == Action.CHANGE:
+                return Q(**{f"{path}project__campaign__issuing_body": own}) & open_round
+            return subtree(own, f"{path}unit__") | subtree(own, f"{path}project__campaign__issuing_body__")
         if membership.role == Role.LIAISON and action == Action.VIEW:
             # A project can have two liaison departments, but one user belongs to one: no duplicates.
             # The projects through a subquery: ORed with the linked counties, a join over the
@@ -231,15 +269,22 @@ class CampaignManager(models.Manager.from_queryset(CampaignQuerySet)):
     """Looks campaigns up by year, their natural key."""
 
     def get_by_natural_key(self, year: int) -> "Campaign":
-        """Return the campaign of ``year``; raises ``Campaign.DoesNotExist``."""
-        return self.get(year=year)
+        """Return the round of ``year``: the city federation's when several bodies issued one that
+        year (the fixtures hold the city's rounds, e.g. ``campaign_2014``), else the only one;
+        raises ``Campaign.DoesNotExist`` (or ``MultipleObjectsReturned`` for several rounds of
+        that year none of which the city issued)."""
+        rounds = self.filter(year=year)
+        city = rounds.filter(issuing_body__kind=Organisation.Kind.CITY_FEDERATION)
+        return city.get() if city.exists() else rounds.get()
 
 
 class Campaign(models.Model):
     """One round of the 争六好、创特色 campaign, set up by a notice of the city federation.
 
     ``year`` is the year the projects run (2014 for notice 泉妇〔2013〕81号, issued 2013-10-21);
-    ``reporting_cadence`` decides the reporting periods of every assignment.
+    ``reporting_cadence`` decides the reporting periods of every assignment. A round belongs to its
+    ``issuing_body``: the city's round and the counties' rounds (a county federation's projects for
+    its townships) coexist in one year, one round per issuing body and year (issue 13 item 2).
     """
 
     class ReportingCadence(models.TextChoices):
@@ -248,7 +293,7 @@ class Campaign(models.Model):
         HALF_YEARLY = "half_yearly", _("half-yearly")
 
     name = models.CharField(_("campaign name"), max_length=100)
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     document_number = models.CharField(
         _("document number"), max_length=50, help_text=_("For example 泉妇〔2013〕81号.")
     )
@@ -293,13 +338,19 @@ class Campaign(models.Model):
                 name="campaign_year_in_range",
                 violation_error_message=_("The year must lie between 2000 and 2100."),
             ),
+            models.UniqueConstraint(
+                fields=["issuing_body", "year"],
+                name="campaign_year_unique_per_issuing_body",
+                violation_error_message=_("This issuing body already has a round in this year."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
     def natural_key(self) -> tuple[int]:
-        """The campaign's year."""
+        """The campaign's year (``CampaignManager.get_by_natural_key`` reads it back as the city's
+        round of that year: fixtures and natural-key dumps are for the city's rounds)."""
         return (self.year,)
 
 
@@ -321,7 +372,9 @@ class ProjectLiaisonManager(models.Manager.from_queryset(ProjectLiaisonQuerySet)
     def get_by_natural_key(self, year: int, number: int, department_name: str) -> "ProjectLiaison":
         """Return the link; raises ``ProjectLiaison.DoesNotExist``."""
         return self.get(
-            project__campaign__year=year, project__number=number, department__name=department_name
+            project__campaign=Campaign.objects.get_by_natural_key(year),
+            project__number=number,
+            department__name=department_name,
         )
 
 
@@ -374,8 +427,10 @@ class FeatureProjectQuerySet(RoundScopedMixin, RestrictedQuerySet):
 
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read all; liaison staff the projects their department
-        follows; a reporter the projects their unit is responsible for. Only city administrators
-        change them, in open rounds."""
+        follows; a reporter the projects their unit is responsible for; a federation administrator
+        the projects of rounds issued in its subtree and those carried by a unit of its subtree.
+        Only city administrators change them, and a federation administrator those of its
+        federation's rounds, in open rounds."""
         if action == Action.CHANGE:
             return _city_admin_only(user, "campaign__")
         if sees_everything(user):
@@ -387,6 +442,10 @@ class FeatureProjectQuerySet(RoundScopedMixin, RestrictedQuerySet):
             return Q(liaison_departments=membership.organisation_id)
         if membership.role == Role.REPORTER:
             return Q(assignments__unit=membership.organisation_id)
+        if membership.role == Role.FEDERATION_ADMIN:
+            own = membership.organisation_id
+            carried = Assignment.objects.filter(subtree(own, "unit__")).values("project")
+            return Q(pk__in=carried) | subtree(own, "campaign__issuing_body__")
         return NOTHING
 
 
@@ -395,7 +454,7 @@ class FeatureProjectManager(models.Manager.from_queryset(FeatureProjectQuerySet)
 
     def get_by_natural_key(self, year: int, number: int) -> "FeatureProject":
         """Return project ``number`` of the campaign of ``year``; raises ``DoesNotExist``."""
-        return self.get(campaign__year=year, number=number)
+        return self.get(campaign=Campaign.objects.get_by_natural_key(year), number=number)
 
 
 class FeatureProject(models.Model):
@@ -483,7 +542,11 @@ class AssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
 
     def get_by_natural_key(self, year: int, number: int, unit_name: str) -> "Assignment":
         """Return the assignment; raises ``Assignment.DoesNotExist``."""
-        return self.get(project__campaign__year=year, project__number=number, unit__name=unit_name)
+        return self.get(
+            project__campaign=Campaign.objects.get_by_natural_key(year),
+            project__number=number,
+            unit__name=unit_name,
+        )
 
 
 class Assignment(models.Model):

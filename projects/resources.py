@@ -20,6 +20,7 @@ from projects import services
 from projects.models import Assignment, Campaign, FeatureProject
 from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.importing import (
+    CellError,
     IntegerWidget,
     NameListWidget,
     NameWidget,
@@ -36,6 +37,30 @@ TITLE = "特色项目内容"
 GOAL = "创建目标"
 UNITS = "责任单位"
 LIAISONS = "市妇联联系部室"
+
+
+class CampaignYearWidget(NameWidget):
+    """The 年度 cell: a year names the round the importing user means (``CampaignQuerySet.
+    of_year_for``: their own federation's round first, then the city's), since several bodies may
+    issue a round in one year (issue 13). ``actor`` is a callable giving the importing user."""
+
+    def __init__(self, actor) -> None:
+        super().__init__(Campaign.objects.all, "year", what=_("campaign year"))
+        self.actor = actor
+
+    def lookup(self, name: str) -> Campaign:
+        """The round of the year ``name``; raises ``CellError`` for no year or an unknown one."""
+        try:
+            year = int(spreadsheets.clean_text(name))
+        except (TypeError, ValueError):
+            year = None
+        campaign = Campaign.objects.of_year_for(self.actor(), year) if year is not None else None
+        if campaign is None:
+            raise CellError(
+                _("“%(value)s” is not a known %(what)s.")
+                % {"value": spreadsheets.display_value(name), "what": self.what}
+            )
+        return campaign
 
 
 def _organisations():
@@ -81,6 +106,10 @@ class FeatureProjectResource(SpreadsheetResource):
         name = _("Feature projects (overview table)")
         fields = ("year", "number", "title", "goal", "responsible_units", "liaison_departments")
         import_id_fields = ("year", "number")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget = CampaignYearWidget(lambda: self.actor)
 
     def fill_missing_columns(self, present: set[str]) -> dict[str, object]:
         """The official table has no 年度 column: take the year from its title."""
@@ -156,10 +185,11 @@ class AssignmentKeyResource(SpreadsheetResource):
                     continue
                 if isinstance(value, int):
                     found.add(value)
+        rounds = [campaign for year in years if (campaign := self._round_of(year)) is not None]
         projects = (
             FeatureProject.objects.restrict(self.actor, Action.VIEW)
             .select_related("campaign")
-            .filter(campaign__year__in=years, number__in=numbers)
+            .filter(campaign__in=rounds, number__in=numbers)
         )
         self._projects = {(p.campaign.year, p.number): p for p in projects}
         assignments = Assignment.objects.filter(project__in=list(self._projects.values())).select_related(
@@ -171,6 +201,14 @@ class AssignmentKeyResource(SpreadsheetResource):
             .filter(project__in=list(self._projects.values()))
             .values_list("pk", flat=True)
         )
+
+    def _round_of(self, year: int) -> Campaign | None:
+        """The round a row's 年度 means for the importing user (``Campaign.objects.of_year_for``:
+        their own federation's first, then the city's); one query a year, not a row."""
+        rounds = self.__dict__.setdefault("_round_of_year", {})
+        if year not in rounds:
+            rounds[year] = Campaign.objects.of_year_for(self.actor, year)
+        return rounds[year]
 
     def filter_export(self, queryset, **kwargs):
         """Project, campaign and unit preloaded: one query for the whole export."""
@@ -210,16 +248,20 @@ class AssignmentKeyResource(SpreadsheetResource):
 
     def find_project(self, row) -> tuple[FeatureProject, Organisation]:
         """The project (年度, 序号) and unit of a row, among the projects the importing user can see;
-        raises a row ``ValidationError``."""
+        the year names the round ``CampaignQuerySet.of_year_for`` prefers (the user's own
+        federation's, then the city's: issue 13). Raises a row ``ValidationError``."""
         year, number, unit = self._key(row)
         if self._projects is not None:
             project = self._projects.get((year, number))
         else:
+            campaign = self._round_of(year)
             project = (
                 FeatureProject.objects.restrict(self.actor, Action.VIEW)
                 .select_related("campaign")
-                .filter(campaign__year=year, number=number)
+                .filter(campaign=campaign, number=number)
                 .first()
+                if campaign is not None
+                else None
             )
         if project is None:
             raise self._row_error(

@@ -9,12 +9,13 @@ the plan's lock (``reporting.Plan``).
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import Assignment, Campaign, FeatureProject, Indicator, Milestone, ProjectLiaison
-from units.models import Organisation
+from units.models import Organisation, below
+from units.roles import federation_of
 from units.services import require_change, validated_save
 
 
@@ -58,6 +59,45 @@ def responsible_units_check(units: Sequence[Organisation], field: str = "respons
         )
 
 
+def is_city_round(campaign: Campaign) -> bool:
+    """Whether ``campaign`` is a round of the city federation (its issuing body is the city's
+    federation), as opposed to a county's or township's round for the level below (issue 13)."""
+    return campaign.issuing_body.kind == Organisation.Kind.CITY_FEDERATION
+
+
+def round_units_check(
+    campaign: Campaign, units: Sequence[Organisation], field: str = "responsible_units"
+) -> None:
+    """Refuse, in a round issued below the city, a responsible unit that does not lie below the
+    issuing federation (a county's projects go to its townships, a township's to its villages:
+    "一级带着一级干", issue 13 item 2). Raises ``ValidationError`` on ``field`` naming every such
+    unit; the city's round accepts every unit ``responsible_units_check`` accepts."""
+    if is_city_round(campaign) or not units:
+        return
+    inside = set(
+        Organisation.objects.filter(
+            below(campaign.issuing_body_id), pk__in=[unit.pk for unit in units]
+        ).values_list("pk", flat=True)
+    )
+    outside = [unit.name for unit in units if unit.pk not in inside]
+    if outside:
+        raise ValidationError(
+            {
+                field: _("“%(names)s” is not below %(issuer)s, which issues this round.")
+                % {"names": "、".join(outside), "issuer": campaign.issuing_body.name}
+            }
+        )
+
+
+def require_own_round(actor, campaign: Campaign) -> None:
+    """Raise ``PermissionDenied`` when a federation administrator names a round its federation does
+    not issue (a project moved into another body's round); other actors pass (their scope is
+    checked by ``require_change``)."""
+    federation = federation_of(actor)
+    if federation is not None and campaign.issuing_body_id != federation:
+        raise PermissionDenied
+
+
 @transaction.atomic
 def feature_project_save(
     *,
@@ -81,15 +121,30 @@ def feature_project_save(
     are still empty. A project of a closed round (or put into one) raises ``ReadOnlyError`` (“该轮次
     已结束，只能查看。”). Raises ``ValidationError`` for a department that is not a liaison body, a unit
     leaving with a filled-in plan, or an invalid project.
+
+    A federation administrator writes the projects of its own federation's rounds (issue 13 item
+    3); in a round issued below the city the units must lie below the issuing federation
+    (``round_units_check``) and no liaison department is named: the issuing federation itself is
+    the liaison body (``units/roles.py``).
     """
-    require_change(actor, FeatureProject, project)
+    require_change(actor, FeatureProject, project, issuing_body=campaign.issuing_body_id)
     require_change(actor, Campaign, campaign)  # its 一览表 changes: refused in a closed round
+    require_own_round(actor, campaign)
     project = project or FeatureProject()
     project.campaign = campaign
     project.number = number
     project.title = title
     project.goal = goal
     validated_save(project, actor=actor)
+    if liaison_departments and not is_city_round(campaign):
+        raise ValidationError(
+            {
+                "liaison_departments": _(
+                    "A round of %(issuer)s names no liaison departments: %(issuer)s itself reviews it."
+                )
+                % {"issuer": campaign.issuing_body.name}
+            }
+        )
     if liaison_departments is not None:
         not_liaison = [d.name for d in liaison_departments if not d.is_liaison]
         if not_liaison:
@@ -111,6 +166,7 @@ def feature_project_save(
                 link.save()
     if responsible_units is not None:
         responsible_units_check(responsible_units)
+        round_units_check(campaign, responsible_units)
         wanted = {unit.pk: unit for unit in responsible_units}
         for assignment in project.assignments.select_related("unit"):
             if assignment.unit_id in wanted:
@@ -138,9 +194,11 @@ def assignment_add(*, actor, project: FeatureProject, unit: Organisation) -> Ass
     """Make ``unit`` responsible for ``project``: a new, empty ``Assignment`` (its 四定 are then
     written by ``reporting.services.plan_update``). Only who may change the project (city
     administrators) may add a unit: ``PermissionDenied``. Raises ``ValidationError`` for a unit
-    already responsible or a unit that cannot carry projects (a department)."""
+    already responsible or a unit that cannot carry projects (a department), or, in a round issued
+    below the city, a unit not below the issuing federation."""
     require_change(actor, FeatureProject, project)
     responsible_units_check([unit], field="unit")
+    round_units_check(project.campaign, [unit], field="unit")
     assignment = Assignment(project=project, unit=unit)
     return validated_save(assignment, actor=actor)
 

@@ -12,6 +12,9 @@ What a user may *see* or *change* is decided with the data: every model's querys
   they review reports and confirm plans there, and write nothing else;
 - responsible-unit reporter: the assignments, plans and reports of their own organisation; they
   edit their plan while it is a draft and their reports while draft or returned;
+- federation administrator: the liaison of the rounds their own federation issues — they confirm
+  the plans and review the reports there (the issuing federation is the liaison body of a round
+  issued below the city, ``units/roles.py``);
 - anybody else (no membership, inactive): nothing.
 
 Read scope is a queryset filter (``Model.objects.restrict(user)``); a record outside it is "not found"
@@ -28,10 +31,10 @@ from projects.models import Assignment
 from quanzhou_women.lib.querysets import Action as Access
 from quanzhou_women.lib.querysets import read_only
 from reporting.models import Evidence, Plan, PlanStatus, ProgressReport, ReportStatus
-from units.roles import Role, User, is_city_admin, membership_of, role_of, sees_everything
+from units.roles import Role, User, federation_of, is_city_admin, membership_of, role_of, sees_everything
 
 VIEW = Access.VIEW
-__all__ = ["is_city_admin", "membership_of", "role_of", "sees_everything"]
+__all__ = ["federation_of", "is_city_admin", "membership_of", "role_of", "sees_everything"]
 
 
 class Action(StrEnum):
@@ -49,9 +52,11 @@ def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
     """Whether the user may take ``action`` on a record they can see (plans: the assignment).
 
     Checks role and organisation only — whether the record's state allows the step is the
-    services' business (they raise ``WorkflowError``). Callers must load ``obj`` through the
-    ``*_for`` querysets first. Nobody takes any step in a closed round (the campaign as loaded
-    with ``obj``; ``require`` asks the database).
+    services' business (they raise ``WorkflowError``). Confirming plans and reviewing reports: the
+    project's liaison departments' staff, or, in a round issued below the city, the issuing
+    federation's administrators. Callers must load ``obj`` through the ``*_for`` querysets first.
+    Nobody takes any step in a closed round (the campaign as loaded with ``obj``; ``require`` asks
+    the database).
     """
     assignment = obj if isinstance(obj, Assignment) else obj.assignment
     if assignment.project.campaign.closed_at is not None:
@@ -64,6 +69,8 @@ def can(user: User, action: Action, obj: Assignment | ProgressReport) -> bool:
     if action in {Action.EDIT_PLAN, Action.SUBMIT_PLAN, Action.EDIT_REPORT, Action.SUBMIT_REPORT}:
         return membership.role == Role.REPORTER and assignment.unit_id == membership.organisation_id
     if action in {Action.CONFIRM_PLAN, Action.REVIEW_REPORT}:
+        if membership.role == Role.FEDERATION_ADMIN:
+            return assignment.project.campaign.issuing_body_id == membership.organisation_id
         return (
             membership.role == Role.LIAISON
             and assignment.project.liaison_departments.filter(pk=membership.organisation_id).exists()

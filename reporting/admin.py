@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -60,6 +60,7 @@ from reporting.models import (
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from reporting.rounds import round_close
 from reporting.services import IndicatorRow, MilestoneRow
+from units.models import Organisation
 
 
 @admin.register(Campaign)
@@ -134,8 +135,42 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/reporting/campaign_close_confirmation.html", context)
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        """A federation administrator's rounds are issued by its own federation: the field is
+        shown, not offered (``save_model`` sets it; issue 13 item 3)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if services.access.federation_of(request.user) is not None:
+            fields.append("issuing_body")
+        return fields
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        """For a federation administrator, a form that checks the year against its federation's
+        rounds (the issuing body is not a field of theirs, so the model's unique check would skip
+        it): a second round of one year is refused next to the year, with the input kept."""
+        form_class = super().get_form(request, obj, **kwargs)
+        federation = services.access.federation_of(request.user)
+        if federation is None:
+            return form_class
+
+        class FederationCampaignForm(form_class):
+            def clean(self):
+                data = super().clean()
+                year = data.get("year")
+                taken = Campaign.objects.filter(issuing_body=federation, year=year).exclude(
+                    pk=self.instance.pk
+                )
+                if year is not None and taken.exists():
+                    self.add_error("year", _("This issuing body already has a round in this year."))
+                return data
+
+        return FederationCampaignForm
+
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
-        """Through ``services.campaign_save``, which also makes the reporting periods of its cadence."""
+        """Through ``services.campaign_save``, which also makes the reporting periods of its cadence;
+        a federation administrator's new round is issued by its federation."""
+        federation = services.access.federation_of(request.user)
+        if federation is not None and obj.pk is None:
+            obj.issuing_body_id = federation
         services.campaign_save(actor=request.user, campaign=obj)
 
     def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
@@ -211,7 +246,8 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         """
         if not services.access.is_city_admin(request.user):
             raise PermissionDenied
-        campaigns = Campaign.objects.order_by("-year")
+        city_first = Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1)
+        campaigns = Campaign.objects.order_by("-year", city_first, "pk")  # several rounds a year (issue 13)
         wanted = request.POST.get("source") or request.GET.get("source") or ""
         source = campaigns.filter(pk=int(wanted)).first() if re.fullmatch(r"[0-9]{1,9}", wanted) else None
         source = source or campaigns.first()

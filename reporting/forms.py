@@ -217,9 +217,10 @@ class NewRoundForm(forms.ModelForm):
         ]
 
     def clean_year(self) -> int:
-        """A year no campaign has yet, named in the message."""
+        """A year the source's issuing body has no round of yet (rounds are unique per issuing body
+        and year, issue 13), named in the message."""
         year = self.cleaned_data["year"]
-        if Campaign.objects.filter(year=year).exists():
+        if Campaign.objects.filter(year=year, issuing_body=self.source_campaign.issuing_body_id).exists():
             raise forms.ValidationError(
                 _("There is already a campaign of %(year)s: choose another year.") % {"year": year}
             )

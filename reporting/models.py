@@ -38,7 +38,7 @@ from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from quanzhou_women.media import INLINE_IMAGE_TYPES
 from units.models import Organisation
-from units.roles import is_city_admin
+from units.roles import federation_of, is_city_admin
 
 
 class PlanQuerySet(AssignmentScopedQuerySet):
@@ -55,9 +55,15 @@ class ReportingPeriodQuerySet(RoundScopedMixin, RestrictedQuerySet):
     campaign_path = "campaign__"
 
     def restriction(self, user, action: Action) -> Q | None:
-        """Read where the campaign is read; only city administrators change them, in open rounds."""
+        """Read where the campaign is read; only city administrators change them (a federation
+        administrator those of its federation's rounds), in open rounds."""
         if action == Action.CHANGE:
-            return Q(campaign__closed_at__isnull=True) if is_city_admin(user) else NOTHING
+            if is_city_admin(user):
+                return Q(campaign__closed_at__isnull=True)
+            federation = federation_of(user)
+            if federation is None:
+                return NOTHING
+            return Q(campaign__closed_at__isnull=True, campaign__issuing_body=federation)
         return Q(campaign__in=Campaign.objects.restrict(user))
 
 

@@ -152,10 +152,12 @@ def round_start(
     ``feature_project_save``; with ``copy_plans`` each unit's target, deadline, responsible person,
     steps and indicators by ``plan_update``, every date a year later, the plan a *draft* for the
     unit to revise and submit again (never submitted or confirmed). Without ``copy_plans`` the 四定
-    are left empty. City administrators only (``PermissionDenied``); ``ValidationError`` for an
-    invalid campaign (e.g. a year in use); on any error nothing is written.
+    are left empty. The new round keeps the source's issuing body (a county's round starts the
+    county's next round). City administrators, or a federation administrator of that issuing body
+    (issue 13; ``PermissionDenied``); ``ValidationError`` for an invalid campaign (e.g. a year the
+    issuing body already uses); on any error nothing is written.
     """
-    require_change(actor, Campaign, None)
+    require_change(actor, Campaign, None, issuing_body=source.issuing_body_id)
     selection = round_selection(
         source=source, numbers=numbers, units=units, departments=departments, copy_plans=copy_plans
     )

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -136,14 +137,21 @@ def periods_ensure(*, campaign: Campaign) -> list[ReportingPeriod]:
 
 
 def liaison_users(assignment: Assignment) -> list[User]:
-    """Active liaison staff of the departments that follow the assignment's project."""
+    """Active liaison staff of the departments that follow the assignment's project, and the
+    administrators of the issuing federation (the liaison body of a round issued below the city)."""
     from django.contrib.auth import get_user_model
 
     return list(
         get_user_model().objects.filter(
+            Q(
+                membership__role=Membership.Role.LIAISON,
+                membership__organisation__in=assignment.project.liaison_departments.all(),
+            )
+            | Q(
+                membership__role=Membership.Role.FEDERATION_ADMIN,
+                membership__organisation=assignment.project.campaign.issuing_body_id,
+            ),
             is_active=True,
-            membership__role=Membership.Role.LIAISON,
-            membership__organisation__in=assignment.project.liaison_departments.all(),
         )
     )
 
@@ -697,9 +705,19 @@ def plan_part_save(
 @transaction.atomic
 def campaign_save(*, actor: User, campaign: Campaign) -> Campaign:
     """Create or update ``campaign`` (its fields as set by the caller) and make the reporting periods
-    of its cadence (``periods_ensure``): the one writer of ``Campaign``. Only city administrators
-    (``PermissionDenied``); raises ``ValidationError`` for an invalid campaign."""
-    require_change(actor, Campaign, campaign)
+    of its cadence (``periods_ensure``): the one writer of ``Campaign``. City administrators, and a
+    federation administrator for its own federation's rounds (issue 13 item 3; ``PermissionDenied``
+    otherwise); raises ``ValidationError`` for an invalid campaign, e.g. a second round of the same
+    issuing body in one year or a federation administrator naming another issuing body."""
+    require_change(actor, Campaign, campaign, issuing_body=campaign.issuing_body_id)
+    federation = access.federation_of(actor)
+    if federation is not None and campaign.issuing_body_id != federation:
+        raise ValidationError(
+            {
+                "issuing_body": _("You can only issue rounds of your own federation, not of %(name)s.")
+                % {"name": campaign.issuing_body.name}
+            }
+        )
     validated_save(campaign, actor=actor)
     periods_ensure(campaign=campaign)
     return campaign

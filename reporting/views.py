@@ -95,14 +95,15 @@ def _closed_note(assignment: Assignment) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Lead each user to their start page: the admin (city staff), the review queue (liaisons), the
+    """Lead each user to their start page: the admin (city staff), the review queue (liaisons and
+    federation administrators, who review their own rounds), the
     supervision overview (leaders, who read dashboards), my tasks (reporters), or the login page."""
     if not request.user.is_authenticated:
         return redirect("login")
     role = access.role_of(request.user)
     if role == Role.CITY_ADMIN and request.user.is_staff:
         return redirect("admin:index")
-    if role == Role.LIAISON:
+    if role in {Role.LIAISON, Role.FEDERATION_ADMIN}:
         return redirect("reporting:review_queue")
     if role == Role.LEADER:
         return redirect("dashboards:overview")
@@ -169,7 +170,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
                 "role": role,
                 "year_label": year_label(campaign.year) if campaign else "",
                 "year_links": years.links,
-                "can_review": role in {Role.LIAISON, Role.CITY_ADMIN},
+                "can_review": role in {Role.LIAISON, Role.CITY_ADMIN, Role.FEDERATION_ADMIN},
             },
         )
     # A reporter sees one unit: its assignments are few (about ten a campaign), read in three queries.
@@ -541,7 +542,7 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, done)
     else:
         _perform(request, steps, action)
-    if action != "submit" and access.role_of(request.user) == Role.LIAISON:
+    if action != "submit" and access.role_of(request.user) in {Role.LIAISON, Role.FEDERATION_ADMIN}:
         return redirect("reporting:review_queue")
     return redirect("reporting:report", pk=pk)
 
@@ -689,7 +690,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(assignment__unit=unit_id)
     page = Paginator(reports, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     plans_page = Paginator(plans, QUEUE_PER_PAGE).get_page(request.GET.get("plans"))
-    can_review = access.role_of(user) in {Role.LIAISON, Role.CITY_ADMIN}
+    can_review = access.role_of(user) in {Role.LIAISON, Role.CITY_ADMIN, Role.FEDERATION_ADMIN}
     return render(
         request,
         "reporting/review_queue.html",

@@ -16,11 +16,24 @@ The world (``build_cast``), built in code through the services where a workflow 
   ``B3``    3 (shared) B           P          plan draft; Q1 draft
   ========  =========  ==========  ===========================================
 
+- a county round (issue 13, "一级带着一级干"): unit A (晋江市妇联) issues its own 2014 round,
+  projects 11 and 12 (numbered 1 and 2 in that round), to three townships under A, T1–T3:
+
+  ========  =========  ==========  ===========================================
+  key       project    unit        liaison    plan / reports
+  ========  =========  ==========  ===========================================
+  ``K1``    11         T1          A itself   plan submitted; Q2 submitted, Q1 draft
+  ``K2``    11         T2          A itself   plan draft; Q1 draft
+  ``K3``    12         T3          A itself   plan draft; Q1 draft
+  ========  =========  ==========  ===========================================
+
 - every role of ``units.Membership`` and the users around them: a superuser, a city administrator
   (staff with every permission of the portal's apps, not a superuser), a leader, one liaison of each
   department, one reporter of each unit, two scoped admin staff (``is_staff`` reporters of unit A,
   one with only *view* permissions on every portal model, one with view, add, change and delete), a
-  user without membership and an inactive reporter of unit A.
+  user without membership and an inactive reporter of unit A; a federation administrator of unit A
+  (``county_admin``: staff with every permission of the portal's apps, the liaison of A's round) and
+  a reporter of township T1 (``township_reporter``).
 
 Every field that one unit must not read of another's carries a marker (``marker(tag)``: ``QZ<tag>QZ``,
 or an eleven-digit phone number) — responsible person, phone, target, steps, indicators, report
@@ -56,13 +69,30 @@ ROLES = (
     "reporter_b",
     "staff_view",
     "staff_change",
+    "county_admin",
+    "township_reporter",
     "nobody",
     "inactive",
     "anonymous",
 )
 
-#: The assignments of the world: key → (project number, unit).
-ASSIGNMENTS = {"A1": (1, "A"), "A3": (3, "A"), "B2": (2, "B"), "B3": (3, "B")}
+#: The assignments of the city's round: key → (project number, unit).
+CITY_ASSIGNMENTS = {"A1": (1, "A"), "A3": (3, "A"), "B2": (2, "B"), "B3": (3, "B")}
+#: The assignments of unit A's own round: key → (project key, township). Project keys 11 and 12
+#: are the round's projects 1 and 2 (keys, so that they differ from the city's 1 and 2).
+COUNTY_ASSIGNMENTS = {"K1": (11, "T1"), "K2": (11, "T2"), "K3": (12, "T3")}
+#: Every assignment of the world.
+ASSIGNMENTS = CITY_ASSIGNMENTS | COUNTY_ASSIGNMENTS
+#: The assignments with reviewed reports (an approved one, a comment, an evidence file).
+REVIEWED = {"A1", "B2"}
+#: The report states of each assignment.
+REPORT_STATES = {key: ("approved", "submitted", "draft") for key in REVIEWED} | {
+    "A3": ("draft",),
+    "B3": ("draft",),
+    "K1": ("submitted", "draft"),
+    "K2": ("draft",),
+    "K3": ("draft",),
+}
 
 
 def marker(tag: str) -> str:
@@ -72,7 +102,18 @@ def marker(tag: str) -> str:
 
 def phone_marker(key: str) -> str:
     """An eleven-digit phone number that appears nowhere else (phones allow only digits)."""
-    return "1390000" + {"A1": "1011", "A3": "1033", "B2": "2022", "B3": "2033"}[key]
+    return (
+        "1390000"
+        + {
+            "A1": "1011",
+            "A3": "1033",
+            "B2": "2022",
+            "B3": "2033",
+            "K1": "3011",
+            "K2": "3022",
+            "K3": "3033",
+        }[key]
+    )
 
 
 # --- factories ----------------------------------------------------------------------------------
@@ -182,18 +223,20 @@ def report_write(
 class Cast:
     """The world and its users; ``markers`` maps each marker to its owner (see ``Cast.owner_kinds``).
 
-    Owners: ``("assignment", key)``, ``("unit", "A"|"B")``, ``("project", number)``,
-    ``("inbox", role)`` (a notification's recipient).
+    Owners: ``("assignment", key)``, ``("unit", "A"|"B"|"T1"|"T2"|"T3")``, ``("project", number)``
+    (11 and 12: the county round's), ``("inbox", role)`` (a notification's recipient).
     """
 
     city: Organisation
     publicity: Organisation  # 宣传部 (P): projects 1 and 3
     development: Organisation  # 发展部 (D): project 2
-    units: dict[str, Organisation]  # "A", "B"
+    units: dict[str, Organisation]  # "A", "B"; the townships "T1", "T2", "T3" under A
     campaign: Campaign
+    county_campaign: Campaign  # unit A's own 2014 round
     projects: dict[int, FeatureProject]
     assignments: dict[str, Assignment]
     periods: list[ReportingPeriod]
+    county_periods: list[ReportingPeriod]
     reports: dict[tuple[str, str], ProgressReport]  # (key, "approved"|"submitted"|"draft")
     evidence: dict[str, Evidence]  # "A1", "B2"
     notifications: dict[str, Notification]  # role → one message to that user
@@ -216,6 +259,10 @@ def build_cast() -> Cast:
         "A": organisation(f"晋江市妇联{marker('unitA')}", parent=city, display_order=106),
         "B": organisation(f"惠安县妇联{marker('unitB')}", parent=city, display_order=107),
     }
+    for number, name in enumerate(("安海镇妇联", "东石镇妇联", "磁灶镇妇联"), start=1):
+        units[f"T{number}"] = organisation(
+            f"{name}{marker(f'unitT{number}')}", kind.TOWNSHIP_FEDERATION, parent=units["A"]
+        )
     campaign = Campaign.objects.create(
         name="争六好、创特色", year=2014, document_number="泉妇〔2013〕81号", issuing_body=city
     )
@@ -225,11 +272,19 @@ def build_cast() -> Cast:
             campaign=campaign, number=number, title=marker(f"project{number}"), goal=f"目标{number}"
         )
         projects[number].liaison_departments.add(liaison)
+    county_campaign = Campaign.objects.create(
+        name="晋江市争六好、创特色", year=2014, document_number="晋妇〔2014〕1号", issuing_body=units["A"]
+    )
+    for key, number in ((11, 1), (12, 2)):
+        projects[key] = FeatureProject.objects.create(
+            campaign=county_campaign, number=number, title=marker(f"project{key}"), goal=f"目标{key}"
+        )
     assignments = {
         key: Assignment.objects.create(project=projects[number], unit=units[unit])
         for key, (number, unit) in ASSIGNMENTS.items()
     }
     periods = services.periods_ensure(campaign=campaign)
+    county_periods = services.periods_ensure(campaign=county_campaign)
 
     role = Membership.Role
     every = portal_permissions("view", "add", "change", "delete")
@@ -251,6 +306,10 @@ def build_cast() -> Cast:
         "staff_change": user(
             marker("userStaffChangeA"), units["A"], role.REPORTER, is_staff=True, permissions=every
         ),
+        "county_admin": user(
+            marker("userCountyA"), units["A"], role.FEDERATION_ADMIN, is_staff=True, permissions=every
+        ),
+        "township_reporter": user(marker("userRepT1"), units["T1"], role.REPORTER),
         "nobody": user("nobody"),
         "inactive": user(marker("userInactiveA"), units["A"], role.REPORTER, is_active=False),
         "anonymous": None,
@@ -260,7 +319,7 @@ def build_cast() -> Cast:
 
     reports: dict[tuple[str, str], ProgressReport] = {}
     evidence: dict[str, Evidence] = {}
-    for key, (number, unit) in ASSIGNMENTS.items():
+    for key, (number, unit) in CITY_ASSIGNMENTS.items():
         assignment = assignments[key]
         plan_fill(assignment, reporter[unit], key)
         assignment.refresh_from_db()
@@ -280,6 +339,19 @@ def build_cast() -> Cast:
                 reports[key, state] = report
         else:
             reports[key, "draft"] = report_write(assignment, periods[0], reporter[unit], key, "draft")
+    # Unit A's round: the township reporter works on K1; K2 and K3 are filled in by the city.
+    for key in COUNTY_ASSIGNMENTS:
+        actor = users["township_reporter"] if key == "K1" else users["city_admin"]
+        assignment = assignments[key]
+        plan_fill(assignment, actor, key)
+        assignment.refresh_from_db()
+        if key == "K1":
+            services.plan_submit(assignment=assignment, actor=actor)
+            submitted = report_write(assignment, county_periods[1], actor, key, "submitted")
+            services.report_submit(report=submitted, actor=actor)
+            submitted.refresh_from_db()
+            reports[key, "submitted"] = submitted
+        reports[key, "draft"] = report_write(assignment, county_periods[0], actor, key, "draft")
 
     # Unit A's 企业微信 group robot (its 催报 go there too; the address is no marker: never shown
     # outside the admin of city administrators).
@@ -299,9 +371,11 @@ def build_cast() -> Cast:
         development=development,
         units=units,
         campaign=campaign,
+        county_campaign=county_campaign,
         projects=projects,
         assignments={key: Assignment.objects.get(pk=a.pk) for key, a in assignments.items()},
         periods=periods,
+        county_periods=county_periods,
         reports=reports,
         evidence=evidence,
         notifications=notifications,
@@ -349,19 +423,21 @@ def _assessments_build(cast: Cast) -> None:
 def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
     """Every marker of the world and its owner."""
     found: dict[str, tuple[str, object]] = {}
-    for key, (number, _unit) in ASSIGNMENTS.items():
+    for key in ASSIGNMENTS:
         owner = ("assignment", key)
-        reviewed = number != 3  # the shared project's assignments have a draft report only
+        reviewed = key in REVIEWED  # the others have no approved report, comment or evidence
         for tag in ("target", "person", "step", "steptwo", "ind", *(("comment", "file") if reviewed else ())):
             found[marker(f"{tag}{key}")] = owner
         found[phone_marker(key)] = owner
-        for state in ("approved", "submitted", "draft") if reviewed else ("draft",):
+        for state in REPORT_STATES[key]:
             for tag in ("progress", "problems", "next"):
                 found[marker(f"{tag}{key}{state}")] = owner
-    for unit in ("A", "B"):
+    for unit in ("A", "B", "T1", "T2", "T3"):
         found[marker(f"unit{unit}")] = ("unit", unit)
-    for number in (1, 2, 3):
+    for number in (1, 2, 3, 11, 12):
         found[marker(f"project{number}")] = ("project", number)
+    found[marker("userCountyA")] = ("unit", "A")
+    found[marker("userRepT1")] = ("unit", "T1")
     found[marker("userRepA")] = ("unit", "A")
     found[marker("userStaffViewA")] = ("unit", "A")
     found[marker("userStaffChangeA")] = ("unit", "A")

@@ -36,13 +36,23 @@ staff_view        unit A: A1 A3           A1 A3 (as reporter_a)  nothing: view p
 staff_change      unit A: A1 A3           A1 A3                  A1 A3 only: never a project,
                                                                  campaign, organisation, period,
                                                                  membership or user
+county_admin      its subtree: A1 A3     plan and report status  its own round: K1 K2 K3 and the
+(federation       (read only) and A's    of K1 K2 K3 (its own    round's campaign, projects,
+administrator     round K1 K2 K3         round: A is its         periods, memberships below A;
+of A)                                    liaison body)           never the city's round
+township_reporter township T1: K1        K1                     nothing (not staff)
 nobody, inactive, nothing                 nothing                nothing
 anonymous
 ================  ======================  =====================  ==================================
 
+Unit A (晋江市妇联) issues its own 2014 round to three townships under it (issue 13, ``tests/cast.py``):
+the city's roles read it as everything else (superuser, city_admin, leader), the city's liaison
+departments and unit B's reporter see none of it, nor does the township reporter see the city's round.
+
 Readers of records other than assignments: a unit's name and its users' names (hence memberships)
 go with the unit's assignments or the reader's own unit; a project's title with its assignments;
-memberships and users in the admin only with "everything" (``admin_queryset``: none otherwise); a
+memberships and users in the admin only with "everything" (``admin_queryset``: none otherwise) — and
+the memberships of A's subtree to A's federation administrator; a
 notification only to its recipient (and superusers); campaigns and periods to every role with a
 scope; axes records and groups only to superusers. A unit's 自评 (``assessments``: scores,
 explanations, files) goes with the unit; its rows are owned, for the writes, like the unit's main
@@ -68,7 +78,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from projects.models import Assignment
-from tests.cast import ASSIGNMENTS, ROLES, Cast, build_cast, png_bytes, upload
+from tests.cast import ASSIGNMENTS, COUNTY_ASSIGNMENTS, ROLES, Cast, build_cast, png_bytes, upload
 from tests.spreadsheet_files import xlsx_bytes
 
 ALL = "all"
@@ -86,11 +96,23 @@ READS: dict[str, set[str]] = {
     "reporter_b": {"B2", "B3"},
     "staff_view": {"A1", "A3"},
     "staff_change": {"A1", "A3"},
+    "county_admin": {"A1", "A3", *COUNTY_ASSIGNMENTS},
+    "township_reporter": {"K1"},
     "nobody": set(),
     "inactive": set(),
     "anonymous": set(),
 }
-OWN_UNIT = {"reporter_a": "A", "reporter_b": "B", "staff_view": "A", "staff_change": "A"}
+OWN_UNIT = {
+    "reporter_a": "A",
+    "reporter_b": "B",
+    "staff_view": "A",
+    "staff_change": "A",
+    "county_admin": "A",
+    "township_reporter": "T1",
+}
+#: The owner of the rows of unit A's own round (its campaign, projects, periods) and of the
+#: memberships of the organisations below A, in ``snapshot``.
+COUNTY = "county"
 OWN_DEPARTMENT = {"liaison_p": "P", "liaison_d": "D"}
 #: What each role may write, by door: ``ALL`` or a set of assignment keys.
 WRITES: dict[str, dict[str, object]] = {
@@ -103,8 +125,15 @@ WRITES: dict[str, dict[str, object]] = {
         "reporter_b": {"B2", "B3"},
         "staff_view": {"A1", "A3"},
         "staff_change": {"A1", "A3"},
+        "county_admin": set(COUNTY_ASSIGNMENTS),
+        "township_reporter": {"K1"},
     },
-    "admin": {"superuser": ALL, "city_admin": ALL, "staff_change": {"A1", "A3"}},
+    "admin": {
+        "superuser": ALL,
+        "city_admin": ALL,
+        "staff_change": {"A1", "A3"},
+        "county_admin": {*COUNTY_ASSIGNMENTS, COUNTY},
+    },
     # 催报 (reporting.chasing.may_chase): city staff, leaders and the project's liaison department.
     "chase": {
         "superuser": ALL,
@@ -138,8 +167,9 @@ def may_read(role: str, owner: tuple | None) -> bool:
     keys = READS[role]
     if kind == "assignment":
         return value in keys
-    if kind == "unit":
-        return OWN_UNIT.get(role) == value or any(ASSIGNMENTS[k][1] == value for k in keys)
+    if kind == "unit":  # a unit's name goes with its assignments, and unit A's with its own round
+        issuer = value == "A" and any(k in COUNTY_ASSIGNMENTS for k in keys)
+        return OWN_UNIT.get(role) == value or any(ASSIGNMENTS[k][1] == value for k in keys) or issuer
     if kind == "project":
         return any(ASSIGNMENTS[k][0] == value for k in keys)
     if kind == "department":
@@ -148,8 +178,8 @@ def may_read(role: str, owner: tuple | None) -> bool:
         return role in {value, "superuser"}
     if kind == "common":
         return bool(keys)
-    if kind == "people":
-        return role in SEES_EVERYTHING
+    if kind == "people":  # value: the side of the sample person (None: any)
+        return role in SEES_EVERYTHING or (role == "county_admin" and value == "A")
     if kind == "superuser":
         return role == "superuser"
     raise AssertionError(f"unknown owner {owner}")
@@ -323,6 +353,19 @@ def portal_samples(name: str) -> list[Spec]:
                 ),
             )
             for action, draft in (("submit", True), ("confirm", False), ("return", False))
+        ] + [  # unit A's own round: A's federation administrator is its liaison body
+            Spec(
+                name,
+                f"{name}[{action} county round]",
+                lambda c, s, a=action: Target(
+                    f"/assignments/{c.assignments['K1'].pk}/plan/{a}/",
+                    ("assignment", "K1"),
+                    "portal",
+                    body=lambda run: reason,
+                ),
+                False,
+            )
+            for action in ("confirm", "return")
         ]
     if name == "assessments:action":
         return [
@@ -351,6 +394,19 @@ def portal_samples(name: str) -> list[Spec]:
                 ),
             )
             for action, state in (("submit", "draft"), ("approve", "submitted"), ("return", "submitted"))
+        ] + [
+            Spec(
+                name,
+                f"{name}[{action} county round]",
+                lambda c, s, a=action: Target(
+                    f"/reports/{c.reports['K1', 'submitted'].pk}/{a}/",
+                    ("assignment", "K1"),
+                    "portal",
+                    body=lambda run: reason,
+                ),
+                False,
+            )
+            for action in ("approve", "return")
         ]
     return []
 
@@ -406,7 +462,7 @@ def _admin_objects() -> dict[str, tuple[Callable, Callable, bool]]:
         "units.organisation": (lambda c, s: c.units[s], lambda s: ("unit", s), True),
         "units.membership": (
             lambda c, s: c.users[_person(c, s)].membership,
-            lambda s: ("people", None),
+            lambda s: ("people", s),
             True,
         ),
         "projects.campaign": (lambda c, s: c.campaign, lambda s: ("common", None), False),
@@ -881,6 +937,21 @@ COMMON_TABLES = {
 }
 
 
+#: Common tables whose rows can belong to unit A's round or lie below A: the path to the issuing
+#: body (or, for memberships, to the parent organisation) that makes a row ``COUNTY``'s.
+COUNTY_PATH = {
+    "projects.campaign": "issuing_body_id",
+    "projects.historicalcampaign": "issuing_body_id",
+    "projects.featureproject": "campaign__issuing_body_id",
+    "projects.historicalfeatureproject": "campaign__issuing_body_id",
+    "projects.projectliaison": "project__campaign__issuing_body_id",
+    "projects.historicalprojectliaison": "project__campaign__issuing_body_id",
+    "reporting.reportingperiod": "campaign__issuing_body_id",
+    "units.membership": "organisation__parent_id",
+    "units.historicalmembership": "organisation__parent_id",
+}
+
+
 def _snapshot_models():
     models = [
         m
@@ -901,13 +972,15 @@ def _snapshot_models():
 
 
 def snapshot(
-    keys_by_pk: dict[int, str], unit_keys: dict[int, str] | None = None
+    keys_by_pk: dict[int, str], county_pk: int, unit_keys: dict[int, str] | None = None
 ) -> dict[tuple[str, object], tuple[str, tuple]]:
     """Every row of the portal's tables (and users, groups, permissions): (table, pk) → (owner, values).
 
-    Owners: an assignment key, ``common``, ``inbox:<user id>`` (notifications) or ``user:<id>``; a
-    unit's own rows (``UNIT_PATH``) the key of the unit's main assignment (``unit_keys``: A1, B2).
-    A user's ``last_login`` is left out (logging in is not a write of the portal).
+    Owners: an assignment key, ``common``, ``county`` (a row of unit A's round, or a membership of an
+    organisation right below A: ``COUNTY_PATH``; ``county_pk`` is A's id), ``inbox:<user id>``
+    (notifications) or ``user:<id>``; a unit's own rows (``UNIT_PATH``) the key of the unit's main
+    assignment (``unit_keys``: A1, B2). A user's ``last_login`` is left out (logging in is not a
+    write of the portal).
     """
     rows = {}
     for model in _snapshot_models():
@@ -919,9 +992,14 @@ def snapshot(
             or UNIT_PATH.get(label)
             or {"auth.user": "id"}.get(label, "pk")
         )
-        for owner_value, *values in model._base_manager.values_list(owner_path, *names):
+        county_path = COUNTY_PATH.get(label, owner_path)
+        for owner_value, county_value, *values in model._base_manager.values_list(
+            owner_path, county_path, *names
+        ):
             pk = values[names.index(model._meta.pk.attname)]
-            if label in ASSIGNMENT_PATH:
+            if label in COUNTY_PATH and county_value == county_pk:
+                owner = COUNTY
+            elif label in ASSIGNMENT_PATH:
                 owner = keys_by_pk.get(owner_value, "common")
             elif label in UNIT_PATH:
                 owner = (unit_keys or {}).get(owner_value, "common")
@@ -1212,7 +1290,8 @@ def write_violations(role: str, target: Target, before: dict, after: dict, cast:
                 continue
             if allowed and owner.startswith("inbox:"):
                 continue  # a step's notifications to the other side
-            if owner in allowed and (not role.startswith("liaison") or key[0] in LIAISON_TABLES):
+            reviewer = role.startswith("liaison") or (role == "county_admin" and target.door == "portal")
+            if owner in allowed and (not reviewer or key[0] in LIAISON_TABLES):
                 continue
             ok = False
         if not ok:
@@ -1250,9 +1329,10 @@ def run_case(world, role: str, spec: Spec, side: str, method: str) -> Outcome:
     run.sent |= {m for m in cast.markers if m in str(body)}
     keys_by_pk = {a.pk: key for key, a in cast.assignments.items()}
     unit_keys = {unit.pk: _main_key(letter) for letter, unit in cast.units.items()}
-    before = snapshot(keys_by_pk, unit_keys)
+    county_pk = cast.units["A"].pk
+    before = snapshot(keys_by_pk, county_pk, unit_keys)
     response = _request(client.post, target.url, body)
-    return Outcome(run, response, before, snapshot(keys_by_pk, unit_keys))
+    return Outcome(run, response, before, snapshot(keys_by_pk, county_pk, unit_keys))
 
 
 @pytest.mark.parametrize(("role", "spec", "side", "method"), CASES)
@@ -1312,6 +1392,9 @@ WRITING = [
     ("leader", "reporting:chase", "foreign"),
     ("liaison_d", "reporting:chase_all", "own"),
     ("superuser", "admin:reporting.robotwebhook:change", "any"),
+    ("county_admin", "reporting:plan_action[confirm county round]", "any"),
+    ("county_admin", "reporting:report_action[approve county round]", "any"),
+    ("county_admin", "reporting:report_action[return county round]", "any"),
     ("superuser", "admin:projects.assignment:change", "own"),
     ("superuser", "admin:projects.featureproject:change[shared project 3]", "any"),
     ("superuser", "admin:projects.milestone:change", "foreign"),

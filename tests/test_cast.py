@@ -30,6 +30,9 @@ def test_the_cast_has_every_role_with_the_scope_its_name_says(portal_cast):
     assert scope("liaison_d") == {"B2"}
     assert scope("reporter_a") == scope("staff_view") == scope("staff_change") == {"A1", "A3"}
     assert scope("reporter_b") == {"B2", "B3"}
+    assert scope("county_admin") == {"A1", "A3", "K1", "K2", "K3"}
+    assert scope("township_reporter") == {"K1"}
+    assert scope("city_admin") == scope("leader") == {"A1", "A3", "B2", "B3", "K1", "K2", "K3"}
     assert scope("nobody") == scope("inactive") == set()
     assert users["staff_view"].has_perm("projects.view_milestone")
     assert not users["staff_view"].has_perm("projects.change_milestone")

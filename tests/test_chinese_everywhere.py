@@ -92,7 +92,8 @@ def latin_words(text: str, user_names: set[str]) -> list[str]:
 #: The roles that can open a page, and how many HTML pages each at least answers with 200.
 ROLES_AND_PAGES = {
     "superuser": 150, "city_admin": 120, "leader": 15, "liaison_p": 10, "liaison_d": 10, "reporter_a": 10,
-    "reporter_b": 10, "staff_view": 60, "staff_change": 60, "nobody": 1, "anonymous": 1,
+    "reporter_b": 10, "staff_view": 60, "staff_change": 60, "county_admin": 60, "township_reporter": 5,
+    "nobody": 1, "anonymous": 1,
 }  # fmt: skip
 
 

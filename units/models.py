@@ -34,6 +34,8 @@ class OrganisationQuerySet(RestrictedQuerySet):
         if membership is None:
             return NOTHING
         own = membership.organisation_id
+        if membership.role == Role.FEDERATION_ADMIN:
+            return subtree(own)
         if membership.role == Role.LIAISON:
             followed = Organisation.objects.filter(assignments__project__liaison_departments=own)
             return Q(pk=own) | Q(pk__in=followed.values("pk")) | linked_county_units(own)
@@ -192,6 +194,30 @@ def linked_county_units(department_id: int, path: str = "") -> Q:
     )
 
 
+#: How many levels below an organisation ``subtree`` reaches: county → (zone) → township → village.
+SUBTREE_DEPTH = 4
+
+
+def subtree(organisation_id: int, path: str = "") -> Q:
+    """The organisations (through ``path``, e.g. ``"assignment__unit__"``) in the subtree of
+    ``organisation_id``: the organisation itself and every one below it, down to ``SUBTREE_DEPTH``
+    levels (the city's tree has three below a county at most: zone, township, village). One
+    subquery on the ``parent`` chain, no recursion in Python (issue 13 item 3,
+    "一级做给一级看")."""
+    chain = Q(pk=organisation_id)
+    lookup = "parent"
+    for _level in range(SUBTREE_DEPTH):
+        chain |= Q(**{lookup: organisation_id})
+        lookup = f"parent__{lookup}"
+    return Q(**{f"{path}pk__in": Organisation.objects.filter(chain).values("pk")})
+
+
+def below(organisation_id: int, path: str = "") -> Q:
+    """The organisations (through ``path``) strictly below ``organisation_id`` (its subtree
+    without itself)."""
+    return subtree(organisation_id, path) & ~Q(**{f"{path}pk": organisation_id})
+
+
 def ancestor_ids(parent_id: int | None) -> list[int]:
     """The ids from ``parent_id`` up to the root, read fresh from the database (one query a level),
     so that, with the rows locked (``units.services.organisation_save``), the loop check in
@@ -208,12 +234,22 @@ class MembershipQuerySet(RestrictedQuerySet):
 
     def restriction(self, user, action: Action) -> Q | None:
         """City administrators and leaders read memberships, and only city administrators change
-        them (users are managed by the city federation); nobody else sees any."""
-        from units.roles import is_city_admin, sees_everything
+        them (users are managed by the city federation). A federation administrator
+        (``federation_admin``) reads the memberships of its subtree and changes those of the
+        organisations below its own, except city administrators and leaders (issue 13 item 3);
+        nobody else sees any."""
+        from units.roles import Role, federation_of, is_city_admin, sees_everything
 
-        if action == Action.CHANGE:
-            return EVERYTHING if is_city_admin(user) else NOTHING
-        return EVERYTHING if sees_everything(user) else NOTHING
+        if action == Action.CHANGE and is_city_admin(user):
+            return EVERYTHING
+        if action == Action.VIEW and sees_everything(user):
+            return EVERYTHING
+        federation = federation_of(user)
+        if federation is None:
+            return NOTHING
+        if action == Action.VIEW:
+            return subtree(federation, "organisation__")
+        return below(federation, "organisation__") & ~Q(role__in=[Role.CITY_ADMIN, Role.LEADER])
 
 
 class Membership(models.Model):
@@ -227,7 +263,9 @@ class Membership(models.Model):
     - ``liaison`` (staff of a 联系部室): the projects their department follows; reviews reports and
       confirms 四定 plans — the organisation must be a liaison body (``is_liaison``);
     - ``reporter`` (a responsible unit's 填报员): their own organisation's plans and reports only;
-    - ``leader`` (市妇联 leadership): reads everything, changes nothing.
+    - ``leader`` (市妇联 leadership): reads everything, changes nothing;
+    - ``federation_admin`` (a county's or township's federation staff, 本级妇联管理员): runs the
+      rounds its own federation issues for the level below and reads its subtree (``units/roles.py``).
     """
 
     class Role(models.TextChoices):
@@ -235,6 +273,7 @@ class Membership(models.Model):
         LIAISON = "liaison", _("liaison department staff")
         REPORTER = "reporter", _("responsible unit reporter")
         LEADER = "leader", _("leader (read only)")
+        FEDERATION_ADMIN = "federation_admin", _("federation administrator")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -265,8 +304,24 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        """Refuse a liaison role in a body that is not a liaison department; raises ``ValidationError``."""
+        """Refuse a liaison role in a body that is not a liaison department, and a federation
+        administrator outside a federation below the city (a county's, a zone's or a township's);
+        raises ``ValidationError``."""
         super().clean()
+        if self.role == self.Role.FEDERATION_ADMIN and self.organisation_id:
+            kind = Organisation.Kind
+            if self.organisation.kind not in {
+                kind.COUNTY_FEDERATION,
+                kind.WORKING_COMMITTEE,
+                kind.TOWNSHIP_FEDERATION,
+            }:
+                raise ValidationError(
+                    {
+                        "organisation": _(
+                            "A federation administrator must belong to a county, zone or township federation."
+                        )
+                    }
+                )
         if self.role == self.Role.LIAISON and self.organisation_id and not self.organisation.is_liaison:
             raise ValidationError(
                 {

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from quanzhou_women.lib.querysets import Action, read_only
-from units.models import LINKABLE_KINDS, Membership, Organisation, ancestor_ids
-from units.roles import is_city_admin
+from units.models import LINKABLE_KINDS, Membership, Organisation, ancestor_ids, below
+from units.roles import Role, federation_of, is_city_admin
 
 
 def validated_save(record, *, actor):
@@ -23,11 +23,13 @@ def validated_save(record, *, actor):
     return record
 
 
-def require_change(actor, model, obj) -> None:
+def require_change(actor, model, obj, *, issuing_body: int | None = None) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may change ``obj``: a saved row must be in
     ``model.objects.restrict(actor, "change")``; a new row of a city-administered model
     (organisation, membership, campaign, project, liaison link, assignment) needs a city
-    administrator. Every writer of those models calls it first.
+    administrator, or, for a row of a round whose issuing body is ``issuing_body`` (an
+    organisation id), a federation administrator of that body (issue 13 item 3). Every writer of
+    those models calls it first.
 
     A record read-only for everybody (``quanzhou_women.lib.querysets.read_only``: a record of a
     closed round, saved or new) raises ``ReadOnlyError`` (a ``PermissionDenied``) whose text says
@@ -36,7 +38,7 @@ def require_change(actor, model, obj) -> None:
     if refusal is not None:
         raise refusal
     if obj is None or obj.pk is None:
-        allowed = is_city_admin(actor)
+        allowed = is_city_admin(actor) or (issuing_body is not None and federation_of(actor) == issuing_body)
     else:
         allowed = model.objects.restrict(actor, Action.CHANGE).filter(pk=obj.pk).exists()
     if not allowed:
@@ -134,9 +136,27 @@ def membership_save(
     role: str,
 ) -> Membership:
     """Give ``user`` their organisation and role (``Membership``): the one writer of memberships
-    (the membership admin and the user page's inline). Only city administrators (``PermissionDenied``);
-    raises ``ValidationError``, e.g. for liaison staff outside a liaison department."""
-    require_change(actor, Membership, membership)
+    (the membership admin and the user page's inline). City administrators, and a federation
+    administrator for the organisations below its federation with the roles ``reporter`` and
+    ``federation_admin`` (issue 13 item 3; ``PermissionDenied`` otherwise); raises
+    ``ValidationError``, e.g. for liaison staff outside a liaison department."""
+    federation = federation_of(actor)
+    if federation is None or membership is not None:
+        require_change(actor, Membership, membership)  # a new one is checked below
+    if federation is not None:
+        if role not in {Role.REPORTER, Role.FEDERATION_ADMIN}:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "A federation administrator can only give the roles of reporter or "
+                        "federation administrator."
+                    )
+                }
+            )
+        if not Organisation.objects.filter(below(federation), pk=organisation.pk).exists():
+            raise ValidationError(
+                {"organisation": _("“%(name)s” is not below your federation.") % {"name": organisation.name}}
+            )
     membership = membership or Membership()
     membership.user = user
     membership.organisation = organisation

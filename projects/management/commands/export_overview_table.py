@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Case, When
 
 from projects.models import Campaign, FeatureProject
 from projects.overview_table import overview_table_filename, write_overview_table
+from units.models import Organisation
 
 
 class Command(BaseCommand):
@@ -22,7 +24,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, campaign: int, output: Path | None, **options) -> None:
-        found = Campaign.objects.select_related("issuing_body").filter(year=campaign).first()
+        found = (  # the city's round of that year first (several bodies may issue one, issue 13)
+            Campaign.objects.select_related("issuing_body")
+            .filter(year=campaign)
+            .order_by(
+                Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1), "pk"
+            )
+            .first()
+        )
         if found is None:
             raise CommandError(f"No campaign of year {campaign}.")
         output = output or Path(overview_table_filename(found))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Campaign
 from projects.services import history_start
+from units.models import Organisation
 
 CHANGE_REASON = "载入2014年一览表（泉妇〔2013〕81号附件）"
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
     help = "Load the 2014 campaign of notice 泉妇〔2013〕81号 unless it is already there."
 
     def handle(self, *args, **options) -> None:
-        if Campaign.objects.filter(year=2014).exists():
+        # The city's round: a county's 2014 round (issue 13) does not count.
+        if Campaign.objects.filter(year=2014, issuing_body__kind=Organisation.Kind.CITY_FEDERATION).exists():
             self.stdout.write(_("The 2014 campaign is already loaded; nothing was changed."))
             return
         with transaction.atomic():

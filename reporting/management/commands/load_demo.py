@@ -34,6 +34,8 @@ CAST = [
     ("demo_liaison", "林部长（演示）", Membership.Role.LIAISON, "宣传部"),
     ("demo_reporter", "王丽（演示）", Membership.Role.REPORTER, "晋江市妇联"),
     ("demo_leader", "黄书记（演示）", Membership.Role.LEADER, "泉州市妇联"),
+    # 晋江市妇联's own rounds (issue 13): none in the demo data; the portal's review queue is empty
+    ("demo_county", "许主席（演示）", Membership.Role.FEDERATION_ADMIN, "晋江市妇联"),
 ]
 
 STEPS = [

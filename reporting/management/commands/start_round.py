@@ -60,8 +60,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            source = Campaign.objects.get(year=options["source"])
-        except Campaign.DoesNotExist as error:
+            source = Campaign.objects.get_by_natural_key(options["source"])  # the city's round of that year
+        except (Campaign.DoesNotExist, Campaign.MultipleObjectsReturned) as error:
             raise CommandError(
                 _("There is no campaign of %(year)s.") % {"year": options["source"]}
             ) from error
