@@ -36,7 +36,11 @@ class SchemeYearWidget(NameWidget):
     def __init__(self) -> None:
         super().__init__(_schemes, "campaign__year", what=_("assessment scheme year"))
 
-    def lookup(self, name: str) -> AssessmentScheme:
+    def index(self) -> None:
+        """No index: a year names its scheme directly (one query per distinct year of the file)."""
+        return None
+
+    def lookup(self, name: str, index: dict | None = None) -> AssessmentScheme:
         year = IntegerWidget().clean(name)
         found = _schemes().filter(campaign__year=year).first() if year is not None else None
         if found is None:

@@ -48,7 +48,11 @@ class CampaignYearWidget(NameWidget):
         super().__init__(Campaign.objects.all, "year", what=_("campaign year"))
         self.actor = actor
 
-    def lookup(self, name: str) -> Campaign:
+    def index(self) -> None:
+        """No index of names: a year means a round per user (one query per distinct year)."""
+        return None
+
+    def lookup(self, name: str, index: dict | None = None) -> Campaign:
         """The round of the year ``name``; raises ``CellError`` for no year or an unknown one."""
         try:
             year = int(spreadsheets.clean_text(name))

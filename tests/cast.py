@@ -404,8 +404,8 @@ def _assessments_build(cast: Cast) -> None:
         )
     assessment_services.scheme_issue(actor=admin, scheme=scheme, on=datetime.date(2014, 1, 10))
     cast.scheme = scheme
-    for unit, organisation_ in cast.units.items():
-        assessment = scheme.self_assessments.get(organisation=organisation_)
+    for unit in ("A", "B"):  # the city round's two responsible units (not the townships below A)
+        assessment = scheme.self_assessments.get(organisation=cast.units[unit])
         reporter = cast.users[f"reporter_{unit.lower()}"]
         saved = assessment_services.self_assessment_save(
             actor=reporter,

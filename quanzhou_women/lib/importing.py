@@ -235,10 +235,16 @@ class NameWidget(widgets.Widget):
         exact: dict[str, list[models.Model]] = {}
         normal: dict[str, list[models.Model]] = {}
         for obj in self.queryset():
-            value = getattr(obj, self.field)
+            value = self.value_of(obj)
             exact.setdefault(str(value), []).append(obj)
             normal.setdefault(normalise_label(str(value)), []).append(obj)
         return {"exact": exact, "normal": normal}
+
+    def value_of(self, obj: models.Model) -> object:
+        """The name of ``obj``: its ``field``, following a lookup path such as ``campaign__year``."""
+        for part in self.field.split("__"):
+            obj = getattr(obj, part)
+        return obj
 
     def lookup(self, name: str, index: dict | None = None) -> models.Model:
         """The object called ``name`` (from ``index`` when given, see ``index``); raises ``CellError``."""
@@ -253,13 +259,13 @@ class NameWidget(widgets.Widget):
         if index is not None:
             matches = index["normal"].get(wanted, [])
         else:
-            matches = [obj for obj in queryset if normalise_label(getattr(obj, self.field)) == wanted]
+            matches = [obj for obj in queryset if normalise_label(str(self.value_of(obj))) == wanted]
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise CellError(
                 _("“%(value)s” matches several names: %(names)s.")
-                % {"value": name, "names": "、".join(str(getattr(obj, self.field)) for obj in matches)}
+                % {"value": name, "names": "、".join(str(self.value_of(obj)) for obj in matches)}
             )
         raise CellError(
             _("“%(value)s” is not a known %(what)s.")
@@ -271,7 +277,7 @@ class NameWidget(widgets.Widget):
         return self.lookup(name, index) if name else None
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return "" if value is None else str(getattr(value, self.field))
+        return "" if value is None else str(self.value_of(value))
 
 
 class NameListWidget(NameWidget):
