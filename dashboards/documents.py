@@ -36,8 +36,9 @@ from quanzhou_women.lib.spreadsheets import content_disposition
 
 #: Relative widths of the ranking table's columns (rank, unit, projects, due, on time, late,
 #: missing, rate, completion, overdue, behind), for the 156 mm 版心.
-RANKING_WIDTHS = (5, 22, 6, 6, 6, 6, 6, 8, 8, 6, 6)
-#: The units named as ahead: those ranked this high or better (ties included).
+RANKING_WIDTHS = (5, 18, 5, 6, 5, 5, 5, 9, 9, 5, 5)
+#: The units named as ahead: those ranked this high or better (ties included), and at most the
+#: first third of the ranking (one at least), so that three units do not all read as “ahead”.
 TOP_RANKS = 3
 
 
@@ -137,7 +138,8 @@ def bulletin_document(
     feature projects they carry, ``span`` the period's name or “全年”. The filters must name a
     campaign."""
     year = filters.campaign.year
-    top = [row for row in rows if row.expected and row.rank <= TOP_RANKS]
+    best = min(TOP_RANKS, max(1, len(rows) // 3))
+    top = [row for row in rows if row.expected and row.rank <= best]
     behind = [row for row in rows if row.overdue or row.behind]
     missing = [row for row in rows if row.missing]
     body: list = [
@@ -269,7 +271,7 @@ def summary_document(
             Attachment(
                 gettext("%(year)s feature projects: progress by project") % {"year": year},
                 table,
-                widths=(5, 24, 6, 6, 6, 6, 6, 8, 8, 6, 6),
+                widths=(5, 20, 5, 6, 5, 5, 5, 9, 9, 5, 5),
                 numeric=frozenset({0, *range(2, 11)}),
             ),
             _ranking_attachment(ranking_title(year), rows),
