@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -315,6 +315,8 @@ class OfficialDocument:
         _table_widths(table, twips)
         for index, values in enumerate(rows):
             row = table.add_row()
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            row.height = Mm(8)
             if index == 0:
                 _repeat_header(row)
             for column, cell in enumerate(row.cells):
@@ -338,6 +340,7 @@ class OfficialDocument:
             rows.append(("cc", "抄送：" + "，".join(self.cc) + "。"))
         if self.date is not None:
             rows.append(("printed", self.printed_by or self.issuing_body))
+        self._paragraph()  # air between the last table and the 版记 where it follows it
         table = self._document.add_table(rows=0, cols=1)
         _table_widths(table, [TYPE_AREA_WIDTH.twips])
         properties = table._tbl.tblPr
