@@ -453,7 +453,18 @@ def _bottom_border(paragraph, *, colour: str, eighths: int, space_pt: int) -> No
     }.items():
         bottom.set(qn(key), value)
     borders.append(bottom)
-    ppr.append(borders)
+    # In the schema's order (Word refuses a paragraph's properties out of it): before w:shd … w:jc.
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
+
+
+#: What follows ``w:pBdr`` in a paragraph's properties (ECMA-376 ``CT_PPrBase``).
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
 
 
 def _table_widths(table, twips: list[int]) -> None:
@@ -466,9 +477,11 @@ def _table_widths(table, twips: list[int]) -> None:
         properties.append(width)
     width.set(qn("w:w"), str(sum(twips)))
     width.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
+    layout = properties.find(qn("w:tblLayout"))  # ``autofit = False`` made it
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        properties.append(layout)
     layout.set(qn("w:type"), "fixed")
-    properties.append(layout)
     grid = table._tbl.tblGrid
     for column in list(grid):
         grid.remove(column)
