@@ -172,3 +172,21 @@ def test_libreoffice_renders_the_bulletin_docx_page_by_page(client, cast, city, 
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "page")], check=True, timeout=120
     )
     assert len(list(artifacts.glob("page-*.png"))) >= pages
+
+
+def test_odd_filters_never_fail_the_documents(client, cast, city):
+    client.force_login(cast["leader"])
+    for format in ("docx", "summary_docx"):
+        response = client.get(
+            reverse("dashboards:bulletin"), {"format": format, "on": "2024-13-45", "period": "x"}
+        )
+        assert response.status_code == 200  # a bad day is ignored as on the page: today's figures
+
+
+def test_without_a_round_there_is_no_document(client, db):
+    from tests.dashboards import factories
+    from units.models import Membership, Organisation
+
+    body = Organisation.objects.create(name="泉州市妇联", kind=Organisation.Kind.CITY_FEDERATION)
+    client.force_login(factories.user("leader", Membership.Role.LEADER, body))
+    assert client.get(reverse("dashboards:bulletin"), {"format": "docx"}).status_code == 404
