@@ -45,6 +45,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_lazy
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -124,7 +125,7 @@ class OfficialDocument:
     addressees: str = ""
     cc: Sequence[str] = ()
     printed_by: str = ""
-    seal_note: str | None = "（印章）"
+    seal_note: str | None = gettext_lazy("(seal)")
     header_suffix: str = ""  # “文件” for a 文件-style header (7.2.4)
     _document: object = field(default=None, init=False, repr=False)
 
@@ -270,7 +271,9 @@ class OfficialDocument:
         for number, attachment in enumerate(attachments, start=1):
             name = f"{number}.{attachment.title}" if several else attachment.title
             if number == 1:
-                self._paragraph(f"附件：{name}", left_indent=5, first_indent=-3)
+                self._paragraph(
+                    gettext("Attachment: %(name)s") % {"name": name}, left_indent=5, first_indent=-3
+                )
             else:
                 self._paragraph(name, left_indent=5)
 
@@ -282,7 +285,7 @@ class OfficialDocument:
         date = chinese_date(self.date)
         self._paragraph()
         signature_indent = 4 + max(0.0, (display_width(date) - display_width(self.issuing_body)) / 2)
-        note = self.seal_note or ""
+        note = str(self.seal_note or "")
         note_indent = 4 + max(0.0, (display_width(date) - display_width(note) * 14 / 16) / 2)
         self._paragraph()
         seal = self._paragraph(align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=note_indent)
@@ -295,7 +298,10 @@ class OfficialDocument:
         """8: the attachment on a new page, “附件N” in 黑体 flush left, the title centred, the table
         with its header row repeated on every page."""
         label = self._paragraph(
-            f"附件{number}" if len(self._attachments()) > 1 else "附件", font=HEADING_FONT
+            gettext("Attachment %(number)s") % {"number": number}
+            if len(self._attachments()) > 1
+            else gettext("Attachment"),
+            font=HEADING_FONT,
         )
         label.paragraph_format.page_break_before = True
         self._paragraph(
@@ -337,7 +343,7 @@ class OfficialDocument:
         right after the last attachment)."""
         rows = []
         if self.cc:
-            rows.append(("cc", "抄送：" + "，".join(self.cc) + "。"))
+            rows.append(("cc", gettext("Copy to: %(bodies)s.") % {"bodies": "，".join(self.cc)}))
         if self.date is not None:
             rows.append(("printed", self.printed_by or self.issuing_body))
         self._paragraph()  # air between the last table and the 版记 where it follows it
@@ -372,7 +378,12 @@ class OfficialDocument:
                     Pt(TYPE_AREA_WIDTH.pt - SIZE_4.pt),
                     alignment=2,  # right
                 )
-                self._run(paragraph, f"{text}\t{chinese_date(self.date)}印发", font=BODY_FONT, size=SIZE_4)
+                self._run(
+                    paragraph,
+                    text + "\t" + gettext("%(date)s printed and issued") % {"date": chinese_date(self.date)},
+                    font=BODY_FONT,
+                    size=SIZE_4,
+                )
             top = 8 if index == 0 else 4  # 0.35 mm thick first line, 0.25 mm (≈ 0.75 pt) between
             _cell_borders(cell, top=top, bottom=8 if index == len(rows) - 1 else None)
         tail = self._paragraph()  # a floating table needs a paragraph after it
