@@ -822,10 +822,7 @@ def bulletin(
     equal figures share a rank. ``cells``, if given, are ``iter_cells(user, filters, …)`` already
     read (the bulletin page shares them with the level view). Queries: those of ``iter_cells``.
     """
-    if whole_campaign or filters.period is None:
-        span = {period.id for period in filters.periods if period.due_on < filters.on}
-    else:
-        span = {filters.period.id} if filters.period.due_on < filters.on else set()
+    span = bulletin_span(filters, whole_campaign)
     rows: dict[int, RankRow] = {}
     for cell in iter_cells(user, filters) if cells is None else cells:
         unit_id = cell.assignment["unit_id"]
@@ -842,6 +839,49 @@ def bulletin(
         row.rank = ranked[position - 2].rank if key == previous else position
         previous = key
     return ranked
+
+
+def bulletin_span(filters: Filters, whole_campaign: bool) -> set[int]:
+    """The ids of the periods the bulletin counts: the chosen period if its due date has passed by
+    the day, or (whole campaign, or no period) every period of the round due by then. No query."""
+    if whole_campaign or filters.period is None:
+        return {period.id for period in filters.periods if period.due_on < filters.on}
+    return {filters.period.id} if filters.period.due_on < filters.on else set()
+
+
+@dataclass
+class ProjectRow(RankRow):
+    """One feature project's line in the 检查总结: as a ``RankRow`` with ``projects`` counting the
+    project's responsible units; ``unit_id``/``unit_name`` hold the project's id and title."""
+
+    number: int = 0
+
+    @property
+    def units(self) -> int:
+        """How many responsible units carry the project (visible to the user)."""
+        return self.projects
+
+
+def bulletin_by_project(
+    user, filters: Filters, whole_campaign: bool = False, cells: Iterable[Cell] | None = None
+) -> list[ProjectRow]:
+    """The bulletin's figures per feature project (the 检查总结's table), in project number order:
+    units, reports due, on time, late, missing, on-time rate, completion, overdue and behind,
+    counted as ``bulletin`` counts them (``tally``, ``bulletin_span``). Queries: those of
+    ``iter_cells``."""
+    span = bulletin_span(filters, whole_campaign)
+    rows: dict[int, ProjectRow] = {}
+    for cell in iter_cells(user, filters) if cells is None else cells:
+        project_id = cell.assignment["project_id"]
+        row = rows.setdefault(
+            project_id,
+            ProjectRow(
+                project_id, cell.assignment["project__title"], number=cell.assignment["project__number"]
+            ),
+        )
+        row.projects += 1
+        tally(row, cell, lambda period: period.id in span)
+    return sorted(rows.values(), key=lambda row: row.number)
 
 
 # --- 对标找差: last round beside this one (issue 12 item 4) ----------------------------------------

@@ -10,12 +10,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from dashboards import exports, selectors
+from dashboards import documents, exports, selectors
 from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
 from projects.models import Assignment, FeatureProject
 from reporting import access, chasing
@@ -299,6 +299,8 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     whole = request.GET.get("period") == "all"
     title = _bulletin_title(filters, whole)
     level = {}
+    if request.GET.get("format") in DOCUMENT_FORMATS:
+        return _bulletin_document(request, filters, whole)
     if request.GET.get("format") == "xlsx":
         rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
     else:
@@ -347,6 +349,9 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "export_query": filters.query(
             period=span, format="xlsx", sort=sort if compared else "", **compare_query
         ),
+        "docx_query": filters.query(period=span, format="docx"),
+        "summary_query": filters.query(period=span, format="summary_docx"),
+        "ledger_query": filters.query(),
         "compare": compare,
         "compared": compared,
         "before": before,
@@ -357,6 +362,30 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         ],
     }
     return render(request, "dashboards/bulletin.html", context)
+
+
+#: ``?format=`` of the bulletin's official documents: the 通报 and the 检查总结 (.docx).
+DOCUMENT_FORMATS = ("docx", "summary_docx")
+
+
+def _bulletin_document(request: HttpRequest, filters: selectors.Filters, whole: bool) -> HttpResponse:
+    """The bulletin as an official document (``dashboards.documents``): ``?format=docx`` the 通报,
+    ``?format=summary_docx`` the 检查总结; same filters and scope as the page and its .xlsx (the
+    user's units only). Without a campaign there is nothing to report: 404."""
+    if filters.campaign is None:
+        raise Http404
+    cells = list(selectors.iter_cells(request.user, filters))
+    rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
+    by_project = selectors.bulletin_by_project(request.user, filters, whole_campaign=whole, cells=cells)
+    span = gettext("whole campaign") if whole or filters.period is None else filters.period.name
+    stamp = filters.on.strftime("%Y%m%d")
+    if request.GET.get("format") == "docx":
+        document = documents.bulletin_document(filters, rows, len(by_project), span)
+        name = "".join(document.title)
+    else:
+        document = documents.summary_document(filters, rows, by_project, span)
+        name = "".join(document.title)
+    return documents.docx_response(document, f"{name}-{stamp}.docx")
 
 
 def _sort_labels() -> list[str]:

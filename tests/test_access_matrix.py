@@ -66,6 +66,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
+import docx
 import openpyxl
 import pytest
 from django.apps import apps
@@ -253,7 +254,13 @@ def portal_samples(name: str) -> list[Spec]:
                 lambda c, s, q=query: Target(f"/dashboards/bulletin/{q}"),
                 sided=False,
             )
-            for query in ("", "?format=xlsx", "?period=all&format=xlsx")
+            for query in (
+                "",
+                "?format=xlsx",
+                "?period=all&format=xlsx",
+                "?format=docx",
+                "?format=summary_docx",
+            )
         ]
     sided = {
         "dashboards:project": lambda c, s: Target(
@@ -1248,7 +1255,12 @@ def response_text(response) -> str:
     """What a reader receives: body, file name, redirect, and the cell texts of a spreadsheet."""
     parts = [response.get("Content-Disposition", ""), response.get("Location", "")]
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    if content[:2] == b"PK" and "sheet" in response.get("Content-Type", ""):
+    if content[:2] == b"PK" and "wordprocessingml" in response.get("Content-Type", ""):
+        document = docx.Document(io.BytesIO(content))  # the 通报 and 检查总结: paragraphs and tables
+        parts += [paragraph.text for paragraph in document.paragraphs]
+        for table in document.tables:
+            parts += [cell.text for row in table.rows for cell in row.cells]
+    elif content[:2] == b"PK" and "sheet" in response.get("Content-Type", ""):
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         for sheet in book.worksheets:
             for row in sheet.iter_rows(values_only=True):
