@@ -95,6 +95,13 @@ def test_the_overview_prints_landscape_with_its_header_on_every_page(live_server
     table = page.locator("table.matrix").bounding_box()
     assert box["y"] + box["height"] <= table["y"], (box, table)
     expect(page.locator(".print-title")).to_be_hidden()
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(200)
+        box, table = button.bounding_box(), page.locator("table.matrix thead").bounding_box()
+        assert box["y"] + box["height"] <= table["y"], (viewport, box, table)
+        page.screenshot(path=ARTIFACTS / f"print-button-{viewport['width']}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     pdf = print_to_pdf(page, "overview")
     pages, info = pdf_pages(pdf)
@@ -149,6 +156,20 @@ def test_the_unit_page_flows_its_projects_continuously(live_server, browser_page
     assert pages <= max(1, carried), f"{pages} pages for {carried} projects"
     first = page_text(pdf, 1)
     assert unit.name in first and "截至2014年10月15日" in first
+
+
+def test_the_bulletin_prints_landscape_with_its_title_line(live_server, browser_page, demo_2014):
+    page = browser_page
+    page.goto(f"{live_server.url}/dashboards/bulletin/?on={ON}&period=all")
+    expect(page.locator("#county-map svg")).to_be_visible()
+    pdf = print_to_pdf(page, "bulletin")
+    pages, info = pdf_pages(pdf)
+    assert is_a4_landscape(info), info
+    first = page_text(pdf, 1)
+    assert "2014年“争六好、创特色” · 2014年特色项目推进情况通报" in first and "截至2014年10月15日" in first
+    assert "导出" not in first and "打印" not in first
+    everything = "".join(page_text(pdf, n) for n in range(1, pages + 1))
+    assert "责任单位推进排名" in everything or "名次" in everything
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
