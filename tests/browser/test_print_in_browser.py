@@ -166,10 +166,11 @@ def test_the_bulletin_prints_landscape_with_its_title_line(live_server, browser_
     pages, info = pdf_pages(pdf)
     assert is_a4_landscape(info), info
     first = page_text(pdf, 1)
-    assert "2014年“争六好、创特色” · 2014年特色项目推进情况通报" in first and "截至2014年10月15日" in first
+    # Its own head is the title line: the issuing body (only in print), the title with its day.
+    assert "泉州市妇联" in first and "特色项目推进情况通报（全年度，截至2014-10-15）" in first
     assert "导出" not in first and "打印" not in first
     everything = "".join(page_text(pdf, n) for n in range(1, pages + 1))
-    assert "责任单位推进排名" in everything or "名次" in everything
+    assert "名次" in everything and "市直系统有关妇委会" in everything
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
