@@ -71,7 +71,7 @@ def print_to_pdf(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob(f"print-{name}-*.png"):
         old.unlink()
-    page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+    page.set_viewport_size({"width": 1032, "height": 703})  # A4 landscape less 12 mm margins, 96 dpi
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as the browser's print does
     page.wait_for_timeout(300)  # the charts resize
@@ -138,7 +138,11 @@ def test_the_project_page_flows_its_units_continuously(live_server, browser_page
     pdf = print_to_pdf(page, "project")
     pages, info = pdf_pages(pdf)
     assert is_a4_landscape(info), info
-    assert pages < units, f"{pages} pages for {units} units: one page per unit"
+    assert pages <= units, f"{pages} pages for {units} units"
+    # The cards flow on: a card starts on the page where the one before it ends.
+    texts = [page_text(pdf, n) for n in range(1, pages + 1)]
+    per_page = [text.count("为什么是") for text in texts]  # each card opens with its why-box
+    assert sum(per_page) == units and max(per_page) >= 2, per_page
     first = page_text(pdf, 1)
     assert project.title[:8] in first and "截至2014年10月15日" in first
 
@@ -157,6 +161,8 @@ def test_the_unit_page_flows_its_projects_continuously(live_server, browser_page
     pages, info = pdf_pages(pdf)
     assert is_a4_landscape(info), info
     assert pages <= max(1, carried), f"{pages} pages for {carried} projects"
+    per_page = [page_text(pdf, n).count("为什么是") for n in range(1, pages + 1)]
+    assert sum(per_page) == carried and max(per_page) >= 2, per_page  # the cards flow on
     first = page_text(pdf, 1)
     assert unit.name in first and "截至2014年10月15日" in first
 
