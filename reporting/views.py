@@ -715,9 +715,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
     the periods it shows (``selectors.ReportsByPeriod``): three queries whatever the data.
     """
     years = selectors.year_choice(request.user, request.GET.get("campaign"))  # one round at a time
-    of_round = ProgressReport.objects.restrict(request.user).filter(
-        assignment__project__campaign=years.campaign
-    )
+    of_round = ProgressReport.objects.restrict(request.user).filter(assignment__project__campaign=years.campaign)
     reports = of_round.select_related("assignment__project__campaign", "assignment__unit", "period__campaign")
     status = request.GET.get("status", "")
     if status not in ReportStatus.values:
