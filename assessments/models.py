@@ -493,7 +493,7 @@ class ResultStatus(models.TextChoices):
     """The state of a scheme's results: computed (live), approved (审定, frozen), published (公布)."""
 
     COMPUTED = "computed", _("computed")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", _("approved by the leader")
     PUBLISHED = "published", _("published")
 
 

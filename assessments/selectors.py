@@ -247,7 +247,7 @@ def assessment_result(
             ),
             "total": _p(capped),
         }
-        + (_(" (at most 100)") if capped < total else "")
+        + (_("(at most 100)") if capped < total else "")
     )
     return Result(
         organisation.pk,

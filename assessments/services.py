@@ -670,6 +670,7 @@ def inspection_update(
                     if cid in rows
                     and cid in base
                     and (_value(rows[cid].score), rows[cid].note) != tuple(base[cid])
+                    and (_value(score), note) != tuple(base[cid])
                     and (_value(rows[cid].score), rows[cid].note) != (_value(score), note)
                 ]
             if conflicts:
