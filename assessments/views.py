@@ -401,7 +401,13 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     inspection=inspection,
                     version=head.cleaned_data["version"],
-                    scores={f.criterion.pk: (f.cleaned_data["score"], f.cleaned_data["note"]) for f in forms},
+                    scores={
+                        f.criterion.pk: (
+                            f.cleaned_data["score"],
+                            f.cleaned_data["note"].replace("\r\n", "\n"),
+                        )
+                        for f in forms
+                    },
                     base={
                         f.criterion.pk: (
                             f.cleaned_data["base_score"],

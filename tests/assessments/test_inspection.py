@@ -16,6 +16,12 @@ from reporting.services import ConcurrentEditError, WorkflowError
 from tests.cast import png_bytes, upload
 
 
+@pytest.fixture(autouse=True)
+def no_inspections_yet(portal_cast):
+    """The cast inspects both units for the access matrix; these tests start without."""
+    Inspection.objects.all().delete()
+
+
 def client_of(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -184,3 +190,25 @@ def test_the_bonus_is_capped_by_the_scheme(portal_cast):
             scores={},
             bonus=Decimal(3),
         )
+
+
+def test_a_late_post_from_the_page_with_a_multiline_note_is_taken(portal_cast):
+    inspection = assigned(portal_cast)
+    client = client_of(portal_cast.users["liaison_p"])
+    url = reverse("assessments:inspection", args=[inspection.pk])
+    client.post(url, body(inspection, {1: ("30", "第一行\r\n第二行")}))
+    inspection.refresh_from_db()
+    stale = body(inspection, {1: ("30", "第一行\r\n第二行"), 2: ("50", "离线录入")})
+    services.inspection_update(  # somebody else saves in between: the version moves on
+        actor=portal_cast.users["city_admin"],
+        inspection=Inspection.objects.get(pk=inspection.pk),
+        version=None,
+        scores={},
+        bonus=Decimal(0),
+    )
+
+    response = client.post(url, stale)
+
+    assert response.status_code == 302
+    rows = {s.criterion.order: (s.score, s.note) for s in inspection.scores.select_related("criterion")}
+    assert rows == {1: (Decimal(30), "第一行\n第二行"), 2: (Decimal(50), "离线录入")}

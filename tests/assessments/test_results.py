@@ -14,6 +14,7 @@ from assessments.models import (
     AssessmentScheme,
     AssessmentStatus,
     Criterion,
+    Inspection,
     InspectionScore,
     InspectionStatus,
     ResultSheet,
@@ -23,6 +24,12 @@ from assessments.models import (
 )
 from assessments.selectors import FeatureResults
 from reporting.services import WorkflowError
+
+
+@pytest.fixture(autouse=True)
+def no_inspections_yet(portal_cast):
+    """The cast inspects both units for the access matrix; these tests start without."""
+    Inspection.objects.all().delete()
 
 
 def client_of(user) -> Client:
