@@ -1,5 +1,6 @@
 """Every write of 争六好 assessment: schemes, elements, criteria, self-assessments, their evidence
-and reviews (issue 14, items 1 and 2).
+and reviews (issue 14, items 1 and 2); inspections (实地检查) and the results' 审定 and 公布
+(items 3 and 4).
 
 Keyword-only functions, ``actor`` first, each in one transaction; scope is checked through the
 models' querysets (``units.services.require_change``), the state through the workflow below

@@ -1,5 +1,6 @@
 """Pages of 争六好 自评 (issue 14, item 2): the list of the units' self-assessments, one
-self-assessment (with the city's review), the unit's form, and the evidence files.
+self-assessment (with the city's review), the unit's form, and the evidence files; 我的检查 and
+the inspector's scoring page, and the results (items 3 and 4).
 
 Every view loads its records through ``restrict`` (404 outside the user's scope) and writes
 through ``assessments.services`` (403 for a step the role may not take).
