@@ -477,3 +477,268 @@ class SelfAssessmentTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------- 实地检查 and results
+
+
+class InspectionStatus(models.TextChoices):
+    """The state of an inspection: the inspector's draft, then submitted (locked)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+
+
+class ResultStatus(models.TextChoices):
+    """The state of a scheme's results: computed (live), approved (审定, frozen), published (公布)."""
+
+    COMPUTED = "computed", _("computed")
+    APPROVED = "approved", _("approved by the leader")
+    PUBLISHED = "published", _("published")
+
+
+class InspectionScopedQuerySet(RestrictedQuerySet):
+    """Inspections and their parts (``path``: the lookup to the inspection, ``""`` on it).
+
+    Reading: city administrators and leaders all; an inspector (any portal user assigned to it,
+    no role of its own) the inspections assigned to them; the inspected unit its own inspection
+    only once the scheme's results are published (公布). Changing: city administrators and the
+    assigned inspectors, in rounds not closed (a submitted inspection is locked: the services).
+    """
+
+    path = "inspection__"
+
+    def restriction(self, user, action: Action) -> Q | None:
+        path = self.path
+        open_round = Q(**{f"{path}scheme__campaign__closed_at__isnull": True})
+        assigned = Q(
+            **{
+                f"{path}id__in": Inspection.inspectors.through.objects.filter(user=user.pk).values(
+                    "inspection"
+                )
+            }
+        )
+        if action == Action.CHANGE:
+            if is_city_admin(user):
+                return open_round
+            return assigned & open_round
+        if sees_everything(user):
+            return EVERYTHING
+        membership = membership_of(user)
+        own_published = (
+            Q(
+                **{
+                    f"{path}organisation": membership.organisation_id,
+                    f"{path}scheme__result_sheet__status": ResultStatus.PUBLISHED,
+                }
+            )
+            if membership is not None and membership.role == Role.REPORTER
+            else NOTHING
+        )
+        return assigned | own_published
+
+
+class InspectionQuerySet(InspectionScopedQuerySet):
+    path = ""
+
+
+class InspectionPartQuerySet(InspectionScopedQuerySet):
+    """Scores and photos, seen with their inspection."""
+
+
+class Inspection(models.Model):
+    """The 实地检查 of one unit under a scheme: the inspectors assigned (any portal users — city
+    staff, liaison staff; no role of its own), the visit date, a score and note per criterion
+    (``InspectionScore``), photos (``InspectionPhoto``) and the bonus points proposed for its
+    feature projects (创新项目加分, at most the scheme's ``bonus_cap``). Assigned by a city
+    administrator (``services.inspection_assign``), saved as a draft while typed, then submitted;
+    ``version`` refuses a save that conflicts with a later one."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="inspections", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
+    )
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
+    bonus = models.DecimalField(
+        _("bonus points"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    bonus_note = models.TextField(_("reason for the bonus points"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = IntegerVersionField()
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheme", "organisation__display_order", "organisation__name"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "organisation"],
+                name="inspection_once_per_unit",
+                violation_error_message=_("This unit already has an inspection under this scheme."),
+            ),
+            models.CheckConstraint(condition=Q(bonus__gte=0), name="inspection_bonus_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.scheme.campaign.year}"
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the inspection's scores given so far (out of the criteria's points)."""
+        return sum((s.score for s in self.scores.all() if s.score is not None), Decimal("0"))
+
+
+class InspectionScore(models.Model):
+    """The inspector's score on one criterion (0 to the criterion's points) and note."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("assessment criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = InspectionPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "criterion__order"]
+        verbose_name = _("inspection score")
+        verbose_name_plural = _("inspection scores")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "criterion"], name="inspection_score_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) | Q(score__isnull=True), name="inspection_score_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}：{self.score if self.score is not None else '—'}"
+
+
+def inspection_photo_path(instance: "InspectionPhoto", filename: str) -> str:
+    """A random ASCII path under ``inspection-photos/<year>/`` (outside ``evidence/``, see
+    ``assessment_evidence_path``)."""
+    year = instance.inspection.scheme.campaign.year
+    return f"inspection-photos/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo (or other evidence file) taken during an inspection, of one criterion or the whole;
+    checked and stored as the self-assessments' evidence (``reporting.evidence``)."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="photos"
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("assessment criterion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file = models.FileField(
+        _("file"), storage=evidence_storage, upload_to=inspection_photo_path, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = InspectionPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "uploaded_at", "pk"]
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_inline_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+class ResultSheetQuerySet(RestrictedQuerySet):
+    """Result sheets: city administrators and leaders read all; everybody else with a role reads
+    a published one (names, totals and grades; details only of their own unit: the views).
+    Changing: city administrators and leaders (审定 is a leader's), open rounds."""
+
+    def restriction(self, user, action: Action) -> Q | None:
+        if action == Action.CHANGE:
+            if not sees_everything(user):
+                return NOTHING
+            return Q(scheme__campaign__closed_at__isnull=True)
+        if sees_everything(user):
+            return EVERYTHING
+        if membership_of(user) is None:
+            return NOTHING
+        return Q(status=ResultStatus.PUBLISHED)
+
+
+class ResultSheet(models.Model):
+    """The results of one scheme: computed live until approved (审定, by a leader or a city
+    administrator: ``rows`` then freezes every unit's total, grade and explanation), then
+    published (公布) to the units."""
+
+    scheme = models.OneToOneField(
+        AssessmentScheme,
+        verbose_name=_("assessment scheme"),
+        on_delete=models.CASCADE,
+        related_name="result_sheet",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResultStatus.choices, default=ResultStatus.COMPUTED
+    )
+    rows = models.JSONField(_("results"), default=list)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ResultSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result sheet")
+        verbose_name_plural = _("result sheets")
+
+    def __str__(self) -> str:
+        return str(self.scheme)

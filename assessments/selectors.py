@@ -1,4 +1,4 @@
-"""What the portal computes for the 考评: the share of the score that comes from a unit's feature
+"""What the portal computes for the 考评: the final results (``assessment_result``) and the share of the score that comes from a unit's feature
 projects (issue 14, item 1: "an optional share from the year's feature-project results (on-time
 rate, approved reports, indicators reached — computed by the portal, not typed)")."""
 
@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from assessments.models import AssessmentScheme
+from assessments.models import (
+    AssessmentScheme,
+    AssessmentStatus,
+    Inspection,
+    InspectionStatus,
+    SelfAssessment,
+)
 from projects.models import Assignment, Indicator
 from reporting.models import IndicatorValue, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
@@ -97,3 +105,211 @@ def feature_results(
     exact = scheme.feature_points * Decimal(mean.numerator) / Decimal(mean.denominator)
     points = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return FeatureResults(due, on_time, approved, len(indicators), reached, points)
+
+
+# --------------------------------------------------------------------------- results (issue 14 item 4)
+
+ONE = Decimal("0.1")
+
+
+def _d(value: Decimal) -> Decimal:
+    return value.quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def _p(value: Decimal) -> str:
+    """A number of points as shown: one decimal (``85.0``)."""
+    return f"{_d(Decimal(value)):.1f}"
+
+
+@dataclass
+class Result:
+    """One unit's result under a scheme: the three weighted parts, the bonus and the total (all in
+    points, one decimal; total at most 100), the explanation lines (为什么是87.5分), the grade and
+    the rank (1 = best, set by ``result_rows``)."""
+
+    organisation_id: int
+    name: str
+    self_part: Decimal
+    ordinary_part: Decimal
+    inspection_part: Decimal
+    bonus: Decimal
+    total: Decimal
+    lines: list[str]
+    grade: str = ""
+    rank: int = 0
+
+    def as_json(self) -> dict:
+        """Plain data for ``ResultSheet.rows`` (numbers as strings)."""
+        return {
+            "organisation": self.organisation_id,
+            "name": self.name,
+            "self_part": str(self.self_part),
+            "ordinary_part": str(self.ordinary_part),
+            "inspection_part": str(self.inspection_part),
+            "bonus": str(self.bonus),
+            "total": str(self.total),
+            "lines": self.lines,
+            "grade": self.grade,
+            "rank": self.rank,
+        }
+
+
+def _out_of_100(score: Decimal, full: Decimal) -> Decimal:
+    return score * 100 / full if full else Decimal(0)
+
+
+def assessment_result(
+    *, organisation: Organisation, scheme: AssessmentScheme, today: datetime.date | None = None
+) -> Result:
+    """The score of ``organisation`` under ``scheme``, out of 100, with every part explained.
+
+    Each of the three sources is first taken out of 100, then weighted by the scheme's percent:
+
+    - 自评: the total of the unit's self-assessment once approved (审核通过; otherwise 0), out of
+      the criteria's points (converted to 100 when they are less), × ``weight_self``%;
+    - 平时 (ordinary work): the portal's feature-project results (``feature_results``: on-time
+      reports, approved reports, indicators reached), ``points`` out of ``feature_points``
+      converted to 100, × ``weight_ordinary``% (0 when the scheme has no feature points);
+    - 实地检查: the submitted inspection's total out of the criteria's points (converted to 100),
+      × ``weight_inspection``% (0 when not submitted);
+    - 加分: the inspection's bonus points, at most the scheme's ``bonus_cap``.
+
+    Every part is rounded to one decimal (half up) and the total is their sum, at most 100, so the
+    lines add up: e.g. “自评 85.0分 × 30% = 25.5分”.
+    """
+    criteria_points = scheme.criteria_points
+    lines: list[str] = []
+
+    assessment = SelfAssessment.objects.filter(scheme=scheme, organisation=organisation).first()
+    if assessment is not None and assessment.status == AssessmentStatus.APPROVED:
+        raw = assessment.total
+        score = _out_of_100(raw, criteria_points)
+        self_part = _d(score * scheme.weight_self / 100)
+        lines.append(_line(_("Self-assessment"), raw, criteria_points, score, scheme.weight_self, self_part))
+    else:
+        self_part = Decimal("0.0")
+        lines.append(
+            _("Self-assessment: not approved, 0.0 points × %(weight)s%% = 0.0 points")
+            % {"weight": scheme.weight_self}
+        )
+
+    if scheme.feature_points:
+        feature = feature_results(scheme=scheme, organisation=organisation, today=today)
+        score = _out_of_100(feature.points, scheme.feature_points)
+        ordinary_part = _d(score * scheme.weight_ordinary / 100)
+        lines.append(
+            _line(
+                _("Ordinary work (feature projects)"),
+                feature.points,
+                scheme.feature_points,
+                score,
+                scheme.weight_ordinary,
+                ordinary_part,
+            )
+        )
+    else:
+        ordinary_part = Decimal("0.0")
+        lines.append(
+            _(
+                "Ordinary work: the scheme has no feature-project points, 0.0 points × %(weight)s%% = 0.0 points"
+            )
+            % {"weight": scheme.weight_ordinary}
+        )
+
+    inspection = Inspection.objects.filter(scheme=scheme, organisation=organisation).first()
+    if inspection is not None and inspection.status == InspectionStatus.SUBMITTED:
+        raw = inspection.total
+        score = _out_of_100(raw, criteria_points)
+        inspection_part = _d(score * scheme.weight_inspection / 100)
+        lines.append(
+            _line(_("Inspection"), raw, criteria_points, score, scheme.weight_inspection, inspection_part)
+        )
+        bonus = _d(min(inspection.bonus, scheme.bonus_cap))
+    else:
+        inspection_part = Decimal("0.0")
+        bonus = Decimal("0.0")
+        lines.append(
+            _("Inspection: not submitted, 0.0 points × %(weight)s%% = 0.0 points")
+            % {"weight": scheme.weight_inspection}
+        )
+    if bonus or (inspection is not None and inspection.bonus):
+        lines.append(
+            _("Bonus points: %(bonus)s points (at most %(cap)s)")
+            % {"bonus": _p(bonus), "cap": _p(scheme.bonus_cap)}
+        )
+    total = self_part + ordinary_part + inspection_part + bonus
+    capped = min(total, Decimal(100))
+    lines.append(
+        _("Total: %(sum)s = %(total)s points")
+        % {
+            "sum": " + ".join(
+                _p(v) for v in [self_part, ordinary_part, inspection_part] + ([bonus] if bonus else [])
+            ),
+            "total": _p(capped),
+        }
+        + (_("(at most 100)") if capped < total else "")
+    )
+    return Result(
+        organisation.pk,
+        organisation.name,
+        self_part,
+        ordinary_part,
+        inspection_part,
+        bonus,
+        _d(capped),
+        lines,
+    )
+
+
+def _line(label: str, raw: Decimal, full: Decimal, score: Decimal, weight: int, part: Decimal) -> str:
+    """“自评 85.0分 × 30% = 25.5分”, with the conversion when the part is not out of 100."""
+    if full == 100:
+        return _("%(label)s %(score)s points × %(weight)s%% = %(part)s points") % {
+            "label": label,
+            "score": _p(raw),
+            "weight": weight,
+            "part": _p(part),
+        }
+    return _(
+        "%(label)s %(raw)s of %(full)s points, i.e. %(score)s points × %(weight)s%% = %(part)s points"
+    ) % {
+        "label": label,
+        "raw": _p(raw),
+        "full": _p(full),
+        "score": _p(score),
+        "weight": weight,
+        "part": _p(part),
+    }
+
+
+def grade_of(total: Decimal, rank: int = 0, count: int = 0) -> str:
+    """The grade of a total: by ``settings.ASSESSMENT_GRADES`` thresholds ((lowest total, grade),
+    highest first), or with ``ASSESSMENT_GRADING = "ranking"`` by rank among ``count`` units
+    (``ASSESSMENT_RANK_GRADES``: (share of the units, grade), best first; the rest the lowest
+    threshold grade)."""
+    grades = settings.ASSESSMENT_GRADES
+    if getattr(settings, "ASSESSMENT_GRADING", "thresholds") == "ranking" and count:
+        for share, grade in settings.ASSESSMENT_RANK_GRADES:
+            if rank <= round(share * count):
+                return grade
+        return grades[-1][1]
+    for threshold, grade in grades:
+        if total >= Decimal(str(threshold)):
+            return grade
+    return grades[-1][1]
+
+
+def result_rows(scheme: AssessmentScheme, today: datetime.date | None = None) -> list[Result]:
+    """Every responsible unit's result (those with a self-assessment or an inspection under the
+    scheme), best first, with rank (equal totals share a rank) and grade."""
+    units = Organisation.objects.filter(
+        pk__in=list(scheme.self_assessments.values_list("organisation", flat=True))
+        + list(scheme.inspections.values_list("organisation", flat=True))
+    ).order_by("display_order", "name")
+    results = [assessment_result(organisation=u, scheme=scheme, today=today) for u in units]
+    results.sort(key=lambda r: -r.total)
+    for index, result in enumerate(results):
+        previous = results[index - 1] if index else None
+        result.rank = previous.rank if previous and previous.total == result.total else index + 1
+        result.grade = grade_of(result.total, result.rank, len(results))
+    return results

@@ -1,5 +1,6 @@
 """Every write of 争六好 assessment: schemes, elements, criteria, self-assessments, their evidence
-and reviews (issue 14, items 1 and 2).
+and reviews (issue 14, items 1 and 2); inspections (实地检查) and the results' 审定 and 公布
+(items 3 and 4).
 
 Keyword-only functions, ``actor`` first, each in one transaction; scope is checked through the
 models' querysets (``units.services.require_change``), the state through the workflow below
@@ -27,6 +28,12 @@ from assessments.models import (
     AssessmentStatus,
     Criterion,
     CriterionGroup,
+    Inspection,
+    InspectionPhoto,
+    InspectionScore,
+    InspectionStatus,
+    ResultSheet,
+    ResultStatus,
     SelfAssessment,
     SelfAssessmentTransition,
     SelfScore,
@@ -570,3 +577,244 @@ def self_assessment_return(*, actor, self_assessment: SelfAssessment, reason: st
     return _step(
         locked=locked, actor=actor, action=SelfAssessmentTransition.Action.RETURN, reason=reason.strip()
     )
+
+
+# --------------------------------------------------------------------------- 实地检查 (issue 14 item 3)
+
+
+def _inspection_error(inspection: Inspection) -> WorkflowError:
+    return WorkflowError(
+        _("This inspection is %(status)s and locked.") % {"status": inspection.get_status_display()}
+    )
+
+
+@transaction.atomic
+def inspection_assign(
+    *,
+    actor,
+    scheme: AssessmentScheme,
+    organisation: Organisation,
+    inspectors,
+    visited_on: datetime.date | None = None,
+) -> Inspection:
+    """Assign ``inspectors`` (any active portal users: city staff, liaison staff …) to inspect
+    ``organisation`` under an issued ``scheme`` (city administrators, open rounds). Makes the
+    draft inspection with an empty score per criterion, or changes the inspectors and the visit
+    date of the existing one. Raises ``PermissionDenied``, ``WorkflowError`` (scheme not issued)."""
+    _require_city_admin(actor)
+    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+    require_open(scheme.campaign)
+    if not scheme.is_issued:
+        raise WorkflowError(_("The assessment scheme is not issued yet; inspections follow its issue."))
+    inspection, created = Inspection.objects.get_or_create(scheme=scheme, organisation=organisation)
+    if created:
+        InspectionScore.objects.bulk_create(
+            InspectionScore(inspection=inspection, criterion=c) for c in scheme.criteria.all()
+        )
+    if visited_on is not None:
+        inspection.visited_on = visited_on
+        inspection.save()
+    inspection.inspectors.set(list(inspectors))
+    return inspection
+
+
+def may_inspect(*, inspection: Inspection, actor) -> bool:
+    """Whether ``actor`` may change the inspection now: assigned to it (or a city administrator),
+    in an open round, and it is still a draft."""
+    return (
+        inspection.status == InspectionStatus.DRAFT
+        and Inspection.objects.restrict(actor, Action.CHANGE).filter(pk=inspection.pk).exists()
+    )
+
+
+def _value(score: Decimal | None) -> str:
+    return "" if score is None else _plain(score)
+
+
+@transaction.atomic
+def inspection_update(
+    *,
+    actor,
+    inspection: Inspection,
+    version: int | None,
+    scores: dict[int, tuple[Decimal | None, str]],
+    base: dict[int, tuple[str, str]] | None = None,
+    visited_on: datetime.date | None = None,
+    bonus: Decimal | None = None,
+    bonus_note: str = "",
+    uploads: dict[int | None, list[UploadedFile]] | None = None,
+) -> tuple[Inspection, list[tuple[str, str]]]:
+    """Save the inspector's draft: scores and notes (criterion id → (score or ``None``, note)),
+    the visit date, the bonus points (at most the scheme's ``bonus_cap``) and photos.
+
+    Offline tolerance: a form posted late (after a reconnect) with an old ``version`` is still
+    taken unless it is a real conflict: ``base`` (criterion id → (score, note) as the form showed
+    them) tells which criteria somebody else changed since; only a criterion changed both there
+    and here refuses the save (``ConcurrentEditError`` naming the numbers; nothing written).
+    Without ``base`` any other version is a conflict. A score outside 0..points raises
+    ``ValidationError``. Returns the inspection and the files refused (name, reason).
+    """
+    with evidence_atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if not Inspection.objects.restrict(actor, Action.CHANGE).filter(pk=locked.pk).exists():
+            raise PermissionDenied
+        if locked.status != InspectionStatus.DRAFT:
+            raise _inspection_error(locked)
+        rows = {row.criterion_id: row for row in locked.scores.select_related("criterion")}
+        if version is not None and locked.version != version:
+            if base is None:
+                conflicts = ["—"]
+            else:
+                conflicts = [
+                    str(rows[cid].criterion.order)
+                    for cid, (score, note) in scores.items()
+                    if cid in rows
+                    and cid in base
+                    and (_value(rows[cid].score), rows[cid].note) != tuple(base[cid])
+                    and (_value(score), note) != tuple(base[cid])
+                    and (_value(rows[cid].score), rows[cid].note) != (_value(score), note)
+                ]
+            if conflicts:
+                raise ConcurrentEditError(
+                    _(
+                        "Somebody else changed this inspection after you opened it (criteria %(numbers)s). "
+                        "Nothing was saved: open it again and enter your changes again."
+                    )
+                    % {"numbers": "、".join(conflicts)}
+                )
+        problems = [
+            message
+            for cid, (score, _note) in scores.items()
+            if cid in rows and (message := score_errors(rows[cid].criterion, score))
+        ]
+        cap = locked.scheme.bonus_cap
+        if bonus is not None and not 0 <= bonus <= cap:
+            problems.append(
+                _("The bonus points %(bonus)s lie outside 0 to %(cap)s points.")
+                % {"bonus": _plain(bonus), "cap": _plain(cap)}
+            )
+        if problems:
+            raise ValidationError(problems)
+        for cid, (score, note) in scores.items():
+            row = rows.get(cid)
+            if row is not None and (row.score != score or row.note != note):
+                if base is not None and cid in base and version != locked.version:
+                    # taken late: keep the other's change where this form changed nothing
+                    if (_value(score), note) == tuple(base[cid]):
+                        continue
+                row.score, row.note = score, note
+                row.save(update_fields=["score", "note"])
+        if visited_on is not None:
+            locked.visited_on = visited_on
+        if bonus is not None:
+            locked.bonus, locked.bonus_note = bonus, bonus_note
+        refused = []
+        criteria = {c.pk: c for c in locked.scheme.criteria.all()}
+        for cid, files in (uploads or {}).items():
+            for upload in files:
+                try:
+                    _photo_store(locked=locked, actor=actor, upload=upload, criterion=criteria.get(cid))
+                except ValidationError as error:
+                    refused.append((upload.name, join_clauses(error.messages)))
+                except EvidenceStorageError as error:
+                    refused.append((upload.name, str(error)))
+        locked.save()
+        inspection.version = locked.version
+        return locked, refused
+
+
+def _photo_store(*, locked: Inspection, actor, upload: UploadedFile, criterion: Criterion | None):
+    """Check and store an inspection photo as ``_evidence_store`` stores a self-assessment's file."""
+    checked = check_evidence_file(upload)
+    photo = InspectionPhoto(
+        inspection=locked,
+        criterion=criterion,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    storage = photo.file.storage
+    name = photo.file.field.generate_filename(photo, checked.name)
+    try:
+        name = storage.save(name, upload, max_length=photo.file.field.max_length)
+    except OSError as error:
+        _storage_delete_quietly(storage, name)
+        raise EvidenceStorageError(
+            _("The file %(name)s could not be stored (%(reason)s); it was not attached. Try again later.")
+            % {"name": checked.name, "reason": _storage_reason(error)}
+        ) from error
+    photo.file.name = name
+    _delete_on_rollback(storage, name)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except BaseException:
+        _storage_delete_quietly(storage, name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def inspection_submit(*, actor, inspection: Inspection) -> Inspection:
+    """The inspector submits the inspection (then locked); every criterion needs a score
+    (``WorkflowError`` naming the numbers missing)."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not Inspection.objects.restrict(actor, Action.CHANGE).filter(pk=locked.pk).exists():
+        raise PermissionDenied
+    if locked.status != InspectionStatus.DRAFT:
+        raise _inspection_error(locked)
+    missing = [str(s.criterion.order) for s in locked.scores.select_related("criterion") if s.score is None]
+    if missing:
+        raise WorkflowError(
+            _("Score every criterion before submitting; missing: %(numbers)s.")
+            % {"numbers": "、".join(missing)}
+        )
+    locked.status = InspectionStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+# --------------------------------------------------------------------------- results (issue 14 item 4)
+
+
+def _result_sheet(actor, scheme: AssessmentScheme) -> ResultSheet:
+    sheet, _created = ResultSheet.objects.get_or_create(scheme=scheme)
+    sheet = ResultSheet.objects.select_for_update().get(pk=sheet.pk)
+    if not ResultSheet.objects.restrict(actor, Action.CHANGE).filter(pk=sheet.pk).exists():
+        raise PermissionDenied
+    return sheet
+
+
+@transaction.atomic
+def results_approve(*, actor, scheme: AssessmentScheme) -> ResultSheet:
+    """审定: a leader (or a city administrator) approves the computed results of ``scheme``; every
+    unit's total, grade and explanation are frozen in ``rows`` (``selectors.result_rows``).
+    Raises ``PermissionDenied`` (other roles), ``WorkflowError`` (already approved or published)."""
+    from assessments.selectors import result_rows
+
+    sheet = _result_sheet(actor, scheme)
+    if sheet.status != ResultStatus.COMPUTED:
+        raise WorkflowError(_("The results are already %(status)s.") % {"status": sheet.get_status_display()})
+    sheet.rows = [row.as_json() for row in result_rows(scheme)]
+    sheet.status = ResultStatus.APPROVED
+    sheet.approved_at, sheet.approved_by = timezone.now(), actor
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def results_publish(*, actor, scheme: AssessmentScheme) -> ResultSheet:
+    """公布: publish approved results to the units (city administrators and leaders). Raises
+    ``WorkflowError`` when not approved yet or already published."""
+    sheet = _result_sheet(actor, scheme)
+    if sheet.status != ResultStatus.APPROVED:
+        raise WorkflowError(
+            _("Only approved results can be published; these are %(status)s.")
+            % {"status": sheet.get_status_display()}
+        )
+    sheet.status = ResultStatus.PUBLISHED
+    sheet.published_at, sheet.published_by = timezone.now(), actor
+    sheet.save()
+    return sheet

@@ -1,5 +1,6 @@
 """Pages of 争六好 自评 (issue 14, item 2): the list of the units' self-assessments, one
-self-assessment (with the city's review), the unit's form, and the evidence files.
+self-assessment (with the city's review), the unit's form, and the evidence files; 我的检查 and
+the inspector's scoring page, and the results (items 3 and 4).
 
 Every view loads its records through ``restrict`` (404 outside the user's scope) and writes
 through ``assessments.services`` (403 for a step the role may not take).
@@ -10,20 +11,37 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.forms import ReasonForm, ScoreForm, VersionForm
-from assessments.models import AssessmentEvidence, AssessmentScheme, AssessmentStatus, SelfAssessment
-from assessments.selectors import feature_results
+from assessments.forms import (
+    AssignForm,
+    InspectionForm,
+    InspectionScoreForm,
+    ReasonForm,
+    ScoreForm,
+    VersionForm,
+)
+from assessments.models import (
+    AssessmentEvidence,
+    AssessmentScheme,
+    AssessmentStatus,
+    Inspection,
+    InspectionPhoto,
+    ResultSheet,
+    ResultStatus,
+    SelfAssessment,
+)
+from assessments.selectors import feature_results, result_rows
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import Action
 from quanzhou_women.lib.typography import join_clauses
 from quanzhou_women.media import attachment_response
 from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.views import portal_view
-from units.roles import is_city_admin
+from units.roles import is_city_admin, membership_of, sees_everything
 
 
 def _get(user, pk: int) -> SelfAssessment:
@@ -255,3 +273,279 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s was removed.") % {"name": evidence.original_name})
     return redirect("assessments:edit", pk=evidence.self_assessment_id)
+
+
+# --------------------------------------------------------------------------- 实地检查 (issue 14 item 3)
+
+
+def _scheme_for(request: HttpRequest):
+    """The scheme of ``?campaign=`` the user sees, else the newest issued one they see."""
+    schemes = AssessmentScheme.objects.restrict(request.user).filter(issued_at__isnull=False)
+    schemes = schemes.select_related("campaign")
+    wanted = id_from_text(request.GET.get("campaign"))
+    return (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first(), schemes
+
+
+@portal_view
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    """我的检查: the inspections assigned to the user (all of them for city administrators and
+    leaders) in one round, with their state; city administrators assign inspectors here."""
+    scheme, schemes = _scheme_for(request)
+    rows = []
+    form = None
+    if scheme is not None:
+        rows = list(
+            Inspection.objects.restrict(request.user)
+            .filter(scheme=scheme)
+            .select_related("organisation", "scheme__campaign")
+            .prefetch_related("scores", "inspectors")
+        )
+        if is_city_admin(request.user):
+            form = _assign_form(scheme)
+    return render(
+        request,
+        "assessments/inspections.html",
+        {"scheme": scheme, "schemes": schemes, "rows": rows, "assign_form": form},
+    )
+
+
+def _assign_form(scheme, data=None):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, membership__isnull=False).order_by("username")
+    return AssignForm(data, units=services.responsible_units(scheme.campaign), users=users)
+
+
+@require_POST
+@portal_view
+def inspection_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A city administrator assigns inspectors to a unit under the scheme ``pk``."""
+    if not is_city_admin(request.user):
+        raise PermissionDenied
+    scheme = get_object_or_404(AssessmentScheme.objects.restrict(request.user), pk=pk)
+    form = _assign_form(scheme, request.POST)
+    if form.is_valid():
+        try:
+            inspection = services.inspection_assign(
+                actor=request.user,
+                scheme=scheme,
+                organisation=form.cleaned_data["organisation"],
+                inspectors=form.cleaned_data["inspectors"],
+                visited_on=form.cleaned_data["visited_on"],
+            )
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Inspectors were assigned to %(unit)s.") % {"unit": inspection.organisation}
+            )
+            return redirect(f"{reverse('assessments:inspections')}?campaign={scheme.campaign_id}")
+    else:
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    rows = list(
+        Inspection.objects.restrict(request.user).filter(scheme=scheme).select_related("organisation")
+    )
+    schemes = AssessmentScheme.objects.restrict(request.user).filter(issued_at__isnull=False)
+    return render(
+        request,
+        "assessments/inspections.html",
+        {"scheme": scheme, "schemes": schemes, "rows": rows, "assign_form": form},
+    )
+
+
+@portal_view
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspector's scoring page (phone first): one block per criterion with a big score input,
+    a note and photos; 「保存草稿」 / 「提交」. Every field is kept as typed in the browser
+    (static/js/draft-keeper.js) until saved; a refused post shows everything typed with each
+    error by its criterion. Read-only once submitted or for readers who may not change it."""
+    inspection = get_object_or_404(
+        Inspection.objects.restrict(request.user).select_related("scheme__campaign", "organisation"), pk=pk
+    )
+    rows = list(inspection.scores.select_related("criterion__group"))
+    photos = list(inspection.photos.all())
+    for row in rows:
+        row.files = [p for p in photos if p.criterion_id == row.criterion_id]
+    editable = services.may_inspect(inspection=inspection, actor=request.user)
+    data = request.POST if request.method == "POST" else None
+    if data is not None and not editable:
+        raise PermissionDenied
+    files = request.FILES if data is not None else None
+    head = InspectionForm(
+        data,
+        initial={
+            "version": inspection.version,
+            "visited_on": inspection.visited_on,
+            "bonus": inspection.bonus,
+            "bonus_note": inspection.bonus_note,
+        },
+    )
+    forms = [
+        InspectionScoreForm(
+            data,
+            prefix=f"c{row.criterion_id}",
+            criterion=row.criterion,
+            initial={
+                "score": row.score,
+                "note": row.note,
+                "base_score": services._value(row.score),
+                "base_note": row.note,
+            },
+        )
+        for row in rows
+    ]
+    summary: list[str] = []
+    if data is not None:
+        if head.is_valid() & all([f.is_valid() for f in forms]):
+            try:
+                saved, refused = services.inspection_update(
+                    actor=request.user,
+                    inspection=inspection,
+                    version=head.cleaned_data["version"],
+                    scores={
+                        f.criterion.pk: (
+                            f.cleaned_data["score"],
+                            f.cleaned_data["note"].replace("\r\n", "\n"),
+                        )
+                        for f in forms
+                    },
+                    base={
+                        f.criterion.pk: (
+                            f.cleaned_data["base_score"],
+                            f.cleaned_data["base_note"].replace("\r\n", "\n"),
+                        )
+                        for f in forms
+                    },
+                    visited_on=head.cleaned_data["visited_on"],
+                    bonus=head.cleaned_data["bonus"],
+                    bonus_note=head.cleaned_data["bonus_note"],
+                    uploads={
+                        None: files.getlist("files"),
+                        **{f.criterion.pk: files.getlist(f"{f.prefix}-files") for f in forms},
+                    },
+                )
+            except (services.WorkflowError, services.ConcurrentEditError, ValidationError) as error:
+                text = join_clauses(error.messages) if isinstance(error, ValidationError) else str(error)
+                messages.error(request, _("Nothing was saved: %(reason)s") % {"reason": text})
+            else:
+                for name, reason in refused:
+                    messages.error(
+                        request, _("%(name)s was not attached: %(reason)s") % {"name": name, "reason": reason}
+                    )
+                if "submit" in data:
+                    try:
+                        services.inspection_submit(actor=request.user, inspection=saved)
+                    except services.WorkflowError as error:
+                        messages.error(
+                            request,
+                            _("The inspection was saved as a draft but NOT submitted: %(reason)s")
+                            % {"reason": str(error)},
+                        )
+                    else:
+                        messages.success(request, _("The inspection was saved and submitted."))
+                else:
+                    messages.success(request, _("The inspection was saved as a draft."))
+                response = redirect("assessments:inspection", pk=pk)
+                response["Location"] += "?saved=1"
+                return response
+        else:
+            for f in forms:
+                for name, errors in f.errors.items():
+                    label = f.fields[name].label
+                    summary += [f"{f.criterion.order}. {label}：{error}" for error in errors]
+            for name, errors in head.errors.items():
+                summary += [f"{head.fields[name].label or name}：{error}" for error in errors]
+            messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return render(
+        request,
+        "assessments/inspection.html",
+        {
+            "inspection": inspection,
+            "scheme": inspection.scheme,
+            "rows": rows,
+            "general_photos": [p for p in photos if p.criterion_id is None],
+            "head": head,
+            "forms": forms,
+            "editable": editable,
+            "error_summary": summary,
+            "accept": ACCEPT_ATTRIBUTE,
+        },
+    )
+
+
+@portal_view
+def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an inspection photo the user may read, as an attachment under its original name."""
+    photo = get_object_or_404(InspectionPhoto.objects.restrict(request.user), pk=pk)
+    try:
+        return attachment_response(photo.file, photo.original_name, photo.content_type)
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+# --------------------------------------------------------------------------- results (issue 14 item 4)
+
+
+@portal_view
+def results(request: HttpRequest) -> HttpResponse:
+    """The results of a round. City administrators and leaders: every unit's total, grade and
+    explanation (为什么是87.5分), live until approved, then frozen; 「审定」 (leaders, city
+    administrators) and 「公布」. Everybody else: nothing before publication, then the published
+    list (names, totals, grades) and their own unit's explanation only."""
+    scheme, schemes = _scheme_for(request)
+    sheet = ResultSheet.objects.filter(scheme=scheme).first() if scheme is not None else None
+    status = sheet.status if sheet else ResultStatus.COMPUTED
+    everything = sees_everything(request.user)
+    rows: list = []
+    own = None
+    if scheme is not None and everything:
+        rows = (
+            sheet.rows
+            if sheet and status != ResultStatus.COMPUTED
+            else [r.as_json() for r in result_rows(scheme)]
+        )
+    elif scheme is not None and status == ResultStatus.PUBLISHED:
+        membership = membership_of(request.user)
+        unit = membership.organisation_id if membership else None
+        rows = [{k: r[k] for k in ("organisation", "name", "total", "grade", "rank")} for r in sheet.rows]
+        own = next((r for r in sheet.rows if r["organisation"] == unit), None)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "scheme": scheme,
+            "schemes": schemes,
+            "sheet": sheet,
+            "status": status,
+            "status_label": ResultStatus(status).label,
+            "rows": rows,
+            "own": own,
+            "details": everything,
+            "may_approve": everything and status == ResultStatus.COMPUTED,
+            "may_publish": everything and status == ResultStatus.APPROVED,
+        },
+    )
+
+
+@require_POST
+@portal_view
+def result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """审定 (``approve``) or 公布 (``publish``) the results of the scheme ``pk``: leaders and city
+    administrators (403 otherwise)."""
+    steps = {
+        "approve": (services.results_approve, _("The results were approved.")),
+        "publish": (services.results_publish, _("The results were published to the units.")),
+    }
+    if action not in steps:
+        raise Http404
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    scheme = get_object_or_404(AssessmentScheme.objects.restrict(request.user), pk=pk)
+    run, done = steps[action]
+    try:
+        run(actor=request.user, scheme=scheme)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('assessments:results')}?campaign={scheme.campaign_id}")

@@ -382,3 +382,10 @@ SUPERVISION_STATUS_COLOURS = {
 # 下发 / 签收 (issue 15 item 3): the badge of a task issued and not yet received (未签收), shown on
 # top of the cell's status colour; docs/status-colours.md.
 SUPERVISION_RECEIPT_COLOUR = {"background": "#8250df", "text": "#ffffff", "mark": "✉"}
+
+# 争六好 grades (issue 14 item 4): (lowest total, grade), highest first; a unit gets the first grade
+# whose threshold its total reaches. ASSESSMENT_GRADING "ranking" grades by rank instead:
+# ASSESSMENT_RANK_GRADES (share of the units, grade), best first, the rest "需改进".
+ASSESSMENT_GRADES = [(90, "先进单位"), (80, "良好"), (60, "合格"), (0, "需改进")]
+ASSESSMENT_GRADING = "thresholds"
+ASSESSMENT_RANK_GRADES = [(0.2, "先进单位"), (0.5, "良好"), (0.9, "合格")]

@@ -246,6 +246,10 @@ class Cast:
     scheme: object = None
     self_assessments: dict = field(default_factory=dict)
     assessment_evidence: dict = field(default_factory=dict)
+    #: 实地检查: each unit's draft inspection (the city administrator its inspector), a marked
+    #: note and one photo; results not published, so only those who see everything read them.
+    inspections: dict = field(default_factory=dict)
+    inspection_photos: dict = field(default_factory=dict)
     markers: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
@@ -418,6 +422,19 @@ def _assessments_build(cast: Cast) -> None:
         cast.assessment_evidence[unit] = saved.stored[0]
         assessment.refresh_from_db()
         cast.self_assessments[unit] = assessment
+        inspection = assessment_services.inspection_assign(
+            actor=admin, scheme=scheme, organisation=organisation_, inspectors=[cast.users["city_admin"]]
+        )
+        first = scheme.criteria.first()
+        assessment_services.inspection_update(
+            actor=admin,
+            inspection=inspection,
+            version=inspection.version,
+            scores={first.pk: (Decimal(20), marker(f"inspect{unit}"))},
+            uploads={first.pk: [upload(f"{marker(f'inspfile{unit}')}.png", png_bytes())]},
+        )
+        cast.inspections[unit] = inspection
+        cast.inspection_photos[unit] = inspection.photos.get()
 
 
 def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
@@ -448,5 +465,8 @@ def _markers(cast: Cast) -> dict[str, tuple[str, object]]:
     for unit in cast.self_assessments:
         found[marker(f"explain{unit}")] = ("unit", unit)
         found[marker(f"selffile{unit}")] = ("unit", unit)
+    for unit in cast.inspections:  # not published: city administrators and leaders only
+        found[marker(f"inspect{unit}")] = ("people", None)
+        found[marker(f"inspfile{unit}")] = ("people", None)
     # A marker that is never stored must not be listed: a typo would make the search vacuous.
     return found

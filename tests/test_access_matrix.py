@@ -135,6 +135,8 @@ WRITES: dict[str, dict[str, object]] = {
         "staff_change": {"A1", "A3"},
         "county_admin": {*COUNTY_ASSIGNMENTS, COUNTY},
     },
+    # 审定 and 公布 of the 争六好 results: leaders and city administrators (assessments).
+    "results": {"superuser": ALL, "city_admin": ALL, "leader": ALL},
     # 催报 (reporting.chasing.may_chase): city staff, leaders and the project's liaison department.
     "chase": {
         "superuser": ALL,
@@ -239,6 +241,8 @@ def portal_samples(name: str) -> list[Spec]:
         "dashboards:status_colours_css": "/dashboards/status-colours.css",
         "dashboards:ledger": "/dashboards/ledger.xlsx",
         "assessments:list": "/assessments/",
+        "assessments:inspections": "/assessments/inspections/",
+        "assessments:results": "/assessments/results/",
     }
     if name in fixed:
         url = fixed[name]
@@ -340,6 +344,17 @@ def portal_samples(name: str) -> list[Spec]:
         "assessments:evidence_delete": lambda c, s: Target(
             f"/assessments/evidence/{c.assessment_evidence[s].pk}/delete/", ("unit", s), "portal"
         ),
+        # 实地检查: the city administrator inspects both units; not published, so only those who
+        # see everything read an inspection, and only the inspector (city administrator) writes it
+        "assessments:inspection": lambda c, s: Target(
+            f"/assessments/inspections/{c.inspections[s].pk}/",
+            ("people", None),
+            "portal",
+            body=lambda run: run.form_body(mutate=True),
+        ),
+        "assessments:inspection_photo": lambda c, s: Target(
+            f"/assessments/inspection-photos/{c.inspection_photos[s].pk}/", ("people", None)
+        ),
     }
     if name == "dashboards:project":  # and project 3, carried by both units
         shared = lambda c, s: Target(f"/dashboards/projects/{c.projects[3].pk}/", ("project", 3))  # noqa: E731
@@ -387,6 +402,35 @@ def portal_samples(name: str) -> list[Spec]:
                 ),
             )
             for action in ("submit", "approve", "return")
+        ]
+    if name == "assessments:inspection_assign":
+        return [
+            Spec(
+                name,
+                name,
+                lambda c, s: Target(
+                    f"/assessments/schemes/{c.scheme.pk}/assign/",
+                    None,
+                    "portal",
+                    body=lambda run: {
+                        "organisation": str(run.cast.units["A"].pk),
+                        "inspectors": str(run.cast.users["liaison_p"].pk),
+                    },
+                ),
+                sided=False,
+            )
+        ]
+    if name == "assessments:result_action":  # 审定 and 公布: leaders and city administrators
+        return [
+            Spec(
+                name,
+                f"{name}[{action}]",
+                lambda c, s, a=action: Target(
+                    f"/assessments/schemes/{c.scheme.pk}/results/{a}/", None, "results"
+                ),
+                sided=False,
+            )
+            for action in ("approve", "publish")
         ]
     if name == "reporting:report_action":
         return [
@@ -937,6 +981,13 @@ COMMON_TABLES = {
     "assessments.historicalcriteriongroup",
     "assessments.criterion",
     "assessments.historicalcriterion",
+    # 实地检查 and results: written by the inspectors (in the cast the city administrator) and by
+    # leaders and city administrators (审定, 公布), never by a unit
+    "assessments.inspection",
+    "assessments.inspection_inspectors",
+    "assessments.inspectionscore",
+    "assessments.inspectionphoto",
+    "assessments.resultsheet",
     "auth.group",
     "auth.group_permissions",
     "auth.user_groups",
@@ -1427,6 +1478,9 @@ WRITING = [
     ("reporter_a", "assessments:evidence_delete", "own"),
     ("city_admin", "assessments:action[approve]", "foreign"),
     ("city_admin", "assessments:action[return]", "foreign"),
+    ("city_admin", "assessments:inspection", "foreign"),
+    ("city_admin", "assessments:inspection_assign", "any"),
+    ("leader", "assessments:result_action[approve]", "any"),
 ]
 SPEC_BY_LABEL = {spec.label: spec for spec in SPECS}
 
