@@ -423,7 +423,7 @@ def _assessments_build(cast: Cast) -> None:
         assessment.refresh_from_db()
         cast.self_assessments[unit] = assessment
         inspection = assessment_services.inspection_assign(
-            actor=admin, scheme=scheme, organisation=organisation_, inspectors=[cast.users["city_admin"]]
+            actor=admin, scheme=scheme, organisation=cast.units[unit], inspectors=[cast.users["city_admin"]]
         )
         first = scheme.criteria.first()
         assessment_services.inspection_update(
