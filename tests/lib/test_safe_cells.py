@@ -73,7 +73,7 @@ def fill_every_text_field(value: str) -> int:
     """
     count = 0
     enforces_length = connection.vendor != "sqlite"
-    for label in ("units", "projects", "reporting"):
+    for label in ("units", "projects", "reporting", "assessments"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue
@@ -161,11 +161,24 @@ def downloads(client: Client) -> dict[str, object]:
     return found
 
 
+def _criterion_of(campaign, admin_user) -> None:
+    """One criterion of a 争六好 scheme for ``campaign``, through the writers of ``assessments``."""
+    from assessments import services as assessment_services
+    from assessments.models import AssessmentScheme, Criterion
+
+    scheme = assessment_services.scheme_save(actor=admin_user, scheme=AssessmentScheme(campaign=campaign))
+    assessment_services.criterion_save(
+        actor=admin_user,
+        criterion=Criterion(scheme=scheme, group=scheme.groups.first(), order=1, title="考评内容", points=10),
+    )
+
+
 @pytest.mark.parametrize(("value", "clean"), HOSTILE, ids=[repr(v[:30]) for v, _c in HOSTILE])
 def test_every_export_writes_hostile_text_as_text(world, cast, tmp_path, value, clean):
     if "\x00" in value and connection.vendor == "postgresql":
         pytest.skip("PostgreSQL stores no NUL in text (the portal refuses it); the writer test covers it")
     make_report(world, world.a1, cast["reporter_a"], submit=True)
+    _criterion_of(world.a1.project.campaign, cast["superuser"])  # so that the 考评细则 export has a row
     assert fill_every_text_field(value) > 5
     pattern = expected_cell(value, clean)
     if value is LONG and connection.vendor != "sqlite":
