@@ -200,6 +200,12 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         "details": details,
         "previous_campaign": previous,
         "chart": _progress_chart([(detail.unit.name, detail.cell) for detail in details]),
+        # Link a liaison department only where its page would open (its own staff, the city).
+        "department_pages": set(
+            Organisation.objects.restrict(request.user)
+            .filter(pk__in=[department.pk for department in feature_project.liaison_departments.all()])
+            .values_list("pk", flat=True)
+        ),
     }
     return render(request, "dashboards/project.html", context)
 

@@ -36,8 +36,9 @@ PAGES = {
     "department": (["publicity"], FRAME + 1 + FILTERS + 10),
     # + the project with its campaign, its liaison departments; the count of its units (the
     #   page of 30 is a subquery); assignments with project and unit, their values, steps,
-    #   reports, step states, indicators, indicator values, history
-    "project": (["volunteers"], FRAME + 2 + FILTERS + 1 + 8),
+    #   reports, step states, indicators, indicator values, history; which of its departments'
+    #   pages the user may open (linked only then)
+    "project": (["volunteers"], FRAME + 2 + FILTERS + 1 + 8 + 1),
     # + the unit; the same eight as the project page
     "unit": (["licheng"], FRAME + 1 + FILTERS + 8),
     # + the assignment with its project; the same eight less the step states and indicator values
@@ -118,7 +119,7 @@ def test_the_excel_exports_take_the_same_number_of_queries_however_much_data(
 COMPARE_PAGES = {
     "unit": FRAME + 1 + FILTERS + 8 + 8,
     # + the project with its campaign, its liaison departments, the count of its units; the same
-    "project": FRAME + 2 + FILTERS + 1 + 8 + 8,
+    "project": FRAME + 2 + FILTERS + 1 + 8 + 8 + 1,  # + the departments whose pages open
 }
 
 
