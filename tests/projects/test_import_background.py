@@ -84,7 +84,8 @@ def test_a_5000_row_file_runs_as_a_task_with_progress_a_paged_preview_and_a_conf
     assert page.index("新增 5000") < page.index("确认导入")
     assert 'content="5"' not in page  # finished: no more refreshing
     assert ImportJobPage.objects.filter(job=job, unchanged=False).count() == 26  # 5,003 rows, 200 a page
-    assert "大表新目标" in page  # the changed rows come first
+    assert '<tr class="update"><td class="import-type">修改</td>' in page  # the changed rows come first
+    assert "大表新目标" in page and "&lt;tr" not in page
     last = admin_client.get(_url("import_job", job) + "?page=26").content.decode()
     assert "第 26 页（第 5001–5003 条）" in last
 
