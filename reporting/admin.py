@@ -43,6 +43,7 @@ from quanzhou_women.lib.admin import (
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin, SpreadsheetConfirmForm, SpreadsheetImportForm
 from reporting import chasing, receipts, rounds, services
+from reporting.background_import import BackgroundImportAdminMixin
 from reporting.forms import NewRoundForm
 from reporting.models import (
     Evidence,
@@ -438,7 +439,12 @@ class FlatTableConfirmForm(SpreadsheetConfirmForm):
 
 @admin.register(Assignment)
 class AssignmentAdmin(
-    ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, ConflictRefusingAdmin, PortalModelAdmin
+    ServiceErrorsAdminMixin,
+    ScopedAdminMixin,
+    BackgroundImportAdminMixin,
+    SpreadsheetAdminMixin,
+    ConflictRefusingAdmin,
+    PortalModelAdmin,
 ):
     """Every responsible unit's 四定 plan: target, steps, deadline and responsible person.
 
@@ -544,7 +550,13 @@ class AssignmentAdmin(
             project_services.record_delete(actor=request.user, record=obj)
 
 
-class PlanPartAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, SpreadsheetAdminMixin, PortalModelAdmin):
+class PlanPartAdmin(
+    ServiceErrorsAdminMixin,
+    ScopedAdminMixin,
+    BackgroundImportAdminMixin,
+    SpreadsheetAdminMixin,
+    PortalModelAdmin,
+):
     """The pages of single steps or indicators: every save and delete is a change of the plan
     through ``services.plan_part_save`` (so ``plan_update``: scope, lock, deadline, retiring)."""
 

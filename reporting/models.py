@@ -798,3 +798,105 @@ class TaskReceipt(models.Model):
             return None
         on = on or timezone.localdate()
         return max(0, (on - timezone.localdate(self.received_at)).days)
+
+
+# --------------------------------------------------------------------------- big imports
+
+
+class ImportJobQuerySet(RestrictedQuerySet):
+    """Import jobs: each is seen and changed by the user who uploaded its file, and nobody else
+    (not even a city administrator: the file may hold another unit's draft)."""
+
+    user_path = "user"
+
+    def restriction(self, user, action: Action):
+        return Q(**{self.user_path: user})
+
+
+class ImportJobPageQuerySet(ImportJobQuerySet):
+    """Pages of an import job's preview, seen with their job."""
+
+    user_path = "job__user"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import of more rows than a request may take (``reporting.background_import``):
+    its uploaded file waits in the ``import_export`` storage (``file_name``) while a task of the
+    worker reads and checks it (``phase`` preview), then, once the user confirms the preview, writes
+    it (phase confirm). ``rows_*`` is the progress the page shows; ``result`` the preview's counts,
+    the file's errors and the note on the sheet read; ``rows_seen`` the version of every row's
+    record as the preview saw it (checked again at confirm, as for a small import). The preview's
+    rows are ``ImportJobPage`` rows. Expired jobs are deleted with their file by
+    ``manage.py clear_pending_imports``."""
+
+    class Phase(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        CONFIRM = "confirm", _("confirm")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    model_label = models.CharField(_("model"), max_length=100)
+    resource_index = models.PositiveSmallIntegerField(_("resource"), default=0)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    file_name = models.CharField(_("stored file"), max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase, default=Phase.PREVIEW)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    rows_seen = models.JSONField(_("rows seen"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.original_name or self.file_name
+
+    @property
+    def finished(self) -> bool:
+        """Whether the task of the current phase has ended (done or failed)."""
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ImportJobPage(models.Model):
+    """One page of an import job's preview: the ``<tr>`` rows (HTML built and escaped by
+    ``importing.preview_rows_html``) of the new and changed rows (``unchanged`` False) or of the
+    unchanged ones, ``first``–``last`` by their place among them."""
+
+    job = models.ForeignKey(
+        ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="pages"
+    )
+    unchanged = models.BooleanField(_("unchanged rows"), default=False)
+    number = models.PositiveIntegerField(_("page"))
+    first = models.PositiveIntegerField(_("first row"))
+    last = models.PositiveIntegerField(_("last row"))
+    html = models.TextField(_("rows"))
+
+    objects = ImportJobPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["job", "unchanged", "number"]
+        verbose_name = _("import preview page")
+        verbose_name_plural = _("import preview pages")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "unchanged", "number"], name="import_job_page_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.number}"

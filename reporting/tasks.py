@@ -82,3 +82,12 @@ def schedule_enqueue_due(*, now: datetime.datetime | None = None) -> list[str]:
             job.save(update_fields=["last_enqueued_at", "next_run_at"])
         enqueued.append(name)
     return enqueued
+
+
+@task()
+def import_job_run(job_id: int) -> str:
+    """Run the current phase (preview or confirm) of a big spreadsheet import
+    (``reporting.background_import.job_run``); a job already run is left alone."""
+    from reporting import background_import
+
+    return background_import.job_run(job_id)

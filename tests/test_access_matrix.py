@@ -726,6 +726,22 @@ def admin_model_samples(model_admin: admin.ModelAdmin, rest: str) -> list[Spec]:
                 ),
             )
         ]
+    if rest.startswith("import-job/<int:job_id>/"):  # a big import's job: its user's alone (404 for others)
+        page = rest.removeprefix("import-job/<int:job_id>/")
+        door = "admin" if page == "confirm/" else "never"
+        return [
+            Spec(
+                pattern,
+                f"admin:{label}:import-job[{whose}]{page}",
+                lambda c, s, whose=whose: Target(
+                    f"{prefix}import-job/{import_job_sample(c, s, label, whose).pk}/{page}",
+                    ("superuser", None) if whose == "superuser's" else ("inbox", CURRENT["role"]),
+                    door,
+                ),
+                False,
+            )
+            for whose in ("own", "superuser's")
+        ]
     if rest == "overview-table/":
         return [spec("overview-table", lambda c, s, o: Target(prefix + "overview-table/"), False)]
     if rest == "new-round/":  # 开启新一轮: the preview writes nothing, the confirmation a new round
@@ -743,6 +759,35 @@ def admin_model_samples(model_admin: admin.ModelAdmin, rest: str) -> list[Spec]:
             for step in ("preview", "confirm")
         ]
     return []
+
+
+def import_job_sample(cast: Cast, side: str, label: str, whose: str):
+    """A previewed big import of ``label`` (``reporting.ImportJob``) without errors: the requesting
+    role's own (``whose`` "own"; the superuser's for anonymous), or the superuser's, whose preview
+    shows the target of the side's main assignment (a marker only the superuser may read)."""
+    from reporting.models import ImportJob, ImportJobPage
+
+    user = cast.users.get(CURRENT["role"]) if whose == "own" else None
+    user = user or cast.users["superuser"]
+    marker = "" if whose == "own" else cast.assignments[_main_key(side)].target
+    job = ImportJob.objects.create(
+        user=user,
+        model_label=label,
+        file_name="django-import-export/no-such-file",
+        original_name="大表.xlsx",
+        state=ImportJob.State.DONE,
+        rows_total=2,
+        rows_read=2,
+        rows_checked=2,
+        result={
+            "counts_text": "新增 1、修改 0、未变 0、错误 0",
+            "errors": [],
+            "error_count": 0,
+            "headers": ["年度"],
+        },
+    )
+    ImportJobPage.objects.create(job=job, number=1, first=1, last=1, html=f"<tr><td>{marker}</td></tr>")
+    return job
 
 
 def new_round_body(run: "Run", url: str, step: str) -> dict:
@@ -958,6 +1003,8 @@ UNIT_PATH = {
 INBOX_PATH = {
     "reporting.notification": "recipient_id",
     "reporting.outboxemail": "notification__recipient_id",
+    "reporting.importjob": "user_id",  # a big import: its user's alone
+    "reporting.importjobpage": "job__user_id",
 }
 COMMON_TABLES = {
     "reporting.scheduledjob",  # the worker's schedule, written by the worker alone

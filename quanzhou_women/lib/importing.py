@@ -76,8 +76,12 @@ import_export_resources.deepcopy = _copy_original  # marked records shallow, eve
 class SpreadsheetFormat(base_formats.Format):
     """Import format for .xlsx, .xls, CSV and tab-separated text, recognised by content."""
 
-    def __init__(self, encoding: str | None = None) -> None:
+    def __init__(self, encoding: str | None = None, max_rows: int | None = None, progress=None) -> None:
+        """``max_rows``: the most filled rows read (default ``spreadsheets.MAX_ROWS``; a background
+        import passes its own); ``progress(rows)``: called while the rows are read (``read_sheets``)."""
         self.encoding = encoding
+        self.max_rows = max_rows or spreadsheets.MAX_ROWS
+        self.progress = progress
 
     def get_title(self) -> str:
         return "xlsx / xls / csv"
@@ -91,7 +95,7 @@ class SpreadsheetFormat(base_formats.Format):
         """
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
-        sheets = spreadsheets.read_sheets(in_stream)
+        sheets = spreadsheets.read_sheets(in_stream, max_rows=self.max_rows, progress=self.progress)
         first = next((sheet for sheet in sheets if not sheet.hidden), sheets[0])
         dataset = sheet_dataset(first)
         dataset.sheets = sheets
@@ -390,6 +394,10 @@ class SpreadsheetResource(resources.ModelResource):
         #: ``bulk_save``: the rows collected by ``save_instance``, written by ``save_rows``.
         self._pending: list[PendingRow] = []
         self._dry_run = False
+        #: ``progress(rows)``, when set (a background import), is called every ``PROGRESS_EVERY``
+        #: rows checked, with the number of rows checked so far.
+        self.progress = None
+        self._rows_done = 0
 
     def import_data(self, dataset, dry_run=False, *args, **kwargs):
         """Remember whether this is the preview (``dry_run``) for ``save_rows``."""
@@ -779,6 +787,9 @@ class SpreadsheetResource(resources.ModelResource):
     def after_import_row(self, row, row_result, **kwargs) -> None:
         """Pair a collected row (``bulk_save``) with its result, to mark it if ``save_rows`` refuses it."""
         super().after_import_row(row, row_result, **kwargs)
+        self._rows_done += 1
+        if self.progress is not None and self._rows_done % spreadsheets.PROGRESS_EVERY == 0:
+            self.progress(self._rows_done)
         if (
             self._pending
             and self._pending[-1].number == self._row_number
@@ -951,6 +962,17 @@ def import_counts(result) -> dict[str, int]:
     }
 
 
+def result_errors(result) -> list[str]:
+    """Every error message of an import ``result``: those of the file, then of each refused row
+    (第 N 行，“列名”列：…), in the order of the rows."""
+    found = [str(error.error) for error in result.base_errors]
+    for row in result.invalid_rows:
+        found += [str(message) for messages_ in row.error_dict.values() for message in messages_]
+    for _number, errors in result.row_errors():
+        found += [str(error.error) for error in errors]
+    return found
+
+
 def preview_rows_html(rows) -> str:
     """The ``<tr>`` of every row of the preview: its kind (新增, 修改, 未变) and its diff cells (HTML
     made by django-import-export, escaped by it). Built here, not in a template loop: 2,000 rows of
@@ -1093,11 +1115,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return response
 
     def _list_errors(self, request, result, limit: int = 30) -> None:
-        found = [str(error.error) for error in result.base_errors]
-        for row in result.invalid_rows:
-            found += [str(message) for messages_ in row.error_dict.values() for message in messages_]
-        for _number, errors in result.row_errors():
-            found += [str(error.error) for error in errors]
+        found = result_errors(result)
         messages.error(
             request,
             _("%(count)s error(s) found; nothing was written. Please correct the file and upload it again.")

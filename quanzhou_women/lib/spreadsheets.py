@@ -77,6 +77,19 @@ class SpreadsheetError(ValueError):
     """The file as a whole cannot be read; the message is Chinese and says what to do."""
 
 
+class TooManyRowsError(SpreadsheetError):
+    """The file has more filled rows than the limit it was read with (``limit``); raised while the
+    sheet streams, at the first row over it. An admin that imports big files in the background
+    (``reporting.background_import``) hands such a file to a task instead of refusing it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _("The file has at least %(count)s filled rows; at most %(limit)s can be imported at a time.")
+            % {"count": limit + 1, "limit": limit}
+        )
+        self.limit = limit
+
+
 class CellError(ValueError):
     """One cell's value is not acceptable; the message is Chinese and quotes the value."""
 
@@ -123,12 +136,15 @@ MAX_SHEETS = 20
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_sheets(data: bytes) -> list[Sheet]:
+def read_sheets(data: bytes, max_rows: int = MAX_ROWS, progress=None) -> list[Sheet]:
     """Read every sheet (at most ``MAX_SHEETS``) of an uploaded file, in the workbook's order.
 
-    As ``read_rows``, sheet by sheet: each is streamed and refused beyond ``MAX_ROWS`` filled
-    rows. Hidden sheets ("hidden" or "veryHidden") are returned too, marked, so that the caller
-    can say why it did not read them. Raises ``SpreadsheetError``.
+    As ``read_rows``, sheet by sheet: each is streamed and refused beyond ``max_rows`` filled
+    rows (``TooManyRowsError``; a background import passes its larger limit, reading stays
+    streamed). Hidden sheets ("hidden" or "veryHidden") are returned too, marked, so that the caller
+    can say why it did not read them. ``progress(rows)``, when given, is called with the number of
+    filled rows read so far of an .xlsx or text file, every ``PROGRESS_EVERY`` rows. Raises
+    ``SpreadsheetError``.
     """
     if not data:
         raise SpreadsheetError(_("The file is empty."))
@@ -137,17 +153,18 @@ def read_sheets(data: bytes) -> list[Sheet]:
             _("The file is %(size)s MB; at most %(limit)s MB can be imported at a time.")
             % {"size": round(len(data) / 1024 / 1024, 1), "limit": MAX_FILE_BYTES // 1024 // 1024}
         )
+    limits = _Limits(max_rows, progress)
     if data.startswith(_ZIP_MAGIC):
-        sheets = _read_xlsx(data)
+        sheets = _read_xlsx(data, limits)
     elif data.startswith(_OLE_MAGIC):
         sheets = _read_xls(data)
     else:
-        sheets = [Sheet("", False, True, _read_text(data))]
+        sheets = [Sheet("", False, True, _read_text(data, limits))]
     out = []
     for sheet in sheets:
         rows = [row for row in sheet.rows if not _is_blank(row.values)]
-        if len(rows) > MAX_ROWS:
-            _refuse_row_count()
+        if len(rows) > max_rows:
+            raise TooManyRowsError(max_rows)
         out.append(Sheet(sheet.name, sheet.hidden, sheet.active, rows))
     return out
 
@@ -165,11 +182,28 @@ def read_rows(data: bytes) -> list[Row]:
     return read_sheets(data)[0].rows
 
 
-def _refuse_row_count() -> None:
-    raise SpreadsheetError(
-        _("The file has at least %(count)s filled rows; at most %(limit)s can be imported at a time.")
-        % {"count": MAX_ROWS + 1, "limit": MAX_ROWS}
-    )
+#: How often (in filled rows) ``read_sheets`` reports its progress.
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The row limit of one read (``read_sheets``'s ``max_rows``) and its progress callback."""
+
+    rows: int = MAX_ROWS
+    progress: object = None
+
+    @property
+    def sheet_rows(self) -> int:
+        """Most rows of any kind streamed from one sheet: ``MAX_SHEET_ROWS``, or twice the row limit."""
+        return max(MAX_SHEET_ROWS, 2 * self.rows)
+
+    def count(self, filled: int) -> None:
+        """Refuse the ``filled``-th filled row beyond the limit; report progress now and then."""
+        if filled > self.rows:
+            raise TooManyRowsError(self.rows)
+        if self.progress is not None and filled % PROGRESS_EVERY == 0:
+            self.progress(filled)
 
 
 def _is_blank(values: Sequence) -> bool:
@@ -210,7 +244,7 @@ def _open_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(data: bytes, limits: _Limits) -> list[Sheet]:
     archive = _open_archive(data)
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
@@ -241,7 +275,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 sheet.title,
                 sheet.sheet_state != "visible",
                 sheet is active,
-                _stream_sheet(sheet, archive),
+                _stream_sheet(sheet, archive, limits),
             )
             for sheet in book.worksheets[:MAX_SHEETS]
         ]
@@ -296,8 +330,8 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[tuple[bytes, byte
     return found
 
 
-def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
-    """The rows of a read-only openpyxl ``sheet``, at most ``MAX_ROWS`` filled ones (else refused).
+def _stream_sheet(sheet, archive: zipfile.ZipFile, limits: _Limits) -> list[Row]:
+    """The rows of a read-only openpyxl ``sheet``, at most ``limits.rows`` filled ones (else refused).
 
     The size the sheet declares (WPS sometimes writes ``<dimension ref="A1"/>``) is not trusted;
     merged cells, which read-only sheets do not report, are read from the sheet's XML (at most
@@ -309,14 +343,14 @@ def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
     cells: dict[int, dict[int, object]] = {}
     filled = 0
     for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):  # gaps come as empty rows
-        if number > MAX_SHEET_ROWS:
+        if number > limits.sheet_rows:
             raise SpreadsheetError(
                 _(
                     "The sheet “%(sheet)s” goes on beyond row %(limit)s, with empty rows that still "
                     "carry formatting; please delete the empty rows below the table (or copy the table "
                     "into a new workbook) and import again."
                 )
-                % {"sheet": sheet.title, "limit": MAX_SHEET_ROWS}
+                % {"sheet": sheet.title, "limit": limits.sheet_rows}
             )
         columns: dict[int, object] = {}
         for cell in row:
@@ -331,14 +365,13 @@ def _stream_sheet(sheet, archive: zipfile.ZipFile) -> list[Row]:
         if columns:
             if not _is_blank(tuple(columns.values())):
                 filled += 1
-                if filled > MAX_ROWS:
-                    _refuse_row_count()
+                limits.count(filled)
             cells[number] = columns
     for first, last in _merged_ranges(archive, sheet._worksheet_path):
         min_row, min_col = coordinate_to_tuple(first.decode())
         max_row, max_col = coordinate_to_tuple(last.decode())
         anchor = cells.get(min_row, {}).get(min_col)
-        for row_number in range(min_row, min(max_row, min_row + MAX_ROWS) + 1):
+        for row_number in range(min_row, min(max_row, min_row + limits.rows) + 1):
             for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
                 cells.setdefault(row_number, {})[column] = anchor
     return [
@@ -457,7 +490,7 @@ def decode_text(data: bytes) -> str:
     )
 
 
-def _read_text(data: bytes) -> list[Row]:
+def _read_text(data: bytes, limits: _Limits) -> list[Row]:
     if data[:1] == b"<" or data.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
         raise SpreadsheetError(
             _(
@@ -472,13 +505,12 @@ def _read_text(data: bytes) -> list[Row]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows, filled = [], 0
         for number, values in enumerate(reader, 1):
-            if number > MAX_ROWS * 10:
+            if number > limits.sheet_rows:
                 raise SpreadsheetError(_("The file has too many rows."))
             row = Row(number, tuple(values[:MAX_COLUMNS]))
             if not _is_blank(row.values):
                 filled += 1
-                if filled > MAX_ROWS:
-                    _refuse_row_count()
+                limits.count(filled)
             rows.append(row)
     except csv.Error as error:
         raise SpreadsheetError(

@@ -1,6 +1,7 @@
 """Staff import a spreadsheet in the browser: preview in Chinese, errors by row and column, confirm."""
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Assignment
 from tests.browser.conftest import save_screenshot
@@ -101,3 +102,48 @@ def test_the_preview_opens_with_the_counts_pages_without_script_and_folds_unchan
     page.click("details.import-unchanged summary")
     assert unchanged_rows.first.is_visible()
     save_screenshot(page, "import-preview-pages")
+
+
+def test_a_big_import_shows_its_progress_then_reloads_into_the_preview(browser_page, live_server, city_admin):
+    """The progress page of a big import (``reporting.background_import``): the bar and the rows
+    read and checked; the script polls the JSON endpoint and, once the task has finished, the
+    page turns into the preview with the counts."""
+    from reporting.models import ImportJob, ImportJobPage
+
+    job = ImportJob.objects.create(
+        user=city_admin,
+        model_label="projects.assignment",
+        file_name="django-import-export/big.xlsx",
+        original_name="四定大表.xlsx",
+        state=ImportJob.State.RUNNING,
+        rows_total=5001,
+        rows_read=5001,
+        rows_checked=2500,
+    )
+    browser_page.goto(f"{live_server.url}/admin/projects/assignment/import-job/{job.pk}/")
+
+    bar = browser_page.locator("progress.import-progress-bar")
+    assert bar.get_attribute("value") == "59"  # 20 % read + 80 % × 2,500 / 5,001 checked
+    assert "已读取 5001 行，已检查 2500 行，已写入 0 行。" in browser_page.content()
+    save_screenshot(browser_page, "import-progress")
+
+    ImportJob.objects.filter(pk=job.pk).update(rows_checked=4000)
+    expect(browser_page.locator(".import-progress-percent")).to_have_text("83%")  # polled, no reload
+    assert bar.get_attribute("value") == "83"
+    ImportJobPage.objects.create(
+        job=job, number=1, first=1, last=1, html="<tr><td>新增</td><td>大表目标</td></tr>"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE,
+        rows_checked=5001,
+        result={
+            "counts_text": "新增 5000、修改 0、未变 0、错误 0",
+            "errors": [],
+            "error_count": 0,
+            "headers": ["年度"],
+        },
+    )
+    browser_page.wait_for_selector("#import-counts")
+    assert "新增 5000、修改 0、未变 0、错误 0" in browser_page.content()
+    assert browser_page.locator("input[value='确认导入']").count() == 1
+    save_screenshot(browser_page, "import-progress-done")
