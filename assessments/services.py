@@ -206,11 +206,14 @@ def scheme_copy(*, source_campaign: Campaign, campaign: Campaign, actor) -> Asse
     started, through ``reporting.rounds.round_started``: ``reporting`` may not import
     ``assessments``). Weights, feature points, bonus cap, elements and criteria are copied; dates
     and the issue are not (the copy is an unissued draft). ``None`` when the source has no scheme
-    or the new round already has one."""
-    _require_city_admin(actor)
+    or the new round already has one — checked first, so that a federation administrator starting
+    its county's next round (``round_start`` accepts them, issue 13; county rounds have no scheme:
+    schemes are the city administrators') is not refused; copying a scheme needs a city
+    administrator (``PermissionDenied``)."""
     source = AssessmentScheme.objects.filter(campaign=source_campaign).first()
     if source is None or AssessmentScheme.objects.filter(campaign=campaign).exists():
         return None
+    _require_city_admin(actor)
     copy = AssessmentScheme(
         campaign=campaign,
         weight_self=source.weight_self,

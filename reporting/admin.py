@@ -62,6 +62,7 @@ from reporting.resources import AssignmentResource, IndicatorResource, Milestone
 from reporting.rounds import round_close
 from reporting.services import IndicatorRow, MilestoneRow
 from units.models import Organisation
+from units.roles import federation_of
 
 
 @admin.register(Campaign)
@@ -231,9 +232,23 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         """The list, with the 「开启新一轮」 button for city administrators."""
         extra_context = {
             **(extra_context or {}),
-            "can_start_round": services.access.is_city_admin(request.user),
+            "can_start_round": self._round_sources(request).exists(),
         }
         return super().changelist_view(request, extra_context)
+
+    def _round_sources(self, request: HttpRequest):
+        """The rounds ``request.user`` may start a new round from, latest first, the city's first in
+        a year: every round for city administrators; for a federation administrator
+        (``federation_admin``, issue 13) the rounds its own federation issued (``round_start``
+        checks the same); none for anybody else."""
+        city_first = Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1)
+        campaigns = Campaign.objects.order_by("-year", city_first, "pk")  # several rounds a year (issue 13)
+        if services.access.is_city_admin(request.user):
+            return campaigns
+        federation = federation_of(request.user)
+        if federation is None:
+            return campaigns.none()
+        return campaigns.filter(issuing_body=federation)
 
     def new_round_view(self, request: HttpRequest) -> HttpResponse:
         """「开启新一轮」: a new round from an earlier one in two steps (issue 12, item 1).
@@ -243,12 +258,13 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         with every choice kept in hidden fields; ``_confirm`` starts the round (``round_start``,
         one transaction) and redirects to the new campaign's page; ``_edit`` goes back to the
         form as typed. Any refusal re-shows the form with the errors and the
-        input kept. City administrators only (403); 404 without any campaign.
+        input kept. City administrators, and a federation administrator for its own federation's
+        rounds (the sources offered are ``_round_sources``; a source outside them falls back to the
+        latest of them); 403 for everybody else; 404 without any campaign to start from.
         """
-        if not services.access.is_city_admin(request.user):
+        if not (services.access.is_city_admin(request.user) or federation_of(request.user) is not None):
             raise PermissionDenied
-        city_first = Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1)
-        campaigns = Campaign.objects.order_by("-year", city_first, "pk")  # several rounds a year (issue 13)
+        campaigns = self._round_sources(request)
         wanted = request.POST.get("source") or request.GET.get("source") or ""
         source = campaigns.filter(pk=int(wanted)).first() if re.fullmatch(r"[0-9]{1,9}", wanted) else None
         source = source or campaigns.first()

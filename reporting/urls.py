@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting import views
+from reporting import people, views
 
 app_name = "reporting"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("reports/", views.report_history, name="history"),
     path("notifications/", views.notifications, name="notifications"),
+    path("people/", views.portal_view(people.people), name="people"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
     path("assignments/<int:pk>/sign/", views.receipt_sign, name="receipt_sign"),

@@ -237,6 +237,7 @@ def portal_samples(name: str) -> list[Spec]:
         "reporting:tasks": "/tasks/",
         "reporting:review_queue": "/review/",
         "reporting:history": "/reports/",
+        "reporting:people": "/people/",  # 本级用户: federation administrators (issue 13 item 3)
         "dashboards:overview": "/dashboards/",
         "dashboards:status_colours_css": "/dashboards/status-colours.css",
         "dashboards:ledger": "/dashboards/ledger.xlsx",

@@ -18,7 +18,7 @@ from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from units import services
 from units.models import Membership, Organisation
-from units.resources import DepartmentResource, OrganisationResource
+from units.resources import DepartmentResource, LinkedCountiesResource, OrganisationResource
 
 
 class ServiceDeletesMixin:
@@ -39,7 +39,7 @@ class OrganisationAdmin(
 ):
     """Organisations in official order; the counts show each body's load in the campaign."""
 
-    resource_classes = [OrganisationResource, DepartmentResource]
+    resource_classes = [OrganisationResource, DepartmentResource, LinkedCountiesResource]
 
     list_display = [
         "name",

@@ -171,3 +171,69 @@ def record_delete(*, actor, record) -> None:
     require_change(actor, type(record), record)
     record._history_user = actor
     record.delete()
+
+
+#: The apps whose permissions a federation administrator may hand on to a new federation
+#: administrator (never Django's users, groups or anything else).
+PORTAL_APPS = ("units", "projects", "reporting", "assessments")
+
+
+@transaction.atomic
+def federation_user_add(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str,
+    organisation: Organisation,
+    role: str,
+):
+    """A new user of ``organisation`` with ``role``, added by the federation administrator
+    ``actor`` for an organisation below its federation (issue 13 item 3: a federation
+    administrator "manages … users below it"); returns the user.
+
+    ``role`` is ``reporter`` (not staff, no permissions) or ``federation_admin`` (staff, with the
+    permissions ``actor`` itself holds on the portal's apps, ``PORTAL_APPS``: never more than the
+    actor, never Django's users or groups, never a superuser). ``full_name`` goes to
+    ``first_name`` (Chinese names are written whole). The membership is written by
+    ``membership_save``, which checks the organisation (below the actor's federation) and the role;
+    the password by Django's validators (``AUTH_PASSWORD_VALIDATORS``). Raises
+    ``PermissionDenied`` unless ``actor`` is a federation administrator, ``ValidationError``
+    (keyed by ``username``, ``password``, ``organisation`` or ``role``) for anything refused;
+    nothing is written then. City administrators add users in the Django user admin.
+    """
+    from django.contrib.auth import get_user_model, password_validation
+    from django.contrib.auth.models import Permission
+
+    if federation_of(actor) is None:
+        raise PermissionDenied
+    if role not in {Role.REPORTER, Role.FEDERATION_ADMIN}:
+        raise ValidationError(
+            {
+                "role": _(
+                    "A federation administrator can only give the roles of reporter or "
+                    "federation administrator."
+                )
+            }
+        )
+    user_model = get_user_model()
+    username = (username or "").strip()
+    user = user_model(username=username, first_name=(full_name or "").strip()[:150])
+    user.is_staff = role == Role.FEDERATION_ADMIN
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        raise ValidationError({"username": error.message_dict.get("username", error.messages)}) from error
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.save()
+    membership_save(actor=actor, user=user, organisation=organisation, role=role)
+    if role == Role.FEDERATION_ADMIN:
+        granted = Permission.objects.filter(
+            content_type__app_label__in=PORTAL_APPS, pk__in=actor.user_permissions.values("pk")
+        ) | Permission.objects.filter(content_type__app_label__in=PORTAL_APPS, group__user=actor)
+        user.user_permissions.set(granted.distinct())
+    return user
