@@ -12,11 +12,14 @@ reviews made before it ended, the plan as it stands (plan changes are kept in th
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection, models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -41,6 +44,7 @@ from projects.models import (
     FeatureProject,
     Indicator,
     Milestone,
+    ProjectLiaison,
     current_campaign,
     year_label,
 )
@@ -49,6 +53,7 @@ from quanzhou_women.lib.odd_input import id_from_text
 from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
+from units.roles import membership_of, sees_everything
 
 CHUNK_SIZE = 2000
 UNITS_PER_PAGE = 30
@@ -329,7 +334,7 @@ class Filters:
     @property
     def current(self) -> Campaign | None:
         """The round in progress on the day (the default when no campaign is asked for)."""
-        return current_campaign(self.campaigns, self.on)
+        return default_round(self.campaigns, self.on)
 
     @property
     def year_label(self) -> str:
@@ -364,6 +369,32 @@ class Filters:
         return self.campaign is not None and self.first_day is not None and self.first_day > self.on
 
 
+def rounds_order(user) -> tuple:
+    """The order of the rounds a user picks from: newest year first, and within a year (the city's
+    round and the counties' rounds coexist, issue 13 item 2) the user's own organisation's round,
+    then the city federation's, then the others in the issuing bodies' official order. No query
+    (the membership is cached on the user)."""
+    membership = membership_of(user)
+    own = membership.organisation_id if membership is not None else None
+    preference = models.Case(
+        models.When(issuing_body_id=own, then=0),
+        models.When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
+        default=2,
+        output_field=models.IntegerField(),
+    )
+    return ("-year", preference, "issuing_body__display_order", "pk")
+
+
+def default_round(campaigns: list[Campaign], on: datetime.date) -> Campaign | None:
+    """The round shown when none is asked for: of the year of the round in progress on ``on``
+    (``projects.models.current_campaign``), the first of ``campaigns`` (in ``rounds_order``: the
+    user's own, else the city's). No query."""
+    chosen = current_campaign(campaigns, on)
+    if chosen is None:
+        return None
+    return next(campaign for campaign in campaigns if campaign.year == chosen.year)
+
+
 def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
     """Parse ``params`` (a QueryDict) into ``Filters`` within the user's scope. Three queries.
 
@@ -389,9 +420,11 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
             )
         else:
             on, is_today = parsed, parsed == today()
-    campaigns = list(Campaign.objects.restrict(user).select_related("issuing_body").order_by("-year"))
+    campaigns = list(
+        Campaign.objects.restrict(user).select_related("issuing_body").order_by(*rounds_order(user))
+    )
     wanted = id_from_text(params.get("campaign"))
-    campaign = next((c for c in campaigns if c.pk == wanted), None) or current_campaign(campaigns, on)
+    campaign = next((c for c in campaigns if c.pk == wanted), None) or default_round(campaigns, on)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []
     wanted = id_from_text(params.get("period"))
     period = next((p for p in periods if p.id == wanted), None)
@@ -829,16 +862,22 @@ def bulletin(
         row = rows.setdefault(unit_id, RankRow(unit_id, cell.assignment["unit__name"]))
         row.projects += 1
         tally(row, cell, lambda period: period.id in span)
-    ranked = sorted(
-        rows.values(),
+    return ranked(rows.values())
+
+
+def ranked(rows: Iterable[RankRow]) -> list[RankRow]:
+    """``rows`` ranked as the bulletin ranks (比学赶超): by on-time rate, then completion, rows
+    without a report due last; equal figures share a rank (``rank`` set on each row). No query."""
+    order = sorted(
+        rows,
         key=lambda row: (row.on_time_rate is None, -(row.on_time_rate or 0), -row.completion),
     )
     previous = None
-    for position, row in enumerate(ranked, start=1):
+    for position, row in enumerate(order, start=1):
         key = (row.on_time_rate, row.completion)
-        row.rank = ranked[position - 2].rank if key == previous else position
+        row.rank = order[position - 2].rank if key == previous else position
         previous = key
-    return ranked
+    return order
 
 
 def bulletin_span(filters: Filters, whole_campaign: bool) -> set[int]:
@@ -1107,15 +1146,22 @@ BULLETIN_SORTS = ("rank", "change", "previous")
 
 
 def bulletin_compare(
-    user, filters: Filters, rows: list[RankRow], whole_campaign: bool = False
+    user,
+    filters: Filters,
+    rows: list[RankRow],
+    whole_campaign: bool = False,
+    by_county: bool = False,
+    county: Organisation | None = None,
 ) -> Filters | None:
     """与上年同期比 (issue 12 item 4): set ``has_previous``, ``previous_on_time`` and
     ``previous_expected`` of every row from the bulletin of the previous round at the same point
     (``previous_filters``: the period of the same number, or the whole round, as of the same day a
     year earlier). A unit absent from last year's bulletin keeps ``has_previous`` False
     (“上年无此项”). Returns the previous filters — rows untouched when, for one period, their
-    ``period`` is None (no period of that number) — or None without a previous round. Queries: the
-    previous periods and those of ``iter_cells`` (six).
+    ``period`` is None (no period of that number) — or None without a previous round. With
+    ``by_county`` the rows are counties (``bulletin_counties``) compared with last year's level
+    view; with ``county`` the units of that county with last year's units of it. Queries: the
+    previous periods and those of ``iter_cells`` (six), or of ``level`` with ``by_county``.
     """
     before = previous_filters(filters)
     if before is None:
@@ -1123,7 +1169,16 @@ def bulletin_compare(
     if not whole_campaign and before.period is None:
         # The previous round has no period of that number: nothing to compare.
         return before
-    last = {row.unit_id: row for row in bulletin(user, before, whole_campaign=whole_campaign)}
+    if by_county:
+        counties = level(user, before, whole_campaign=whole_campaign)
+        last = {row.unit_id: row for row in bulletin_counties(user, before, counties, whole_campaign)}
+    else:
+        cells = None
+        if county is not None:
+            cells = iter_cells(user, before, scope=county_scope(user, before, county))
+        last = {
+            row.unit_id: row for row in bulletin(user, before, whole_campaign=whole_campaign, cells=cells)
+        }
     for row in rows:
         old = last.get(row.unit_id)
         if old is not None:
@@ -1242,12 +1297,119 @@ def level_counties(user, filters: Filters) -> list[Organisation]:
 LEVEL_FIELDS = ("unit__parent_id", "unit__parent__parent_id")
 
 
+#: How long the level view's figures stay cached (seconds); a write to the rounds' reports, plans or
+#: organisations changes the fingerprint in the key first (``round_fingerprint``).
+LEVEL_CACHE_SECONDS = 6 * 3600
+
+
+def round_fingerprint(campaign_ids: Iterable[int]) -> tuple:
+    """What the cells of the rounds ``campaign_ids`` are judged from, condensed so that any write
+    to it changes the result: the rounds' reports (count, sum of their versions — every save of a
+    report moves its version on, step states and reviews included — and latest change), the
+    rounds' periods (count, largest id, latest due date), and the latest history row of the plans
+    (assignments, steps), projects, liaison links and organisations (django-simple-history: bulk
+    plan writes write history too). One query."""
+    ids = sorted(set(campaign_ids))
+    if not ids:
+        return ()
+    report, period = ProgressReport._meta, ReportingPeriod._meta
+    version = report.get_field("version").column
+    marks = ", ".join(["%s"] * len(ids))
+    histories = ", ".join(
+        f"(SELECT MAX(history_id) FROM {model.history.model._meta.db_table})"
+        for model in (Assignment, Milestone, FeatureProject, ProjectLiaison, Organisation)
+    )
+    sql = (
+        f"SELECT COUNT(r.id), SUM(r.{version}), MAX(r.updated_at), MAX(r.id), "
+        f"(SELECT COUNT(*) FROM {period.db_table} WHERE campaign_id IN ({marks})), "
+        f"(SELECT MAX(id) FROM {period.db_table} WHERE campaign_id IN ({marks})), "
+        f"(SELECT MAX(due_on) FROM {period.db_table} WHERE campaign_id IN ({marks})), {histories} "
+        f"FROM {report.db_table} r WHERE r.period_id IN "
+        f"(SELECT id FROM {period.db_table} WHERE campaign_id IN ({marks}))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids * 4)
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def _level_key(user, filters: Filters, campaigns: dict[int, tuple[int, ...]], whole_campaign: bool) -> str:
+    """The cache key of a level view: scope (everything: city administrators and leaders), the
+    rounds of each county, the day, the department, the span and the rounds' fingerprint. One
+    query (``round_fingerprint``)."""
+    chosen = filters.period.id if filters.period is not None and not whole_campaign else ""
+    parts = (
+        "everything",
+        sorted(campaigns.items()),
+        filters.on.isoformat(),
+        filters.department.pk if filters.department is not None else "",
+        chosen,
+        round_fingerprint(ids for rounds in campaigns.values() for ids in rounds),
+    )
+    return "dashboards.level:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def own_rounds(filters: Filters, counties: list[Organisation]) -> dict[int, tuple[int, ...]]:
+    """Each county's round for the level view of the city's round: the chosen round (the city's
+    projects it carries) and the county's own round of the same year (issue 13 item 2), if the
+    user sees one. No query (``filters.campaigns`` holds the visible rounds)."""
+    if filters.campaign is None:
+        return {}
+    own: dict[int, list[int]] = defaultdict(list)
+    for campaign in filters.campaigns:
+        if campaign.year == filters.campaign.year and campaign.pk != filters.campaign.pk:
+            own[campaign.issuing_body_id].append(campaign.pk)
+    return {county.pk: (filters.campaign.pk, *own.get(county.pk, ())) for county in counties}
+
+
 def level(
     user,
     filters: Filters,
     campaigns: dict[int, Iterable[int]] | None = None,
     whole_campaign: bool = True,
     cells: Iterable[Cell] | None = None,
+    with_own_rounds: bool = False,
+) -> list[LevelRow]:
+    """The level view (一级做给一级看), cached: ``level_rows``'s figures, the same rows.
+
+    With ``with_own_rounds`` each county's rounds are ``own_rounds`` (the chosen round and the
+    county's own round of that year) unless ``campaigns`` is given. Without ``cells`` and for a user
+    who sees everything (city administrators and leaders: the one scope shared by many), the rows
+    are kept in Django's cache (the database cache, ``settings.CACHES``) under ``_level_key``: per
+    scope, rounds of each county, day, department and span, and the rounds' ``round_fingerprint``,
+    so a report or plan written since (any writer, bulk writes included) misses the cache and the
+    figures are judged again: never stale, only recomputed. Queries: the counties, then on a hit
+    the fingerprint and the cache read (three in all); on a miss those of ``level_rows`` after its
+    counties and the cache write. Other users' rows are judged afresh (``level_rows``).
+    """
+    if campaigns is None and filters.campaign is None:
+        return []
+    if cells is not None or not sees_everything(user):
+        if with_own_rounds and campaigns is None:
+            counties = level_counties(user, filters)
+            return level_rows(user, filters, own_rounds(filters, counties), whole_campaign, cells, counties)
+        return level_rows(user, filters, campaigns, whole_campaign, cells)
+    counties = level_counties(user, filters)
+    if campaigns is None:
+        if with_own_rounds:
+            campaigns = own_rounds(filters, counties)
+        else:
+            campaigns = {county.pk: (filters.campaign.pk,) for county in counties}
+    campaigns = {county_id: tuple(sorted(ids)) for county_id, ids in campaigns.items()}
+    key = _level_key(user, filters, campaigns, whole_campaign)
+    rows = cache.get(key)
+    if rows is None:
+        rows = level_rows(user, filters, campaigns, whole_campaign, None, counties)
+        cache.set(key, rows, LEVEL_CACHE_SECONDS)
+    return rows
+
+
+def level_rows(
+    user,
+    filters: Filters,
+    campaigns: dict[int, Iterable[int]] | None = None,
+    whole_campaign: bool = True,
+    cells: Iterable[Cell] | None = None,
+    counties: list[Organisation] | None = None,
 ) -> list[LevelRow]:
     """The level view (一级做给一级看): per county-level body, the progress of its round.
 
@@ -1264,13 +1426,14 @@ def level(
     (none at all without a round). ``cells``, if given, are the chosen round's cells already read
     with ``LEVEL_FIELDS`` (``iter_cells(user, filters, fields=LEVEL_FIELDS)``, as the bulletin
     reads them): they are used instead of reading again, and the filters' unit name then applies.
-    Queries: the counties; then, without ``cells``, ``iter_cells`` (the projects; per chunk the
-    assignments and the three of ``judge``, four when a county's round is not the chosen one) —
-    six on one round, one with ``cells``.
+    Queries: the counties (unless ``counties``, the result of ``level_counties``, is given); then,
+    without ``cells``, ``iter_cells`` (the projects; per chunk the assignments and the three of
+    ``judge``, four when a county's round is not the chosen one) — six on one round, one with
+    ``cells``.
     """
     if campaigns is None and filters.campaign is None:
         return []
-    counties = level_counties(user, filters)
+    counties = level_counties(user, filters) if counties is None else counties
     if campaigns is None:
         default = (filters.campaign.pk,) if filters.campaign is not None else ()
         campaigns = {county.pk: default for county in counties}
@@ -1327,3 +1490,64 @@ def level(
         row.projects = len(row.project_ids)
         tally(row, cell, counts)
     return list(rows.values())
+
+
+# --- The bulletin at the level of counties (issue 16 item 2) -------------------------------------
+
+
+#: The bulletin opens at the level of counties when its units would not fit one page of its table.
+BULLETIN_UNITS_PER_PAGE = 50
+
+
+def bulletin_by_county(user, filters: Filters) -> bool:
+    """Whether the bulletin opens at the level of counties (issue 16 item 2): when the round has
+    more units within the user's scope and the filters than one page of the table
+    (``BULLETIN_UNITS_PER_PAGE``) and some of them lie below a county-level body (townships,
+    villages: province scale). Where the units are the county federations and a few city bodies
+    (Quanzhou's round as it runs today: 15 units) the county list would be the unit list: the
+    bulletin stays a row per unit. A unit-name filter also keeps it a row per unit. One query."""
+    if filters.campaign is None or filters.unit_query:
+        return False
+    below = Q(unit__parent__kind__in=COUNTY_KINDS) | Q(unit__parent__parent__kind__in=COUNTY_KINDS)
+    counts = scoped_assignments(user, filters).aggregate(
+        units=Count("unit", distinct=True), below=Count("unit", distinct=True, filter=below)
+    )
+    return counts["units"] > BULLETIN_UNITS_PER_PAGE and counts["below"] > 0
+
+
+def bulletin_counties(
+    user, filters: Filters, rows: list[LevelRow], whole_campaign: bool = False
+) -> list[RankRow]:
+    """The bulletin's rows at the level of counties: the level view's rows (``level``, over the
+    same span) of the counties that carry assignments — their figures are those of every unit of
+    the county (the county federation, its townships and villages), counted by the same ``tally``
+    — and a row of its own for each unit outside every county (a city institution), ranked
+    together as units are (``ranked``). Queries: those of ``iter_cells`` over the units outside
+    the counties (one when there is none)."""
+    ids = [row.unit_id for row in rows]
+    outside = scoped_assignments(user, filters).exclude(
+        Q(unit__in=ids) | Q(unit__parent__in=ids) | Q(unit__parent__parent__in=ids)
+    )
+    periods = {filters.campaign.pk: filters.periods} if filters.campaign is not None else None
+    cells = iter_cells(user, filters, scope=outside, periods=periods)
+    units = bulletin(user, filters, whole_campaign=whole_campaign, cells=cells)
+    return ranked([*(row for row in rows if row.assignments), *units])
+
+
+def county_scope(user, filters: Filters, county: Organisation) -> QuerySet[Assignment]:
+    """The user's assignments within the filters whose unit is ``county`` or lies below it (two
+    levels: townships and villages), as the level view counts them. No query (a queryset)."""
+    return scoped_assignments(user, filters).filter(
+        Q(unit=county) | Q(unit__parent=county) | Q(unit__parent__parent=county)
+    )
+
+
+def bulletin_of_county(
+    user, filters: Filters, county: Organisation, whole_campaign: bool = False
+) -> list[RankRow]:
+    """The bulletin's drill-down: the units of ``county`` (itself, its townships and villages),
+    ranked among themselves, as ``bulletin`` ranks them. Queries: those of ``iter_cells`` (the
+    projects; per chunk of about ``CHUNK_SIZE`` the assignments and the three of ``judge``)."""
+    periods = {filters.campaign.pk: filters.periods} if filters.campaign is not None else None
+    cells = iter_cells(user, filters, scope=county_scope(user, filters, county), periods=periods)
+    return bulletin(user, filters, whole_campaign=whole_campaign, cells=cells)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from dashboards import documents, exports, selectors
 from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
 from projects.models import Assignment, FeatureProject
+from quanzhou_women.lib.odd_input import id_from_text
 from reporting import access, chasing
 from units.models import Organisation
 
@@ -83,7 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if filters.not_started:
         return _not_started(request, filters, gettext("City overview"))
     data = selectors.overview(request.user, filters, request.GET.get("page"))
-    level = selectors.level(request.user, filters)
+    level = selectors.level(request.user, filters, with_own_rounds=True)
     return render(
         request,
         "dashboards/overview.html",
@@ -289,7 +290,7 @@ def _progress_chart(items: list[tuple[str, selectors.Cell]]) -> dict:
     }
 
 
-BULLETIN_ROWS_PER_PAGE = 50  # units per page of the bulletin's table (the export has them all)
+BULLETIN_ROWS_PER_PAGE = 50  # rows per page of the bulletin's table (the export has them all)
 
 
 @portal_role_required
@@ -297,6 +298,10 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     """The bulletin (通报) and ranking for a period or the whole campaign; ``?format=xlsx`` exports it.
 
     The page shows 50 units a page (``?page=``), ranked over all of them; the export every unit.
+    At province scale (``selectors.bulletin_by_county``: units below the counties) it shows a row
+    per county (``selectors.bulletin_counties``, figures from the cached level view) and, with
+    ``?county=``, that county's units ranked among themselves (``selectors.bulletin_of_county``);
+    its export gives the rows shown, or every unit with ``?units=all``.
     ``?compare=1`` (与上年同期比) adds each unit's on-time rate in the previous round at the same
     point and the change in points (``selectors.bulletin_compare``); ``?sort=change`` or
     ``?sort=previous`` orders the rows by them (the rank stays this round's), page and export alike.
@@ -307,15 +312,36 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     level = {}
     if request.GET.get("format") in DOCUMENT_FORMATS:
         return _bulletin_document(request, filters, whole)
-    if request.GET.get("format") == "xlsx":
+    export = request.GET.get("format") == "xlsx"
+    # At province scale (units below the counties) a row per county, with drill-down to a county's
+    # units (?county=); the export gives every unit with ?units=all (issue 16 item 2).
+    by_county = selectors.bulletin_by_county(request.user, filters)
+    if by_county and export and request.GET.get("units") == "all":
+        by_county = False
+    county = None
+    if by_county:
+        level_rows = selectors.level(request.user, filters, whole_campaign=whole)
+        wanted = id_from_text(request.GET.get("county"))
+        county = next((row.county for row in level_rows if row.unit_id == wanted), None)
+        if county is not None:
+            rows = selectors.bulletin_of_county(request.user, filters, county, whole)
+        else:
+            rows = selectors.bulletin_counties(request.user, filters, level_rows, whole)
+            level = {} if export else _level(level_rows, filters)
+    elif export:
         rows = selectors.bulletin(request.user, filters, whole_campaign=whole)
     else:
         # One reading of the round's cells for the ranking and the level view (the map).
         cells = list(selectors.iter_cells(request.user, filters, fields=selectors.LEVEL_FIELDS))
         rows = selectors.bulletin(request.user, filters, whole_campaign=whole, cells=cells)
         level = _level(selectors.level(request.user, filters, whole_campaign=whole, cells=cells), filters)
+    counties = by_county and county is None
     compare = request.GET.get("compare") == "1"
-    before = selectors.bulletin_compare(request.user, filters, rows, whole) if compare else None
+    before = (
+        selectors.bulletin_compare(request.user, filters, rows, whole, by_county=counties, county=county)
+        if compare
+        else None
+    )
     # Compared only when the previous round has the same span (a period of that number, or whole).
     compared = before is not None and (whole or before.period is not None)
     sort = (
@@ -344,6 +370,7 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
     page = Paginator(rows, BULLETIN_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     span = "all" if whole else filters.period.id if filters.period else ""
     compare_query = {"compare": "1"} if compare else {}
+    in_county = {"county": county.pk} if county is not None else {}
     context = {
         **_base_context(filters),
         **level,
@@ -352,9 +379,18 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "title": title,
         "whole": whole,
         "chart": chart,
+        "by_county": counties,
+        "county": county,
+        "counties_query": filters.query(period=span, **compare_query),
+        "county_query": filters.query(period=span, **compare_query, **in_county),
         "export_query": filters.query(
-            period=span, format="xlsx", sort=sort if compared else "", **compare_query
+            period=span, format="xlsx", sort=sort if compared else "", **compare_query, **in_county
         ),
+        "export_units_query": filters.query(
+            period=span, format="xlsx", units="all", sort=sort if compared else "", **compare_query
+        )
+        if counties
+        else "",
         "docx_query": filters.query(period=span, format="docx"),
         "summary_query": filters.query(period=span, format="summary_docx"),
         "ledger_query": filters.query(),
@@ -363,7 +399,11 @@ def bulletin(request: HttpRequest) -> HttpResponse | FileResponse:
         "before": before,
         "sort": sort,
         "sort_links": [
-            {"key": key, "label": label, "query": filters.query(period=span, compare="1", sort=key)}
+            {
+                "key": key,
+                "label": label,
+                "query": filters.query(period=span, compare="1", sort=key, **in_county),
+            }
             for key, label in zip(selectors.BULLETIN_SORTS, _sort_labels(), strict=True)
         ],
     }

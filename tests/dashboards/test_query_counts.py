@@ -14,6 +14,7 @@ liaison departments that follow its visible projects).
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from projects.models import Assignment, FeatureProject
@@ -23,9 +24,15 @@ from tests.dashboards.conftest import ON
 
 FRAME = 4  # session, user, membership with organisation, unread notifications
 FILTERS = 3  # campaigns, periods, departments
-# The level view (selectors.level, issue 13 item 5): the counties; the projects with their number of
-# assignments; one chunk: assignments, steps, reports, step states (the round's periods are known).
-LEVEL = 6
+# The level view (selectors.level, issue 13 item 5), cached for a leader: the counties, the rounds'
+# fingerprint, the cache read. On a miss (a report or plan written since) also the projects with
+# their number of assignments; one chunk: assignments, steps, reports, step states (the round's
+# periods are known); and the cache write (the database cache: the count, then in a savepoint the
+# read and the insert).
+LEVEL = 3
+LEVEL_MISS = LEVEL + 5 + 5
+# The bulletin asks whether any unit lies below a county (selectors.bulletin_by_county).
+BY_COUNTY = 1
 
 PAGES = {
     # + projects, unit count, unit page, page's assignments, steps, reports, step states, and the
@@ -47,7 +54,7 @@ PAGES = {
     "cell": (["red"], FRAME + 1 + FILTERS + 6 + 3),
     # + the ids in order; one chunk: assignments, steps, reports, step states; the level view
     #   reads the same cells: only its counties
-    "bulletin": ([], FRAME + FILTERS + 5 + 1),
+    "bulletin": ([], FRAME + FILTERS + BY_COUNTY + 5 + 1),
 }
 
 
@@ -91,8 +98,25 @@ def test_a_dashboard_takes_the_same_number_of_queries_however_much_data(
     with django_assert_num_queries(expected):
         assert client.get(url, {"on": ON.isoformat()}).status_code == 200
     grow(city)
+    client.get(url, {"on": ON.isoformat()})  # the level view's cache missed: fill it again
     with django_assert_num_queries(expected):
         assert client.get(url, {"on": ON.isoformat()}).status_code == 200
+
+
+def test_the_overview_on_a_cold_cache_takes_the_same_number_of_queries_however_much_data(
+    client, cast, city, django_assert_num_queries
+):
+    # The level view judged afresh (a report written since, or the first reader of the day).
+    expected = PAGES["overview"][1] - LEVEL + LEVEL_MISS
+    client.force_login(cast["leader"])
+    url = reverse("dashboards:overview")
+    client.get(url, {"on": ON.isoformat()})
+    for step in range(2):
+        cache.clear()
+        with django_assert_num_queries(expected):
+            assert client.get(url, {"on": ON.isoformat()}).status_code == 200
+        if step == 0:
+            grow(city)
 
 
 @pytest.mark.parametrize("params", [{}, {"format": "xlsx"}], ids=["ledger", "bulletin-xlsx"])
@@ -102,7 +126,7 @@ def test_the_excel_exports_take_the_same_number_of_queries_however_much_data(
     # Session, user, membership; the three of read_filters; (ledger: the liaison departments;)
     # the ids in order; one chunk: assignments, steps, reports, step states. No template.
     url = reverse("dashboards:bulletin" if params else "dashboards:ledger")
-    expected = 3 + FILTERS + (0 if params else 1) + 5
+    expected = 3 + FILTERS + (BY_COUNTY if params else 1) + 5
     client.force_login(cast["leader"])
     with django_assert_num_queries(expected):
         client.get(url, {"on": ON.isoformat(), **params})
@@ -182,7 +206,7 @@ def test_the_bulletin_against_last_year_takes_the_same_number_of_queries_however
     # The bulletin's own (the ids in order; one chunk: assignments, steps, reports, step states);
     # the level view's counties (its cells are the bulletin's); then the previous round's periods
     # and the same five for its bulletin.
-    expected = FRAME + FILTERS + 5 + 1 + 1 + 5
+    expected = FRAME + FILTERS + BY_COUNTY + 5 + 1 + 1 + 5
     client.force_login(compared.leader)
     url = reverse("dashboards:bulletin")
     params = {"campaign": compared.y2015.pk, "period": "all", "compare": "1"}

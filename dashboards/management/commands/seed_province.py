@@ -5,7 +5,10 @@ federation, its departments, county-level federations, township and village orga
 campaigns (the last one monthly, the others quarterly) of 20 projects each, 200 responsible
 units per project (20,000 assignments) with five steps and one indicator each (100,000 steps),
 and reports for every period due so far, most on time, some late, some missing (about 97,000
-reports, with the state of every step and the value of the indicator). Plus one leader,
+reports, with the state of every step and the value of the indicator). Besides the city's round,
+each county federation issues its own round every year (一级带着一级干, issue 13 item 2): a few
+projects (``--county-projects``, default 3) for each of its townships, quarterly, with the same
+plans, periods and reports (13 counties × 3 projects × 12 townships: 468 assignments a year). Plus one leader,
 ``province_leader``, for the benchmarks. Random but repeatable (``--seed``).
 
 Meant for an empty benchmark database (``DATABASE_URL=…/qw_dash_bench``): it refuses to run when
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--projects-per-campaign", type=int, default=20)
         parser.add_argument("--units-per-project", type=int, default=200)
         parser.add_argument("--last-year", type=int, default=timezone.localdate().year)
+        parser.add_argument("--county-projects", type=int, default=3, help="Projects of each county's round.")
         parser.add_argument("--seed", type=int, default=2014)
         parser.add_argument("--flush", action="store_true", help="Delete all campaign data first.")
 
@@ -75,6 +79,8 @@ class Command(BaseCommand):
             years = range(options["last_year"] - options["campaigns"] + 1, options["last_year"] + 1)
             for year in years:
                 self.campaign(year, units, options, monthly=year == years[-1])
+                for county in self.counties:
+                    self.county_round(year, county, options["county_projects"])
             self.leader()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -126,6 +132,7 @@ class Command(BaseCommand):
             )
             for i, name in enumerate(COUNTIES)
         )
+        self.counties = counties
         rest = total - 1 - len(DEPARTMENTS) - len(COUNTIES)
         townships_per_county = 12
         townships = Organisation.objects.bulk_create(
@@ -150,10 +157,13 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
+        self.townships: dict[int, list[Organisation]] = {}
+        for township in townships:
+            self.townships.setdefault(township.parent_id, []).append(township)
         return [*counties, *townships, *villages]
 
     def campaign(self, year: int, units: list[Organisation], options: dict, monthly: bool) -> None:
-        """One campaign with its projects, assignments, plans and reports."""
+        """The city's round of ``year`` with its projects, assignments, plans and reports."""
         cadence = Campaign.ReportingCadence
         campaign = Campaign.objects.create(
             name="争六好、创特色",
@@ -163,16 +173,13 @@ class Command(BaseCommand):
             overview_table_title=f"{year}年泉州市妇联系统特色工作一览表",
             reporting_cadence=cadence.MONTHLY if monthly else cadence.QUARTERLY,
         )
-        periods = services.periods_ensure(campaign=campaign)
         count = options["projects_per_campaign"]
-        projects = FeatureProject.objects.bulk_create(
-            FeatureProject(
-                campaign=campaign,
-                number=n + 1,
-                title=f"{TOPICS[n % len(TOPICS)]}{'' if n < len(TOPICS) else n // len(TOPICS) + 1}",
-                goal=f"{year}年打造{TOPICS[n % len(TOPICS)]}特色品牌，实现全覆盖。",
-            )
-            for n in range(count)
+        projects = self.projects(
+            campaign,
+            [
+                TOPICS[n % len(TOPICS)] + ("" if n < len(TOPICS) else str(n // len(TOPICS) + 1))
+                for n in range(count)
+            ],
         )
         ProjectLiaison.objects.bulk_create(
             ProjectLiaison(
@@ -180,21 +187,63 @@ class Command(BaseCommand):
             )
             for n, project in enumerate(projects)
         )
+        pairs = [
+            (project, unit)
+            for project in projects
+            for unit in self.random.sample(units, options["units_per_project"])
+        ]
+        count = self.assignments(campaign, pairs)
+        self.stdout.write(f"{year}: {len(projects)} projects, {count} assignments")
+
+    def county_round(self, year: int, county: Organisation, count: int) -> None:
+        """``county``'s own round of ``year``: ``count`` projects, each carried by every township of
+        the county, reported quarterly (issue 13 item 2: a round per issuing body and year)."""
+        area = county.name[:-2]
+        campaign = Campaign.objects.create(
+            name="争六好、创特色",
+            year=year,
+            document_number=f"{area[:2]}妇〔{year - 1}〕{self.random.randint(10, 99)}号",
+            issuing_body=county,
+            overview_table_title=f"{year}年{county.name}特色工作一览表",
+            reporting_cadence=Campaign.ReportingCadence.QUARTERLY,
+        )
+        topics = (
+            self.random.sample(TOPICS, count) if count <= len(TOPICS) else TOPICS * (count // len(TOPICS) + 1)
+        )
+        projects = self.projects(campaign, [f"{area}{topic}" for topic in topics[:count]])
+        townships = self.townships.get(county.pk, [])
+        self.assignments(campaign, [(project, unit) for project in projects for unit in townships])
+
+    def projects(self, campaign: Campaign, titles: list[str]) -> list[FeatureProject]:
+        """The round's projects, numbered from 1, one per title."""
+        return FeatureProject.objects.bulk_create(
+            FeatureProject(
+                campaign=campaign,
+                number=n + 1,
+                title=title,
+                goal=f"{campaign.year}年打造{title}特色品牌，实现全覆盖。",
+            )
+            for n, title in enumerate(titles)
+        )
+
+    def assignments(self, campaign: Campaign, pairs: list[tuple[FeatureProject, Organisation]]) -> int:
+        """An assignment per (project, unit) with five steps, one indicator and its reports; the
+        round's periods first. Returns how many assignments."""
+        periods = services.periods_ensure(campaign=campaign)
+        year = campaign.year
         deadline = datetime.date(year, 12, 15)
-        assignments = []
-        for project in projects:
-            for unit in self.random.sample(units, options["units_per_project"]):
-                assignments.append(
-                    Assignment(
-                        project=project,
-                        unit=unit,
-                        target=f"{unit.name}完成{project.title}示范点建设",
-                        deadline=deadline,
-                        responsible_person="张" + "丽芳华敏静"[unit.pk % 5],
-                        responsible_person_position="主席",
-                        responsible_person_phone=f"0595-{22000000 + unit.pk}",
-                    )
-                )
+        assignments = [
+            Assignment(
+                project=project,
+                unit=unit,
+                target=f"{unit.name}完成{project.title}示范点建设",
+                deadline=deadline,
+                responsible_person="张" + "丽芳华敏静"[unit.pk % 5],
+                responsible_person_position="主席",
+                responsible_person_phone=f"0595-{22000000 + unit.pk}",
+            )
+            for project, unit in pairs
+        ]
         assignments = Assignment.objects.bulk_create(assignments, batch_size=BATCH)
         steps = Milestone.objects.bulk_create(
             (
@@ -217,7 +266,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         self.reports(assignments, steps, indicators, periods)
-        self.stdout.write(f"{year}: {len(projects)} projects, {len(assignments)} assignments")
+        return len(assignments)
 
     def reports(self, assignments, steps, indicators, periods: list[ReportingPeriod]) -> None:
         """Reports for every period due by today: most on time, some late (15 %), some missing (5 %)."""
