@@ -1,16 +1,6 @@
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
-
-
-def delete_evidence_file_after_commit(sender, instance, **kwargs) -> None:
-    """A self-assessment's evidence row deleted takes its file along once the deletion is
-    committed; a rolled-back deletion keeps both (as ``reporting.apps`` does for reports)."""
-    file = instance.file
-    if file.name:
-        storage, name = file.storage, file.name
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 def copy_scheme_to_new_round(sender, source, campaign, actor, **kwargs) -> None:
@@ -29,14 +19,20 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Six-goods assessment")
 
     def ready(self) -> None:
-        from assessments.models import AssessmentEvidence, SelfAssessment
+        from assessments.models import AssessmentEvidence, InspectionPhoto, SelfAssessment
         from quanzhou_women.lib.concurrency import keep_versions_of_fixtures
+        from quanzhou_women.lib.stored_files import delete_file_after_commit
         from reporting.rounds import round_started
 
         keep_versions_of_fixtures(SelfAssessment)
         round_started.connect(copy_scheme_to_new_round, dispatch_uid="assessments-scheme-copy")
         post_delete.connect(
-            delete_evidence_file_after_commit,
+            delete_file_after_commit,
             sender=AssessmentEvidence,
             dispatch_uid="assessment-evidence-file-after-commit",
+        )
+        post_delete.connect(
+            delete_file_after_commit,
+            sender=InspectionPhoto,
+            dispatch_uid="inspection-photo-file-after-commit",
         )

@@ -18,9 +18,7 @@ federation approves or returns it with a reason, as reports are reviewed. Every 
 Writes go through ``assessments/services.py``; scope lives in the querysets below.
 """
 
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
@@ -33,8 +31,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.models import Assignment, Campaign
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
-from quanzhou_women.media import INLINE_IMAGE_TYPES
-from reporting.models import evidence_storage
+from quanzhou_women.lib.stored_files import StoredFile, stored_file_path
+from reporting.models import ReviewTransition
 from units.models import Organisation
 from units.roles import Role, is_city_admin, membership_of, sees_everything
 
@@ -378,22 +376,17 @@ class SelfScore(models.Model):
         return f"{self.criterion}：{self.score if self.score is not None else '—'}"
 
 
-def assessment_evidence_path(instance: "AssessmentEvidence", filename: str) -> str:
-    """A random ASCII path that keeps the extension, under ``assessment-evidence/<year>/``.
-
-    Not under ``evidence/``: ``reporting.services.evidence_orphans`` deletes every file there that
-    no report's ``Evidence`` row names."""
-    year = instance.self_assessment.scheme.campaign.year
-    return f"assessment-evidence/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+#: The names migrations 0001 and 0002 give the upload paths (``StoredFile.upload_folder`` decides).
+assessment_evidence_path = inspection_photo_path = stored_file_path
 
 
-class AssessmentEvidence(models.Model):
+class AssessmentEvidence(StoredFile):
     """An evidence file (佐证材料) of a self-assessment, for one criterion (or the whole).
 
-    Checked by content (``reporting.evidence.check_evidence_file``) and stored as the reports'
-    evidence: a random name in the private storage (``reporting.models.evidence_storage``, under
-    ``assessment-evidence/``), served
-    only by the permission-checking download view under its original name.
+    A ``StoredFile`` as the reports' evidence: checked by content
+    (``reporting.evidence.check_evidence_file``), stored under a random name in the private
+    storage (under ``assessment-evidence/``), served only by the permission-checking download view
+    under its original name.
     """
 
     self_assessment = models.ForeignKey(
@@ -407,16 +400,6 @@ class AssessmentEvidence(models.Model):
         blank=True,
         related_name="evidence",
     )
-    file = models.FileField(
-        _("file"), storage=evidence_storage, upload_to=assessment_evidence_path, max_length=200
-    )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = SelfPartQuerySet.as_manager()
 
@@ -425,24 +408,17 @@ class AssessmentEvidence(models.Model):
         verbose_name = _("self-assessment evidence file")
         verbose_name_plural = _("self-assessment evidence files")
 
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_inline_image(self) -> bool:
-        """Whether the file is a photo the pages may show (by the type checked at upload)."""
-        return self.content_type in INLINE_IMAGE_TYPES
+    def upload_folder(self) -> str:
+        """``assessment-evidence/<year>``, not under ``evidence/``:
+        ``reporting.services.evidence_orphans`` deletes every file there that no report's
+        ``Evidence`` row names."""
+        return f"assessment-evidence/{self.self_assessment.scheme.campaign.year}"
 
 
-class SelfAssessmentTransition(models.Model):
-    """One step of a self-assessment's review: who, when, from which state to which, why, and the
-    self-assessment as it then stood (``snapshot``, see ``services.self_assessment_snapshot``)."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("submitted")
-        RESUBMIT = "resubmit", _("resubmitted")
-        RETURN = "return", _("returned")
-        APPROVE = "approve", _("approved")
+class SelfAssessmentTransition(ReviewTransition):
+    """One step of a self-assessment's review (``reporting.models.ReviewTransition``): who, when,
+    from which state to which, why, whether a submission came after the deadline (``late``), and
+    the self-assessment as it then stood (``snapshot``, see ``services.self_assessment_snapshot``)."""
 
     self_assessment = models.ForeignKey(
         SelfAssessment,
@@ -450,16 +426,7 @@ class SelfAssessmentTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=16, choices=AssessmentStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=AssessmentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    reason = models.TextField(_("reason"), blank=True)
     late = models.BooleanField(_("late"), default=False)
-    snapshot = models.JSONField(_("snapshot"), default=dict)
 
     objects = SelfPartQuerySet.as_manager()
 
@@ -474,9 +441,6 @@ class SelfAssessmentTransition(models.Model):
                 violation_error_message=_("A self-assessment can only be returned with a reason."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 # --------------------------------------------------------------------------- 实地检查 and results
@@ -635,16 +599,10 @@ class InspectionScore(models.Model):
         return f"{self.criterion}：{self.score if self.score is not None else '—'}"
 
 
-def inspection_photo_path(instance: "InspectionPhoto", filename: str) -> str:
-    """A random ASCII path under ``inspection-photos/<year>/`` (outside ``evidence/``, see
-    ``assessment_evidence_path``)."""
-    year = instance.inspection.scheme.campaign.year
-    return f"inspection-photos/{year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class InspectionPhoto(models.Model):
+class InspectionPhoto(StoredFile):
     """A photo (or other evidence file) taken during an inspection, of one criterion or the whole;
-    checked and stored as the self-assessments' evidence (``reporting.evidence``)."""
+    a ``StoredFile`` checked and stored as the self-assessments' evidence, under
+    ``inspection-photos/<year>/``."""
 
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="photos"
@@ -657,16 +615,6 @@ class InspectionPhoto(models.Model):
         blank=True,
         related_name="+",
     )
-    file = models.FileField(
-        _("file"), storage=evidence_storage, upload_to=inspection_photo_path, max_length=200
-    )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = InspectionPartQuerySet.as_manager()
 
@@ -675,12 +623,9 @@ class InspectionPhoto(models.Model):
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
 
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_inline_image(self) -> bool:
-        return self.content_type in INLINE_IMAGE_TYPES
+    def upload_folder(self) -> str:
+        """``inspection-photos/<year>`` (outside ``evidence/``, see ``AssessmentEvidence``)."""
+        return f"inspection-photos/{self.inspection.scheme.campaign.year}"
 
 
 class ResultSheetQuerySet(RestrictedQuerySet):

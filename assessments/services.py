@@ -41,16 +41,14 @@ from assessments.models import (
 from projects.models import Assignment, Campaign, require_open
 from quanzhou_women.lib.querysets import Action
 from quanzhou_women.lib.typography import join_clauses
-from reporting.evidence import check_evidence_file
 from reporting.services import (
     Change,
     ConcurrentEditError,
     EvidenceStorageError,
     WorkflowError,
-    _delete_on_rollback,
-    _storage_delete_quietly,
-    _storage_reason,
     evidence_atomic,
+    review_step,
+    stored_file_add,
 )
 from units.models import Membership, Organisation
 from units.roles import is_city_admin, membership_of
@@ -333,39 +331,6 @@ def self_assessment_update(
     return locked
 
 
-def _evidence_store(*, locked: SelfAssessment, actor, upload: UploadedFile, criterion: Criterion | None):
-    """Check and store ``upload`` with its row (as ``reporting.services._evidence_store``): the file
-    goes again if the row is not written or the surrounding ``evidence_atomic`` rolls back."""
-    checked = check_evidence_file(upload)
-    evidence = AssessmentEvidence(
-        self_assessment=locked,
-        criterion=criterion,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
-    )
-    storage = evidence.file.storage
-    name = evidence.file.field.generate_filename(evidence, checked.name)
-    try:
-        name = storage.save(name, upload, max_length=evidence.file.field.max_length)
-    except OSError as error:
-        _storage_delete_quietly(storage, name)
-        raise EvidenceStorageError(
-            _("The file %(name)s could not be stored (%(reason)s); it was not attached. Try again later.")
-            % {"name": checked.name, "reason": _storage_reason(error)}
-        ) from error
-    evidence.file.name = name
-    _delete_on_rollback(storage, name)
-    try:
-        with transaction.atomic():
-            evidence.save()
-    except BaseException:
-        _storage_delete_quietly(storage, name)
-        raise
-    return evidence
-
-
 @dataclass
 class Saved:
     """What one post of the 自评 form did: files stored and refused (name, reason), whether the
@@ -400,11 +365,10 @@ def self_assessment_save(
         for criterion_id, files in (uploads or {}).items():
             for upload in files:
                 try:
-                    result.stored.append(
-                        _evidence_store(
-                            locked=locked, actor=actor, upload=upload, criterion=criteria.get(criterion_id)
-                        )
+                    row = AssessmentEvidence(
+                        self_assessment=locked, criterion=criteria.get(criterion_id), uploaded_by=actor
                     )
+                    result.stored.append(stored_file_add(row=row, upload=upload))
                 except ValidationError as error:
                     result.refused.append((upload.name, join_clauses(error.messages)))
                 except EvidenceStorageError as error:
@@ -497,34 +461,19 @@ WORKFLOW = {
 def _step(
     *, locked: SelfAssessment, actor, action: str, reason: str = "", late: bool = False
 ) -> SelfAssessment:
-    allowed_from, to_status = WORKFLOW[action]
-    if locked.status not in allowed_from:
-        raise WorkflowError(
-            _("A self-assessment that is %(status)s cannot be %(action)s.")
-            % {
-                "status": locked.get_status_display(),
-                "action": SelfAssessmentTransition.Action(action).label,
-            }
-        )
-    now = timezone.now()
-    SelfAssessmentTransition.objects.create(
-        self_assessment=locked,
+    """One review step of ``locked`` (``reporting.services.review_step``: refused from a wrong state
+    with ``WorkflowError``, else the transition with its snapshot and ``late``, then
+    ``submitted_at`` or ``reviewed_at`` and the save)."""
+    return review_step(
+        record=locked,
+        workflow=WORKFLOW,
         action=action,
-        from_status=locked.status,
-        to_status=to_status,
+        refusal=_("A self-assessment that is %(status)s cannot be %(action)s."),
         actor=actor,
-        at=now,
         reason=reason,
         late=late,
         snapshot=self_assessment_snapshot(locked),
     )
-    locked.status = to_status
-    if to_status == AssessmentStatus.SUBMITTED:
-        locked.submitted_at = now
-    else:
-        locked.reviewed_at = now
-    locked.save()
-    return locked
 
 
 @transaction.atomic
@@ -716,7 +665,8 @@ def inspection_update(
         for cid, files in (uploads or {}).items():
             for upload in files:
                 try:
-                    _photo_store(locked=locked, actor=actor, upload=upload, criterion=criteria.get(cid))
+                    row = InspectionPhoto(inspection=locked, criterion=criteria.get(cid), uploaded_by=actor)
+                    stored_file_add(row=row, upload=upload)
                 except ValidationError as error:
                     refused.append((upload.name, join_clauses(error.messages)))
                 except EvidenceStorageError as error:
@@ -724,38 +674,6 @@ def inspection_update(
         locked.save()
         inspection.version = locked.version
         return locked, refused
-
-
-def _photo_store(*, locked: Inspection, actor, upload: UploadedFile, criterion: Criterion | None):
-    """Check and store an inspection photo as ``_evidence_store`` stores a self-assessment's file."""
-    checked = check_evidence_file(upload)
-    photo = InspectionPhoto(
-        inspection=locked,
-        criterion=criterion,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
-    )
-    storage = photo.file.storage
-    name = photo.file.field.generate_filename(photo, checked.name)
-    try:
-        name = storage.save(name, upload, max_length=photo.file.field.max_length)
-    except OSError as error:
-        _storage_delete_quietly(storage, name)
-        raise EvidenceStorageError(
-            _("The file %(name)s could not be stored (%(reason)s); it was not attached. Try again later.")
-            % {"name": checked.name, "reason": _storage_reason(error)}
-        ) from error
-    photo.file.name = name
-    _delete_on_rollback(storage, name)
-    try:
-        with transaction.atomic():
-            photo.save()
-    except BaseException:
-        _storage_delete_quietly(storage, name)
-        raise
-    return photo
 
 
 @transaction.atomic

@@ -37,8 +37,8 @@ from assessments.models import (
 from assessments.selectors import feature_results, result_rows
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.stored_files import download_response
 from quanzhou_women.lib.typography import join_clauses
-from quanzhou_women.media import attachment_response
 from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.views import portal_view
 from units.roles import is_city_admin, membership_of, sees_everything
@@ -248,12 +248,9 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @portal_view
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve an evidence file of a self-assessment the user may read, under its original name
-    (always a download, ``quanzhou_women.media.attachment_response``); 404 when the file is gone."""
-    evidence = get_object_or_404(AssessmentEvidence.objects.restrict(request.user), pk=pk)
-    try:
-        return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
-    except FileNotFoundError as error:
-        raise Http404 from error
+    (always a download, ``quanzhou_women.lib.stored_files.download_response``); 404 when the file
+    is gone."""
+    return download_response(get_object_or_404(AssessmentEvidence.objects.restrict(request.user), pk=pk))
 
 
 @require_POST
@@ -476,11 +473,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve an inspection photo the user may read, as an attachment under its original name."""
-    photo = get_object_or_404(InspectionPhoto.objects.restrict(request.user), pk=pk)
-    try:
-        return attachment_response(photo.file, photo.original_name, photo.content_type)
-    except FileNotFoundError as error:
-        raise Http404 from error
+    return download_response(get_object_or_404(InspectionPhoto.objects.restrict(request.user), pk=pk))
 
 
 # --------------------------------------------------------------------------- results (issue 14 item 4)

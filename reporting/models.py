@@ -12,13 +12,9 @@ the record of every reminder sent (so that each is sent once).
 Writes go through ``reporting/services.py``; who may see what is decided in ``reporting/access.py``.
 """
 
-import uuid
-from pathlib import Path
-
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,7 +32,8 @@ from projects.models import (
 )
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
-from quanzhou_women.media import INLINE_IMAGE_TYPES
+from quanzhou_women.lib.stored_files import StoredFile, private_storage, stored_file_path
+from quanzhou_women.lib.transitions import Transition
 from units.models import Organisation
 from units.roles import federation_of, is_city_admin
 
@@ -131,8 +128,8 @@ class Plan(models.Model):
         return str(self.assignment)
 
 
-class PlanTransition(models.Model):
-    """One step of a plan's confirmation: who did what, when and why."""
+class PlanTransition(Transition):
+    """One step of a plan's confirmation: who did what, when and why (``Transition``)."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("submitted for confirmation")
@@ -146,19 +143,11 @@ class PlanTransition(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=PlanStatus.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=PlanStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["plan", "at", "pk"]
         verbose_name = _("plan transition")
         verbose_name_plural = _("plan transitions")
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReportingPeriod(models.Model):
@@ -350,42 +339,23 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.name}：{plain_number(self.actual_value, empty=_('(empty)'))}"
 
 
-def evidence_storage() -> Storage:
-    """Where evidence files live: the default storage, under ``evidence/``.
-
-    That is the media folder, or the S3 bucket every app server shares when ``DJANGO_S3_BUCKET`` is
-    set (docs/deploy.md), and it is what backups copy. Nothing serves it at a URL: files are handed
-    out only by the permission-checking download view.
-    """
-    return storages["default"]
+#: The names the migrations of ``Evidence`` (and of ``assessments``' files) give the storage and
+#: the upload path: since ``quanzhou_women.lib.stored_files`` holds them, they are the same objects.
+evidence_storage = private_storage
+evidence_path = stored_file_path
 
 
-def evidence_path(instance: "Evidence", filename: str) -> str:
-    """A random ASCII path that keeps the extension; the original name is kept in ``original_name``."""
-    return (
-        f"evidence/{instance.report.period.campaign.year}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-    )
-
-
-class Evidence(models.Model):
-    """An evidence file (佐证材料) of a report: a photo, PDF, Word or Excel file.
+class Evidence(StoredFile):
+    """An evidence file (佐证材料) of a report: a photo, PDF, Word or Excel file (``StoredFile``).
 
     Its type is checked by content on upload (``reporting/evidence.py``); it is stored under a
-    random name in a private folder and served only by the permission-checking download view,
-    under its original (often Chinese) name.
+    random name in a private folder (``evidence/<year>/``) and served only by the
+    permission-checking download view, under its original (often Chinese) name.
     """
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -394,22 +364,18 @@ class Evidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_inline_image(self) -> bool:
-        """Whether the file is a photo the pages may show (PNG, JPEG, GIF or WebP, by the type
-        checked at upload; ``quanzhou_women.media.INLINE_IMAGE_TYPES``)."""
-        return self.content_type in INLINE_IMAGE_TYPES
+    def upload_folder(self) -> str:
+        """``evidence/<the round's year>``: ``services.evidence_orphans`` looks for files there."""
+        return f"evidence/{self.report.period.campaign.year}"
 
 
-class ReportTransition(models.Model):
-    """One step of a report's review: who did what, when and why, with the report as it then stood.
-
-    ``snapshot`` holds the report's content at the moment of the transition (see
-    ``services.report_snapshot``), so that a resubmitted report can show what changed since the
-    version that was returned.
+class ReviewTransition(Transition):
+    """One step of a review — a report's or a self-assessment's (abstract; ``Transition``): the
+    action (submit, resubmit, return, approve), from which review state to which (the states of
+    ``ReportStatus``, which ``assessments.AssessmentStatus`` repeats value for value), who, when,
+    why, and the record's content at that moment (``snapshot``), so that a resubmission can show
+    what changed since the version that was returned. The workflow is
+    ``reporting.services.REPORT_WORKFLOW``; a step is taken by ``services.review_step``.
     """
 
     class Action(models.TextChoices):
@@ -418,21 +384,25 @@ class ReportTransition(models.Model):
         RETURN = "return", _("returned")
         APPROVE = "approve", _("approved")
 
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReportStatus.choices)
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class ReportTransition(ReviewTransition):
+    """One step of a report's review: who did what, when and why, with the report as it then stood
+    (``ReviewTransition``; ``snapshot`` is ``services.report_snapshot``)."""
+
     report = models.ForeignKey(
         ProgressReport,
         verbose_name=_("progress report"),
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=16, choices=ReportStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=ReportStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"))
-    reason = models.TextField(_("reason"), blank=True)
-    snapshot = models.JSONField(_("snapshot"), default=dict)
 
     class Meta:
         ordering = ["report", "at", "pk"]
@@ -445,9 +415,6 @@ class ReportTransition(models.Model):
                 violation_error_message=_("A report can only be returned with a reason."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -41,6 +42,7 @@ from projects.services import responsible_units_check
 from quanzhou_women.lib import admin_writes
 from quanzhou_women.lib.bulk import bulk_update_rows
 from quanzhou_women.lib.querysets import Action as Access
+from quanzhou_women.lib.stored_files import StoredFile
 from quanzhou_women.lib.typography import join_clauses, nested_quotes
 from reporting import access
 from reporting import calendar as reporting_calendar
@@ -64,6 +66,7 @@ from units.models import Membership
 from units.services import require_change, validated_save
 
 User = AbstractBaseUser
+StoredFileRow = TypeVar("StoredFileRow", bound=StoredFile)
 
 
 class WorkflowError(Exception):
@@ -734,7 +737,7 @@ def _check_unique(values: list, message: str) -> None:
 
 def _transition_record(
     *,
-    record: Plan | ProgressReport,
+    record,
     workflow: dict,
     action: str,
     refusal: str,
@@ -742,10 +745,11 @@ def _transition_record(
     reason: str,
     **extra,
 ):
-    """Take one step of ``record``'s workflow (``PLAN_WORKFLOW`` or ``REPORT_WORKFLOW``): refuse it
-    with ``refusal`` (``WorkflowError``; ``%(status)s`` and ``%(action)s`` filled in) unless the record
-    is in a status the step may start from; else write the transition (a ``PlanTransition`` or
-    ``ReportTransition``: who, when, from which status to which, why, and ``extra`` such as a
+    """Take one step of ``record``'s workflow (``PLAN_WORKFLOW``, ``REPORT_WORKFLOW`` or
+    ``assessments.services.WORKFLOW``): refuse it with ``refusal`` (``WorkflowError``;
+    ``%(status)s`` and ``%(action)s`` filled in) unless the record is in a status the step may
+    start from; else write the transition (a ``quanzhou_women.lib.transitions.Transition`` in
+    ``record.transitions``: who, when, from which status to which, why, and ``extra`` such as a
     report's snapshot) and move ``record`` to the step's status (not saved). Returns the moment,
     now (aware, UTC)."""
     allowed_from, to_status = workflow[action]
@@ -994,41 +998,40 @@ class EvidenceStorageError(WorkflowError):
     """The file store refused an evidence file (disk full, storage down); nothing of it was kept."""
 
 
-def _evidence_store(*, report: ProgressReport, actor: User, upload: UploadedFile) -> Evidence:
-    """Check ``upload``, store its file and insert its row, inside the caller's transaction.
+def stored_file_add(*, row: StoredFileRow, upload: UploadedFile) -> StoredFileRow:
+    """Check ``upload``, store its file and insert ``row`` (an unsaved ``StoredFile`` — ``Evidence``,
+    ``assessments``' ``AssessmentEvidence`` or ``InspectionPhoto`` — with its record and
+    ``uploaded_by`` set), inside the caller's transaction; the writers of those records call it
+    after their own checks (scope, lock).
 
-    The file is deleted again if the row is not written, if the storage fails half-way (partial
-    files included), or if the surrounding transaction rolls back (``_delete_on_rollback``): no
-    file is left without a row. Raises ``ValidationError`` for a refused file and
+    The check is ``check_evidence_file`` (content type by python-magic, extension, size cap); it
+    fills ``original_name``, ``content_type`` and ``size``. The file is deleted again if the row is
+    not written, if the storage fails half-way (partial files included), or if the surrounding
+    ``evidence_atomic`` block rolls back (``_delete_on_rollback``): no file is left without a row.
+    Returns the saved row. Raises ``ValidationError`` for a refused file and
     ``EvidenceStorageError`` (Chinese, with the file name) when the storage fails.
     """
     checked = check_evidence_file(upload)
-    evidence = Evidence(
-        report=report,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
-    )
-    storage = evidence.file.storage
-    name = evidence.file.field.generate_filename(evidence, checked.name)
+    row.original_name, row.content_type, row.size = checked.name, checked.content_type, checked.size
+    storage = row.file.storage
+    name = row.file.field.generate_filename(row, checked.name)
     try:
-        name = storage.save(name, upload, max_length=evidence.file.field.max_length)
+        name = storage.save(name, upload, max_length=row.file.field.max_length)
     except OSError as error:
         _storage_delete_quietly(storage, name)
         raise EvidenceStorageError(
             _("The file %(name)s could not be stored (%(reason)s); it was not attached. Try again later.")
             % {"name": checked.name, "reason": _storage_reason(error)}
         ) from error
-    evidence.file.name = name
+    row.file.name = name
     _delete_on_rollback(storage, name)
     try:
         with transaction.atomic():
-            evidence.save()
+            row.save()
     except BaseException:
         _storage_delete_quietly(storage, name)
         raise
-    return evidence
+    return row
 
 
 def _storage_reason(error: OSError) -> str:
@@ -1101,7 +1104,7 @@ def evidence_add(*, report: ProgressReport, actor: User, upload: UploadedFile) -
     with evidence_atomic():
         locked = _locked_report(report)
         _require_unit_can_edit(locked, actor)
-        return _evidence_store(report=locked, actor=actor, upload=upload)
+        return stored_file_add(row=Evidence(report=locked, uploaded_by=actor), upload=upload)
 
 
 @transaction.atomic
@@ -1163,7 +1166,9 @@ def report_save(
         result = ReportSaved(report=locked, stored=[], refused=[])
         for upload in uploads:
             try:
-                result.stored.append(_evidence_store(report=locked, actor=actor, upload=upload))
+                result.stored.append(
+                    stored_file_add(row=Evidence(report=locked, uploaded_by=actor), upload=upload)
+                )
             except ValidationError as error:
                 result.refused.append((upload.name, join_clauses(error.messages)))
             except EvidenceStorageError as error:
@@ -1269,8 +1274,26 @@ REPORT_WORKFLOW = {
 }
 
 
-def _report_step(*, report: ProgressReport, actor: User, action: str, reason: str = "") -> ProgressReport:
+def review_step(*, record, workflow: dict, action: str, refusal: str, actor: User, reason: str = "", **extra):
+    """Take one step of a review — of a report (``REPORT_WORKFLOW``) or of ``assessments``'
+    self-assessment (its ``WORKFLOW``, the same steps) — on ``record``, locked by the caller: the
+    transition (a ``ReviewTransition``, see ``_transition_record``, which raises ``WorkflowError``
+    with ``refusal`` from a wrong status; ``extra``: the snapshot, a self-assessment's ``late``),
+    then ``submitted_at`` (a step to submitted) or ``reviewed_at`` (approved, returned) set to that
+    moment, and the record saved. Returns ``record``."""
     now = _transition_record(
+        record=record, workflow=workflow, action=action, refusal=refusal, actor=actor, reason=reason, **extra
+    )
+    if record.status == ReportStatus.SUBMITTED:  # the review states share their values
+        record.submitted_at = now
+    else:
+        record.reviewed_at = now
+    record.save()
+    return record
+
+
+def _report_step(*, report: ProgressReport, actor: User, action: str, reason: str = "") -> ProgressReport:
+    return review_step(
         record=report,
         workflow=REPORT_WORKFLOW,
         action=action,
@@ -1279,12 +1302,6 @@ def _report_step(*, report: ProgressReport, actor: User, action: str, reason: st
         reason=reason,
         snapshot=report_snapshot(report),
     )
-    if report.status == ReportStatus.SUBMITTED:
-        report.submitted_at = now
-    else:
-        report.reviewed_at = now
-    report.save()
-    return report
 
 
 @transaction.atomic

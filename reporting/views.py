@@ -24,8 +24,8 @@ from projects.models import Assignment, FeatureProject, closed_round_error, year
 from projects.selectors import previous_campaign, previous_round_of, title_changed
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import ReadOnlyError
+from quanzhou_women.lib.stored_files import download_response, inline_image_response
 from quanzhou_women.lib.typography import join_clauses
-from quanzhou_women.media import attachment_response, inline_image_response
 from reporting import access, chasing, receipts, selectors, services
 from reporting.access import Action, Role
 from reporting.forms import (
@@ -616,15 +616,11 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file to a user who may read its report, under its original name.
 
-    Always a download (``quanzhou_women.media.attachment_response``: attachment, nosniff, a
-    sandboxing policy); photos are also shown in the page through ``evidence_image``. 404 when
+    Always a download (``quanzhou_women.lib.stored_files.download_response``: attachment, nosniff,
+    a sandboxing policy); photos are also shown in the page through ``evidence_image``. 404 when
     the stored file is missing.
     """
-    evidence = access.get_evidence(request.user, pk)
-    try:
-        return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
-    except FileNotFoundError as error:
-        raise Http404 from error
+    return download_response(access.get_evidence(request.user, pk))
 
 
 @portal_view
@@ -633,14 +629,8 @@ def evidence_image(request: HttpRequest, pk: int) -> FileResponse:
     thumbnail and the enlarged view of the report pages. Same scope as ``evidence_download``
     (404 outside it); 404 for any other file type (never an inline document or SVG) and for a
     missing stored file. Served ``inline`` with nosniff and a sandboxing policy
-    (``quanzhou_women.media.inline_image_response``)."""
-    evidence = access.get_evidence(request.user, pk)
-    if not evidence.is_inline_image:
-        raise Http404
-    try:
-        return inline_image_response(evidence.file, evidence.original_name, evidence.content_type)
-    except FileNotFoundError as error:
-        raise Http404 from error
+    (``quanzhou_women.lib.stored_files.inline_image_response``)."""
+    return inline_image_response(access.get_evidence(request.user, pk))
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
