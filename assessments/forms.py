@@ -88,7 +88,9 @@ class InspectionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    """A city administrator assigns inspectors to a unit (``services.inspection_assign``)."""
+    """A city administrator, or a county's administrator in its own round, assigns inspectors to a
+    unit (``services.inspection_assign``; the choices: ``services.assignable_units`` and
+    ``services.assignable_inspectors``)."""
 
     organisation = forms.ModelChoiceField(label=_("unit"), queryset=None)
     inspectors = forms.ModelMultipleChoiceField(label=_("inspectors"), queryset=None)

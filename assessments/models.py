@@ -33,8 +33,8 @@ from projects.models import Assignment, Campaign
 from quanzhou_women.lib.querysets import EVERYTHING, NOTHING, Action, RestrictedQuerySet
 from quanzhou_women.lib.stored_files import StoredFile, stored_file_path
 from reporting.models import ReviewTransition
-from units.models import Organisation
-from units.roles import Role, is_city_admin, membership_of, sees_everything
+from units.models import Organisation, subtree
+from units.roles import Role, federation_of, is_city_admin, membership_of, sees_everything
 
 #: The six elements of 争六好, the default groups of a new scheme, in order.
 SIX_ELEMENTS = ("班子", "队伍", "精神", "机制", "阵地", "业绩")
@@ -44,8 +44,10 @@ class SchemeScopedQuerySet(RestrictedQuerySet):
     """Schemes, groups and criteria (``scheme_path``: the lookup to the scheme).
 
     Reading: city administrators and leaders every scheme; everybody else with a role (liaison
-    staff, reporters) a scheme once it is issued (下达). Changing: city administrators, in rounds not
-    closed (whether an issued scheme may still change is the services' business: it may not).
+    staff, reporters, federation administrators) a scheme once it is issued (下达), of a round
+    they read (``Campaign.objects.restrict``: a county's round only in its subtree). Changing: city
+    administrators, in rounds not closed (whether an issued scheme may still change is the
+    services' business: it may not).
     """
 
     scheme_path = "scheme__"
@@ -60,7 +62,9 @@ class SchemeScopedQuerySet(RestrictedQuerySet):
             return EVERYTHING
         if membership_of(user) is None:
             return NOTHING
-        return Q(**{f"{path}issued_at__isnull": False})
+        return Q(**{f"{path}issued_at__isnull": False}) & Q(
+            **{f"{path}campaign__in": Campaign.objects.restrict(user).values("pk")}
+        )
 
 
 class AssessmentSchemeQuerySet(SchemeScopedQuerySet):
@@ -466,8 +470,10 @@ class InspectionScopedQuerySet(RestrictedQuerySet):
 
     Reading: city administrators and leaders all; an inspector (any portal user assigned to it,
     no role of its own) the inspections assigned to them; the inspected unit its own inspection
-    only once the scheme's results are published (公布). Changing: city administrators and the
-    assigned inspectors, in rounds not closed (a submitted inspection is locked: the services).
+    only once the scheme's results are published (公布); a federation administrator of F (issue 13,
+    the every-level scope) the inspections of the rounds F issues, of units in F's subtree.
+    Changing: city administrators, the assigned inspectors, and F's administrators those of F's
+    rounds in F's subtree, in rounds not closed (a submitted inspection is locked: the services).
     """
 
     path = "inspection__"
@@ -482,10 +488,17 @@ class InspectionScopedQuerySet(RestrictedQuerySet):
                 )
             }
         )
+        federation = federation_of(user)
+        own_round = (
+            Q(**{f"{path}scheme__campaign__issuing_body": federation})
+            & subtree(federation, f"{path}organisation__")
+            if federation is not None
+            else NOTHING
+        )
         if action == Action.CHANGE:
             if is_city_admin(user):
                 return open_round
-            return assigned & open_round
+            return (assigned | own_round) & open_round
         if sees_everything(user):
             return EVERYTHING
         membership = membership_of(user)
@@ -499,7 +512,7 @@ class InspectionScopedQuerySet(RestrictedQuerySet):
             if membership is not None and membership.role == Role.REPORTER
             else NOTHING
         )
-        return assigned | own_published
+        return assigned | own_published | own_round
 
 
 class InspectionQuerySet(InspectionScopedQuerySet):

@@ -50,8 +50,8 @@ from reporting.services import (
     review_step,
     stored_file_add,
 )
-from units.models import Membership, Organisation
-from units.roles import is_city_admin, membership_of
+from units.models import Membership, Organisation, below
+from units.roles import federation_of, is_city_admin, membership_of
 from units.services import require_change, validated_save
 
 __all__ = ["ConcurrentEditError", "WorkflowError"]
@@ -149,11 +149,62 @@ def part_delete(*, actor, part: Criterion | CriterionGroup) -> None:
 
 def responsible_units(campaign: Campaign):
     """The units that assess themselves in a round: every organisation with an assignment in the
-    campaign, plus every county-level federation (issue 14: the basic work of every federation)."""
+    campaign, plus, in the city's round, every county-level federation (issue 14: the basic work
+    of every federation) and, in a round a federation issues for the level below it (issue 13), the
+    organisations right below that federation."""
     carrying = Assignment.objects.filter(project__campaign=campaign).values("unit")
-    return Organisation.objects.filter(
-        Q(pk__in=carrying) | Q(kind=Organisation.Kind.COUNTY_FEDERATION)
-    ).order_by("display_order", "pinyin_key", "name")
+    issuer = campaign.issuing_body
+    if issuer is None or issuer.kind == Organisation.Kind.CITY_FEDERATION:
+        level = Q(kind=Organisation.Kind.COUNTY_FEDERATION)
+    else:
+        level = Q(parent=issuer.pk)
+    return Organisation.objects.filter(Q(pk__in=carrying) | level).order_by(
+        "display_order", "pinyin_key", "name"
+    )
+
+
+def assigning_federation(actor, scheme: AssessmentScheme) -> int | None:
+    """The federation on whose behalf ``actor`` assigns inspectors under ``scheme``: the id of the
+    scheme's issuing body when ``actor`` is its federation administrator (a county assigning for
+    its townships, issue 14 item 3 through the every-level scope of issue 13), else ``None``
+    (city administrators assign for any round; nobody else assigns)."""
+    federation = federation_of(actor)
+    if federation is not None and scheme.campaign.issuing_body_id == federation:
+        return federation
+    return None
+
+
+def may_assign(actor, scheme: AssessmentScheme) -> bool:
+    """Whether ``actor`` assigns inspectors under ``scheme``: city administrators, and the
+    federation administrators of the federation that issued the scheme's round."""
+    return is_city_admin(actor) or assigning_federation(actor, scheme) is not None
+
+
+def assignable_units(actor, scheme: AssessmentScheme):
+    """The units ``actor`` may have inspected under ``scheme``: the round's responsible units,
+    for a federation administrator only those strictly below its federation (its subtree)."""
+    units = responsible_units(scheme.campaign)
+    federation = None if is_city_admin(actor) else assigning_federation(actor, scheme)
+    if federation is not None:
+        units = units.filter(below(federation))
+    elif not is_city_admin(actor):
+        units = units.none()
+    return units
+
+
+def assignable_inspectors(actor, scheme: AssessmentScheme):
+    """The users ``actor`` may name as inspectors under ``scheme``: for city administrators every
+    active portal user (city staff, liaison staff …); for a federation administrator the active
+    staff of its own federation (members of that organisation), never another's."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, membership__isnull=False)
+    federation = None if is_city_admin(actor) else assigning_federation(actor, scheme)
+    if federation is not None:
+        users = users.filter(membership__organisation=federation)
+    elif not is_city_admin(actor):
+        users = users.none()
+    return users.order_by("username")
 
 
 @transaction.atomic
@@ -549,15 +600,29 @@ def inspection_assign(
     inspectors,
     visited_on: datetime.date | None = None,
 ) -> Inspection:
-    """Assign ``inspectors`` (any active portal users: city staff, liaison staff …) to inspect
-    ``organisation`` under an issued ``scheme`` (city administrators, open rounds). Makes the
-    draft inspection with an empty score per criterion, or changes the inspectors and the visit
-    date of the existing one. Raises ``PermissionDenied``, ``WorkflowError`` (scheme not issued)."""
-    _require_city_admin(actor)
-    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+    """Assign ``inspectors`` to inspect ``organisation`` under an issued ``scheme``, open rounds:
+
+    - city administrators: any responsible unit, any active portal users (city staff, liaison
+      staff …);
+    - the federation administrators of the federation F that issued the scheme's round (a county
+      for its townships, the every-level scope of issue 13): only units strictly below F
+      (``assignable_units``) and only F's own staff (``assignable_inspectors``).
+
+    Makes the draft inspection with an empty score per criterion, or changes the inspectors and
+    the visit date of the existing one. Raises ``PermissionDenied`` (anybody else, a unit or an
+    inspector out of the actor's reach), ``WorkflowError`` (scheme not issued)."""
+    if not may_assign(actor, scheme):
+        raise PermissionDenied
+    scheme = AssessmentScheme.objects.select_for_update().select_related("campaign").get(pk=scheme.pk)
     require_open(scheme.campaign)
     if not scheme.is_issued:
         raise WorkflowError(_("The assessment scheme is not issued yet; inspections follow its issue."))
+    inspectors = list(inspectors)
+    if not assignable_units(actor, scheme).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    allowed = set(assignable_inspectors(actor, scheme).values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in inspectors):
+        raise PermissionDenied
     inspection, created = Inspection.objects.get_or_create(scheme=scheme, organisation=organisation)
     if created:
         InspectionScore.objects.bulk_create(
@@ -566,7 +631,7 @@ def inspection_assign(
     if visited_on is not None:
         inspection.visited_on = visited_on
         inspection.save()
-    inspection.inspectors.set(list(inspectors))
+    inspection.inspectors.set(inspectors)
     return inspection
 
 

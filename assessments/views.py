@@ -9,6 +9,7 @@ through ``assessments.services`` (403 for a step the role may not take).
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +42,7 @@ from quanzhou_women.lib.stored_files import download_response
 from quanzhou_women.lib.typography import join_clauses
 from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.views import portal_view
+from units.models import Organisation
 from units.roles import is_city_admin, membership_of, sees_everything
 
 
@@ -55,7 +57,9 @@ def _get(user, pk: int) -> SelfAssessment:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """The units' self-assessments of one round (``?campaign=``, else the newest issued scheme the
     user sees) with their state, total and whether they came late; a unit sees its own."""
-    schemes = AssessmentScheme.objects.restrict(request.user).select_related("campaign")
+    schemes = _preferred(
+        AssessmentScheme.objects.restrict(request.user).select_related("campaign"), request.user
+    )
     wanted = id_from_text(request.GET.get("campaign"))
     scheme = (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first()
     rows = []
@@ -275,10 +279,24 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- 实地检查 (issue 14 item 3)
 
 
+def _preferred(schemes, user):
+    """``schemes`` newest year first and, within a year, the user's own federation's round (a
+    county administrator's), then the city's, then the others (as ``Campaign.objects.of_year_for``)."""
+    membership = membership_of(user)
+    own = membership.organisation_id if membership is not None else None
+    preference = Case(
+        When(campaign__issuing_body=own, then=0),
+        When(campaign__issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
+        default=2,
+    )
+    return schemes.order_by("-campaign__year", preference, "campaign__issuing_body__display_order", "pk")
+
+
 def _scheme_for(request: HttpRequest):
-    """The scheme of ``?campaign=`` the user sees, else the newest issued one they see."""
+    """The scheme of ``?campaign=`` the user sees, else the newest issued one they see (their own
+    federation's round first, then the city's)."""
     schemes = AssessmentScheme.objects.restrict(request.user).filter(issued_at__isnull=False)
-    schemes = schemes.select_related("campaign")
+    schemes = _preferred(schemes.select_related("campaign"), request.user)
     wanted = id_from_text(request.GET.get("campaign"))
     return (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first(), schemes
 
@@ -286,7 +304,9 @@ def _scheme_for(request: HttpRequest):
 @portal_view
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """我的检查: the inspections assigned to the user (all of them for city administrators and
-    leaders) in one round, with their state; city administrators assign inspectors here."""
+    leaders, those of its own rounds for a federation administrator) in one round, with their
+    state; city administrators, and a county's administrators in the county's own round (for its
+    townships, among its own staff), assign inspectors here."""
     scheme, schemes = _scheme_for(request)
     rows = []
     form = None
@@ -297,8 +317,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             .select_related("organisation", "scheme__campaign")
             .prefetch_related("scores", "inspectors")
         )
-        if is_city_admin(request.user):
-            form = _assign_form(scheme)
+        if services.may_assign(request.user, scheme):
+            form = _assign_form(request.user, scheme)
     return render(
         request,
         "assessments/inspections.html",
@@ -306,21 +326,25 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assign_form(scheme, data=None):
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True, membership__isnull=False).order_by("username")
-    return AssignForm(data, units=services.responsible_units(scheme.campaign), users=users)
+def _assign_form(user, scheme, data=None):
+    return AssignForm(
+        data,
+        units=services.assignable_units(user, scheme),
+        users=services.assignable_inspectors(user, scheme),
+    )
 
 
 @require_POST
 @portal_view
 def inspection_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    """A city administrator assigns inspectors to a unit under the scheme ``pk``."""
-    if not is_city_admin(request.user):
+    """A city administrator (or the administrator of the federation that issued the round, for the
+    units below it, among its own staff) assigns inspectors to a unit under the scheme ``pk``."""
+    scheme = get_object_or_404(
+        AssessmentScheme.objects.restrict(request.user).select_related("campaign"), pk=pk
+    )
+    if not services.may_assign(request.user, scheme):
         raise PermissionDenied
-    scheme = get_object_or_404(AssessmentScheme.objects.restrict(request.user), pk=pk)
-    form = _assign_form(scheme, request.POST)
+    form = _assign_form(request.user, scheme, request.POST)
     if form.is_valid():
         try:
             inspection = services.inspection_assign(

@@ -250,6 +250,9 @@ class Cast:
     #: note and one photo; results not published, so only those who see everything read them.
     inspections: dict = field(default_factory=dict)
     inspection_photos: dict = field(default_factory=dict)
+    #: unit A's own round's scheme (one criterion of 100 points, issued: T1–T3 assess themselves);
+    #: A's federation administrator assigns its inspectors (no inspection yet)
+    county_scheme: object = None
     markers: dict[str, tuple[str, object]] = field(default_factory=dict)
 
 
@@ -435,6 +438,18 @@ def _assessments_build(cast: Cast) -> None:
         )
         cast.inspections[unit] = inspection
         cast.inspection_photos[unit] = inspection.photos.get()
+    county_scheme = assessment_services.scheme_save(
+        actor=admin, scheme=AssessmentScheme(campaign=cast.county_campaign)
+    )
+    assessment_services.criterion_save(
+        actor=admin,
+        criterion=Criterion(
+            scheme=county_scheme, group=county_scheme.groups.first(), order=1, title="考评内容", points=100
+        ),
+    )
+    cast.county_scheme = assessment_services.scheme_issue(
+        actor=admin, scheme=county_scheme, on=datetime.date(2014, 1, 15)
+    )
 
 
 def _markers(cast: Cast) -> dict[str, tuple[str, object]]:

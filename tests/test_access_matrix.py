@@ -137,6 +137,9 @@ WRITES: dict[str, dict[str, object]] = {
     },
     # 审定 and 公布 of the 争六好 results: leaders and city administrators (assessments).
     "results": {"superuser": ALL, "city_admin": ALL, "leader": ALL},
+    # Inspectors for unit A's own round: city administrators, and A's federation administrator for
+    # the townships below A (the inspections of A's round are ``COUNTY`` rows: ``COUNTY_PATH``).
+    "county_inspect": {"superuser": ALL, "city_admin": ALL, "county_admin": {COUNTY}},
     # 催报 (reporting.chasing.may_chase): city staff, leaders and the project's liaison department.
     "chase": {
         "superuser": ALL,
@@ -419,7 +422,23 @@ def portal_samples(name: str) -> list[Spec]:
                     },
                 ),
                 sided=False,
-            )
+            ),
+            # unit A's own round: A's federation administrator names its own staff for township
+            # T1; the city's administrators may too; nobody else
+            Spec(
+                name,
+                f"{name}[county round]",
+                lambda c, s: Target(
+                    f"/assessments/schemes/{c.county_scheme.pk}/assign/",
+                    None,
+                    "county_inspect",
+                    body=lambda run: {
+                        "organisation": str(run.cast.units["T1"].pk),
+                        "inspectors": str(run.cast.users["county_admin"].pk),
+                    },
+                ),
+                sided=False,
+            ),
         ]
     if name == "assessments:result_action":  # 审定 and 公布: leaders and city administrators
         return [
@@ -1055,6 +1074,10 @@ COUNTY_PATH = {
     "reporting.reportingperiod": "campaign__issuing_body_id",
     "units.membership": "organisation__parent_id",
     "units.historicalmembership": "organisation__parent_id",
+    "assessments.inspection": "scheme__campaign__issuing_body_id",
+    "assessments.inspection_inspectors": "inspection__scheme__campaign__issuing_body_id",
+    "assessments.inspectionscore": "inspection__scheme__campaign__issuing_body_id",
+    "assessments.inspectionphoto": "inspection__scheme__campaign__issuing_body_id",
 }
 
 
@@ -1528,6 +1551,7 @@ WRITING = [
     ("city_admin", "assessments:action[return]", "foreign"),
     ("city_admin", "assessments:inspection", "foreign"),
     ("city_admin", "assessments:inspection_assign", "any"),
+    ("county_admin", "assessments:inspection_assign[county round]", "any"),
     ("leader", "assessments:result_action[approve]", "any"),
 ]
 SPEC_BY_LABEL = {spec.label: spec for spec in SPECS}
