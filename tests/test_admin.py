@@ -37,7 +37,7 @@ LIST_PAGES = [
     # + count of the filtered and of all rows, the rows with annotated counts and parents
     (Organisation, 5),
     # + 2 counts, the rows with their issuing body
-    (Campaign, 5),
+    (Campaign, 6),  # +1: whether the user has a round to start 「开启新一轮」 from (issue 13)
     # + campaign filter, department filter, unit filter (units with assignments), 2 counts, the rows,
     #   their departments, their units
     (FeatureProject, 10),

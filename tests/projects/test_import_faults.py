@@ -54,6 +54,14 @@ def refused(client, model: str, data: bytes, filename: str = "upload.xlsx") -> l
     return errors
 
 
+@pytest.fixture
+def no_background_imports(settings):
+    """The request's row limit is the last one: files over it are refused in the request, as they
+    are over ``IMPORT_BACKGROUND_MAX_ROWS`` (the background path is tested in
+    tests/projects/test_import_background.py)."""
+    settings.IMPORT_BACKGROUND_MAX_ROWS = 0
+
+
 # --- encodings ----------------------------------------------------------------------------------
 
 
@@ -185,6 +193,7 @@ def test_blank_and_phantom_rows_are_skipped(admin_client, campaign_2014):
     assert row_types(preview) == ["update", "update"]
 
 
+@pytest.mark.usefixtures("no_background_imports")
 def test_more_rows_than_the_limit_are_refused_with_a_message(admin_client, campaign_2014, monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
     rows = [FLAT_HEADERS] + [flat_row(number=n, unit="晋江市妇联") for n in (2, 3, 7)]
@@ -487,6 +496,7 @@ def test_a_part_larger_than_its_cap_is_refused_even_when_it_packs_poorly(
     assert errors == ["工作簿太大，无法导入，请拆分后分批导入。"]
 
 
+@pytest.mark.usefixtures("no_background_imports")
 def test_a_100000_row_flat_table_is_refused_at_the_first_row_over_the_limit(admin_client, campaign_2014):
     rows = [FLAT_HEADERS] + [flat_row(number=7, target=f"目标{n}") for n in range(100_000)]
 
@@ -496,6 +506,7 @@ def test_a_100000_row_flat_table_is_refused_at_the_first_row_over_the_limit(admi
     assert errors == ["文件至少有 2001 行数据，每次最多只能导入 2000 行，请拆分后分批导入。"]
 
 
+@pytest.mark.usefixtures("no_background_imports")
 def test_a_csv_over_the_row_limit_is_refused_while_it_is_read(admin_client, campaign_2014, monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
     data = csv_bytes([FLAT_HEADERS] + [flat_row(target=f"目标{n}") for n in range(50)])
@@ -690,10 +701,12 @@ def test_a_workbook_of_one_sheet_gets_no_note(admin_client, campaign_2014):
     assert warnings_of(preview) == []
 
 
+@pytest.mark.usefixtures("no_background_imports")
 def test_a_sheet_of_endless_formatted_empty_rows_is_refused_while_it_is_streamed(
     admin_client, campaign_2014, monkeypatch
 ):
     monkeypatch.setattr(spreadsheets, "MAX_SHEET_ROWS", 100)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 20)  # the cap is the larger of 100 and twice this
     rows = [FLAT_HEADERS, flat_row(target="格式行之上")] + [[""] * 9] * 500
 
     errors = refused(admin_client, "assignment", raw_xlsx(rows))
