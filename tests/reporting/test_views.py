@@ -2,7 +2,7 @@
 pages are Chinese and their queries are pinned."""
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from reporting.models import PlanStatus, ProgressReport, ReportStatus
 from tests.reporting.conftest import make_report
@@ -217,3 +217,27 @@ def test_the_report_history_page_has_pinned_queries(client, world, cast, django_
     with django_assert_num_queries(8):
         response = client.get(reverse("reporting:history"))
     assert len(response.context["reports"]) == 2
+
+
+MENU = {
+    "审核": reverse_lazy("reporting:review_queue"),
+    "自评": reverse_lazy("assessments:list"),
+    "我的检查": reverse_lazy("assessments:inspections"),
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("city_admin", {"审核", "自评", "我的检查"}),
+        ("liaison", {"审核", "自评", "我的检查"}),
+        ("reporter_a", {"自评"}),
+        ("leader", set()),
+    ],
+)
+def test_the_menu_offers_each_role_only_what_it_does(client, world, cast, role, offered):
+    """A leader reads (督办一览, results) and does not review, self-assess or inspect; a reporter
+    does not inspect; reviewers and city administrators are offered all three."""
+    client.force_login(cast[role])
+    menu = client.get(reverse("dashboards:overview")).text.split("</nav>")[0]
+    assert {name for name, url in MENU.items() if f'href="{url}"' in menu} == offered
