@@ -476,7 +476,18 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _report_saved(request, saved)
         else:
             summary = _error_summary(form, state_forms, value_forms)
-            messages.error(request, _("Nothing was saved. Please correct the errors below."))
+            if files.getlist("files"):
+                # The browser forgets the chosen files on a refusal: store them now, by name.
+                _attach(request, report, files.getlist("files"))
+                messages.error(
+                    request,
+                    _(
+                        "The texts were NOT saved: please correct the errors below. "
+                        "The files chosen were attached."
+                    ),
+                )
+            else:
+                messages.error(request, _("Nothing was saved. Please correct the errors below."))
     context = _report_context(request, report)
     context.update(
         {
@@ -572,6 +583,13 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     uploads = request.FILES.getlist("files") or request.FILES.getlist("file")
     if not uploads:
         messages.error(request, _("Choose a file to upload."))
+    _attach(request, report, uploads)
+    return redirect("reporting:report_edit", pk=pk)
+
+
+def _attach(request: HttpRequest, report: ProgressReport, uploads) -> None:
+    """Attach each uploaded file to ``report`` on its own (``services.evidence_add``) and say, by
+    file name, which were attached and which refused and why."""
     for upload in uploads:
         try:
             evidence = services.evidence_add(report=report, actor=request.user, upload=upload)
@@ -582,7 +600,6 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("%(name)s was attached.") % {"name": evidence.original_name})
-    return redirect("reporting:report_edit", pk=pk)
 
 
 @portal_view

@@ -129,6 +129,26 @@ def test_every_fields_error_is_shown_by_the_field_and_on_top_and_the_typed_text_
     assert draft.progress != PROGRESS
 
 
+def test_files_chosen_with_a_refused_form_are_attached_and_the_page_says_so(reporter, draft):
+    """The browser forgets a file input on a refusal: the files are stored by name at once, the
+    texts are not saved and stay typed."""
+    files = [upload("入户照片.png", png_bytes()), upload("空文件.pdf", b"")]
+    data = _form(draft, percent_complete=150, save="", files=files)
+
+    response = reporter.post(reverse("reporting:report_edit", args=[draft.pk]), data)
+
+    assert response.status_code == 200
+    page = response.text
+    assert "文字内容没有保存，请修正下面的错误；选择的附件已上传。" in page
+    assert "入户照片.png" in page and PROGRESS in page
+    assert "空文件.pdf" in page  # refused by name
+    assert list(Evidence.objects.filter(report=draft).values_list("original_name", flat=True)) == [
+        "入户照片.png"
+    ]
+    draft.refresh_from_db()
+    assert draft.progress != PROGRESS
+
+
 def test_a_report_of_290_thousand_chinese_characters_is_saved(reporter, draft):
     long_text = ("巾帼志愿服务进社区，" * 9667)[:290_000]
 
