@@ -67,6 +67,10 @@ def test_a_reporter_fills_in_the_plan_and_submits_it_and_the_liaison_confirms_it
     client.force_login(cast["liaison"])
     queue = client.get(reverse("reporting:review_queue"))
     assert [p.assignment for p in queue.context["plans"]] == [world.a1]
+    review = reverse("reporting:assignment", args=[world.a1.pk]) + "#plan"
+    assert f'href="{review}">审核计划</a>' in queue.text  # the button leads to the plan itself
+    plan_section = client.get(review.split("#")[0]).text.split('id="plan"')[1].split("</article>")[0]
+    assert reverse("reporting:plan_action", args=[world.a1.pk, "confirm"]) in plan_section
     client.post(reverse("reporting:plan_action", args=[world.a1.pk, "confirm"]))
     world.a1.plan.refresh_from_db()
     assert world.a1.plan.status == PlanStatus.CONFIRMED
