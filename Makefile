@@ -27,6 +27,7 @@ run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 
 	$(PY) manage.py load_division_tree
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_assessment
 	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)
