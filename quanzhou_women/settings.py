@@ -259,7 +259,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # Imports of more than 2,000 filled rows (spreadsheets.MAX_ROWS) and at most this many run as a task of
 # the worker, with a progress page (reporting.background_import); an unconfirmed one expires after
-# IMPORT_JOB_EXPIRY_HOURS (manage.py clear_pending_imports deletes it with its file).
+# IMPORT_JOB_EXPIRY_HOURS (the worker's hourly reporting.tasks.import_jobs_clear deletes it with its file).
 IMPORT_BACKGROUND_MAX_ROWS = int(os.environ.get("IMPORT_BACKGROUND_MAX_ROWS", "20000"))
 IMPORT_JOB_EXPIRY_HOURS = int(os.environ.get("IMPORT_JOB_EXPIRY_HOURS", "24"))
 

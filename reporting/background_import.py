@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.results import RowResult
+from import_export.tmp_storages import MediaStorage
 
 from quanzhou_women.lib import spreadsheets
 from quanzhou_women.lib.importing import (
@@ -211,10 +212,28 @@ class BackgroundImportAdminMixin:
 
 def job_expired(job: ImportJob) -> bool:
     """A job not yet confirmed after ``IMPORT_JOB_EXPIRY_HOURS`` has expired (its file may be gone:
-    ``manage.py clear_pending_imports``)."""
+    ``manage.py clear_pending_imports``; the job itself goes with ``jobs_delete_expired``)."""
     age = timezone.now() - job.created_at
     waiting = not (job.phase == ImportJob.Phase.CONFIRM)
     return waiting and age > datetime.timedelta(hours=settings.IMPORT_JOB_EXPIRY_HOURS)
+
+
+def jobs_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete the import jobs created more than ``IMPORT_JOB_EXPIRY_HOURS`` before ``now`` that no
+    task is working on (a preview never confirmed, a finished or failed job), with their preview
+    pages and their uploaded file if it is still stored; return how many jobs went. A queued or
+    running job is left to its task. Run hourly by the worker's scheduler
+    (``reporting.tasks.import_jobs_clear``)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_JOB_EXPIRY_HOURS)
+    jobs = ImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+    )
+    for name in jobs.values_list("file_name", flat=True):
+        try:
+            MediaStorage(name=name).remove()
+        except OSError:  # gone already (imported, or swept by clear_pending_imports)
+            pass
+    return jobs.delete()[1].get(ImportJob._meta.label, 0)
 
 
 def job_percent(job: ImportJob) -> int:

@@ -793,8 +793,8 @@ class ImportJob(models.Model):
     it (phase confirm). ``rows_*`` is the progress the page shows; ``result`` the preview's counts,
     the file's errors and the note on the sheet read; ``rows_seen`` the version of every row's
     record as the preview saw it (checked again at confirm, as for a small import). The preview's
-    rows are ``ImportJobPage`` rows. Expired jobs are deleted with their file by
-    ``manage.py clear_pending_imports``."""
+    rows are ``ImportJobPage`` rows. Expired jobs are deleted with their pages and file by the
+    worker's hourly ``reporting.tasks.import_jobs_clear``."""
 
     class Phase(models.TextChoices):
         PREVIEW = "preview", _("preview")

@@ -53,11 +53,21 @@ def reminders_run() -> int:
     return services.reminders_send()
 
 
+@task()
+def import_jobs_clear() -> int:
+    """Delete expired spreadsheet import jobs with their files
+    (``background_import.jobs_delete_expired``); return how many."""
+    from reporting import background_import
+
+    return background_import.jobs_delete_expired()
+
+
 def schedule() -> dict[str, tuple]:
     """The periodic tasks: name → (task, interval in seconds), the intervals from the settings."""
     return {
         "outbox_sweep": (outbox_sweep, settings.OUTBOX_SWEEP_SECONDS),
         "reminders": (reminders_run, settings.REMINDERS_EVERY_SECONDS),
+        "import_jobs_clear": (import_jobs_clear, 3600),
     }
 
 

@@ -182,3 +182,31 @@ def test_a_small_file_is_still_imported_in_the_request(admin_client, big, django
     assert response.status_code == 200 and "confirm_form" in response.context
     assert not ImportJob.objects.exists()
     assert FeatureProject.objects.exists()
+
+
+def test_expired_jobs_are_deleted_with_their_pages_and_file_and_running_ones_are_kept(
+    admin_client, big, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from import_export.tmp_storages import MediaStorage
+
+    from reporting import tasks
+    from reporting.background_import import jobs_delete_expired
+
+    _post(admin_client, _table(big[:210]), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()  # previewed, never confirmed
+    stored = MediaStorage(name=job.file_name, read_mode="rb", encoding=None)
+    assert stored.read() and ImportJobPage.objects.filter(job=job).exists()
+    running = ImportJob.objects.create(
+        user=job.user, model_label=job.model_label, file_name="running.xlsx", state=ImportJob.State.RUNNING
+    )
+    ImportJob.objects.update(created_at=job.created_at - datetime.timedelta(hours=1))
+
+    assert jobs_delete_expired() == 0  # younger than IMPORT_JOB_EXPIRY_HOURS (24): kept
+    assert jobs_delete_expired(now=job.created_at + datetime.timedelta(hours=24)) == 1
+    assert list(ImportJob.objects.all()) == [running]
+    assert not ImportJobPage.objects.exists()
+    with pytest.raises(FileNotFoundError):
+        stored.read()
+    assert "import_jobs_clear" in tasks.schedule()  # the worker runs it; no cron line

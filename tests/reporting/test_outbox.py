@@ -131,7 +131,7 @@ def test_reminders_with_the_mail_server_down_are_not_marked_e_mailed_and_go_out_
 
 def test_the_worker_schedules_the_reminders_and_the_sweep_once_per_slot(world, cast, settings, smtp):
     now = timezone.now()
-    assert tasks.schedule_enqueue_due(now=now) == ["outbox_sweep", "reminders"]
+    assert tasks.schedule_enqueue_due(now=now) == ["outbox_sweep", "reminders", "import_jobs_clear"]
     assert tasks.schedule_enqueue_due(now=now) == []  # a second worker at the same moment: nothing
     later = now + datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS)
     assert tasks.schedule_enqueue_due(now=later) == ["outbox_sweep"]
