@@ -25,6 +25,7 @@ from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, Scop
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
+from units.list_filters import OrganisationTreeFilter
 from units.models import Organisation, below
 from units.roles import federation_of
 
@@ -80,6 +81,10 @@ class CampaignYearFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
+
+
+#: How many responsible units the project list names before it gives their number.
+LISTED_UNITS = 15
 
 
 def year_filter(path: str) -> type[CampaignYearFilter]:
@@ -174,7 +179,7 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     list_filter = [
         CampaignYearFilter,
         "liaison_departments",
-        ("responsible_units", admin.RelatedOnlyFieldListFilter),
+        ("responsible_units", OrganisationTreeFilter),
     ]
     list_select_related = ["campaign"]
     search_fields = ["title", "goal", "responsible_units__name", "liaison_departments__name"]
@@ -268,8 +273,15 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
 
     @admin.display(description=_("responsible units"))
     def responsible_unit_names(self, obj: FeatureProject) -> str:
-        """The responsible units, separated by 、, in official order."""
-        return "、".join(unit.name for unit in obj.responsible_units.all())
+        """The responsible units, separated by 、, in official order; beyond ``LISTED_UNITS`` the
+        first of them and their number (“……等200个单位”: a county's round may name every township)."""
+        names = [unit.name for unit in obj.responsible_units.all()]
+        if len(names) <= LISTED_UNITS:
+            return "、".join(names)
+        return _("%(names)s and others, %(count)s units") % {
+            "names": "、".join(names[:LISTED_UNITS]),
+            "count": len(names),
+        }
 
     @admin.display(description=_("liaison departments"))
     def liaison_department_names(self, obj: FeatureProject) -> str:
@@ -278,8 +290,8 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
 
     @admin.display(description=_("responsible units"))
     def units(self, obj: FeatureProject) -> str:
-        """The form's ``units`` shown read-only (a user who may only view): the unit names."""
-        return self.responsible_unit_names(obj) if obj else ""
+        """The form's ``units`` shown read-only (a user who may only view): every unit's name."""
+        return "、".join(unit.name for unit in obj.responsible_units.all()) if obj else ""
 
     @admin.display(description=_("liaison departments"))
     def departments(self, obj: FeatureProject) -> str:

@@ -61,6 +61,7 @@ from reporting.models import (
 from reporting.resources import AssignmentResource, IndicatorResource, MilestoneResource
 from reporting.rounds import round_close
 from reporting.services import IndicatorRow, MilestoneRow
+from units.list_filters import OrganisationTreeFilter
 from units.models import Organisation
 from units.roles import federation_of
 
@@ -485,7 +486,7 @@ class AssignmentAdmin(
     ]
     list_filter = [
         year_filter("project__campaign"),
-        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("unit", OrganisationTreeFilter),
         "project__liaison_departments",
     ]
     list_select_related = ["project__campaign", "unit"]  # the campaign: is the round closed?

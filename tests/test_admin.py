@@ -38,11 +38,11 @@ LIST_PAGES = [
     (Organisation, 5),
     # + 2 counts, the rows with their issuing body
     (Campaign, 6),  # +1: whether the user has a round to start 「开启新一轮」 from (issue 13)
-    # + campaign filter, department filter, unit filter (units with assignments), 2 counts, the rows,
-    #   their departments, their units
-    (FeatureProject, 10),
-    # + campaign, unit and department filters, 2 counts, the rows with project and unit
-    (Assignment, 8),
+    # + campaign filter, department filter, unit filter (the listed units' parent chains, the names
+    #   offered), 2 counts, the rows, their departments, their units
+    (FeatureProject, 11),
+    # + campaign, unit (2) and department filters, 2 counts, the rows with project and unit
+    (Assignment, 9),
     # + campaign filter, 2 counts, the rows with assignment, project and unit
     (Milestone, 6),
     (Indicator, 6),
@@ -122,9 +122,7 @@ def _listed_numbers(response) -> list[int]:
 def test_staff_find_the_projects_a_unit_carries(admin_client):
     jinjiang = Organisation.objects.get(name="晋江市妇联")
     by_search = admin_client.get(_url(FeatureProject, "changelist"), {"q": "晋江市妇联"})
-    by_filter = admin_client.get(
-        _url(FeatureProject, "changelist"), {"responsible_units__id__exact": jinjiang.pk}
-    )
+    by_filter = admin_client.get(_url(FeatureProject, "changelist"), {"responsible_units__tree": jinjiang.pk})
     assert _listed_numbers(by_search) == _listed_numbers(by_filter) == [2, 3, 7]
 
 
@@ -439,3 +437,38 @@ def test_a_township_cannot_be_linked_as_a_county(city_admin):
         )
     assert "“测试镇妇联”不是县级妇联" in str(refused.value)
     assert not children.linked_counties.exists()
+
+
+def test_the_unit_filter_opens_at_the_level_above_and_drills_down(admin_client, city_admin):
+    """At province scale a list names thousands of units: the filter offers the level below the
+    city (counties, city-level bodies), and under a chosen county its own units on the way down;
+    choosing the county lists its whole subtree (issue 16, item 2)."""
+    from projects.services import assignment_add
+
+    jinjiang = Organisation.objects.get(name="晋江市妇联")
+    anhai = Organisation.objects.create(
+        name="安海镇妇联", kind=Organisation.Kind.TOWNSHIP_FEDERATION, parent=jinjiang
+    )
+    village = Organisation.objects.create(
+        name="星塔村妇代会", kind=Organisation.Kind.VILLAGE_ORGANISATION, parent=anhai
+    )
+    project = FeatureProject.objects.get(number=2)
+    assignment_add(actor=city_admin, project=project, unit=village)
+
+    def offered(response) -> list[str]:
+        spec = next(s for s in response.context["cl"].filter_specs if s.parameter_name == "unit__tree")
+        return [label for _pk, label in spec.lookup_choices]
+
+    top = admin_client.get(_url(Assignment, "changelist"))
+    assert "晋江市妇联" in offered(top) and "星塔村妇代会" not in " ".join(offered(top))
+    assert not any(label.startswith("\u3000") for label in offered(top))  # one level only
+    down = admin_client.get(_url(Assignment, "changelist"), {"unit__tree": jinjiang.pk})
+    labels = offered(down)
+    assert labels[labels.index("晋江市妇联") + 1] == "\u3000安海镇妇联"  # right under its county
+    assert "\u3000\u3000星塔村妇代会" not in labels  # only one level below the chosen one
+    listed = {a.unit.name for a in down.context["cl"].result_list}
+    assert listed == {"晋江市妇联", "星塔村妇代会"}
+    deeper = admin_client.get(_url(Assignment, "changelist"), {"unit__tree": anhai.pk})
+    assert "\u3000\u3000星塔村妇代会" in offered(deeper)
+    assert {a.unit.name for a in deeper.context["cl"].result_list} == {"星塔村妇代会"}
+    assert admin_client.get(_url(Assignment, "changelist"), {"unit__tree": "x"}).status_code in (200, 302)

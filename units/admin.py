@@ -17,6 +17,7 @@ from quanzhou_women.lib.admin import PortalModelAdmin, ScopedAdminMixin
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from units import services
+from units.list_filters import OrganisationTreeFilter
 from units.models import Membership, Organisation
 from units.resources import DepartmentResource, LinkedCountiesResource, OrganisationResource
 
@@ -138,7 +139,12 @@ class PortalUserAdmin(ServiceErrorsAdminMixin, UserAdmin):
 
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "organisation", "role", "is_staff", "is_active"]
-    list_filter = ["membership__role", "is_staff", "is_active", "membership__organisation"]
+    list_filter = [
+        "membership__role",
+        "is_staff",
+        "is_active",
+        ("membership__organisation", OrganisationTreeFilter),
+    ]
     list_select_related = ["membership__organisation"]
     search_fields = ["username", "first_name", "last_name", "email", "membership__organisation__name"]
 
@@ -169,7 +175,7 @@ class MembershipAdmin(ServiceErrorsAdminMixin, ServiceDeletesMixin, ScopedAdminM
     """Who belongs to which organisation with which role (also editable on each user's page)."""
 
     list_display = ["user", "organisation", "role", "is_demo"]
-    list_filter = ["role", "is_demo", "organisation"]
+    list_filter = ["role", "is_demo", ("organisation", OrganisationTreeFilter)]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
