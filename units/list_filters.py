@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 
+from quanzhou_women.lib.admin import visible_pks
 from units.models import SUBTREE_DEPTH, Organisation, subtree
 
 
@@ -34,7 +35,8 @@ class OrganisationTreeFilter(admin.FieldListFilter):
     listed rows (the admin's ``get_queryset``, so the user's scope) and, below a chosen one, the
     next level on the way, and so on down; official order, then pinyin (``Organisation.Meta``).
     The query parameter is ``<field>__tree=<id>``: the rows whose organisation is that one or any
-    below it. Two queries to build, whatever the number of units. A parameter that is no number
+    below it. Only organisations the user may view are named. Two queries to build, whatever the
+    number of units. A parameter that is no number
     is the admin's “incorrect lookup” (the list without filters, with Django's message)."""
 
     def __init__(self, field, request, params, model, model_admin, field_path) -> None:
@@ -63,15 +65,26 @@ class OrganisationTreeFilter(admin.FieldListFilter):
         except IncorrectLookupParameters:
             chosen = None
         listed = model_admin.get_queryset(request).order_by().values(self.field_path)
-        parent_of: dict[int, int | None] = {}  # the shown organisations → their shown parent
+        visible = visible_pks(Organisation, request.user)  # a listed project names other units too
+        if visible is not None:
+            listed = Organisation.objects.filter(pk__in=listed).filter(pk__in=visible).values("pk")
+        parent_of: dict[int, int | None] = {}  # the organisations on the way → their parent there
         for chain in _chains(listed):
             top = 1 if len(chain) > 1 else 0  # the level below the root (or a root itself)
             end = chain.index(chosen) + 2 if chosen in chain[top:] else top + 1
             for level, pk in enumerate(chain[top:end]):
                 parent_of[pk] = chain[top + level - 1] if level else None
+        shown = Organisation.objects.filter(pk__in=parent_of)
+        if visible is not None:  # an organisation the user may not view is left out, its children kept
+            shown = shown.filter(pk__in=visible)
+        rows = list(shown.values_list("pk", "name"))
+        kept = {pk for pk, _name in rows}
         children: dict[int | None, list[tuple[int, str]]] = {}
-        for pk, name in Organisation.objects.filter(pk__in=parent_of).values_list("pk", "name"):
-            children.setdefault(parent_of[pk], []).append((pk, name))  # in official order
+        for pk, name in rows:  # in official order
+            parent = parent_of[pk]
+            while parent is not None and parent not in kept:
+                parent = parent_of.get(parent)
+            children.setdefault(parent, []).append((pk, name))
         offered: list[tuple[int, str]] = []
 
         def walk(parent: int | None, level: int) -> None:
