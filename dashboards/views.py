@@ -112,6 +112,14 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
         return {"level": []}
     palette = colours()
     query = filters.query()
+    rounds = county_rounds(filters)
+    for row in rows:
+        # The county's own round of the year, if the user sees it (issue 13 item 5): its overview.
+        own = rounds.get(row.unit_id)
+        row.round_query = filters.query(campaign=own.pk, period="", department="", unit="") if own else ""
+    context = {"level": rows, "level_below_county": filters.is_county_round}
+    if all(row.area is None for row in rows):
+        return context  # townships: no map of theirs
     areas = {}
     for row in rows:
         if row.area is None:
@@ -125,7 +133,9 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
             "colour": palette[status]["background"] if status else NO_DATA_COLOUR,
             "text": palette[status]["text"] if status else "#57606a",
             "mark": palette[status]["mark"] if status else "",
-            "url": f"{reverse('dashboards:unit', args=[row.unit_id])}?{query}",
+            "url": f"{reverse('dashboards:overview')}?{row.round_query}"
+            if row.round_query
+            else f"{reverse('dashboards:unit', args=[row.unit_id])}?{query}",
             "projects": row.projects,
             "assignments": row.assignments,
             "on_time_rate": row.on_time_rate,
@@ -156,7 +166,21 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
             "open": gettext("Click to open its page"),
         },
     }
-    return {"level": rows, "county_map": county_map}
+    return {**context, "county_map": county_map}
+
+
+def county_rounds(filters: selectors.Filters) -> dict[int, object]:
+    """Each issuing body's round of the chosen round's year among the rounds the user sees
+    (``filters.campaigns``, already scoped by ``Campaign.objects.restrict``), the chosen round
+    excepted: the counties' own rounds that the city's level view links to. No query."""
+    chosen = filters.campaign
+    if chosen is None:
+        return {}
+    rounds = {}
+    for campaign in filters.campaigns:
+        if campaign.year == chosen.year and campaign.pk != chosen.pk:
+            rounds.setdefault(campaign.issuing_body_id, campaign)
+    return rounds
 
 
 @portal_role_required
