@@ -22,7 +22,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from dashboards.status import (
     NOT_ISSUED,
@@ -47,6 +46,7 @@ from projects.models import (
     Milestone,
     ProjectLiaison,
     current_campaign,
+    round_label,
     year_label,
 )
 from projects.selectors import previous_campaign, title_changed
@@ -362,11 +362,7 @@ class Filters:
         """A round's name in the switchers: its year (“2014年”), and when another visible round has
         the same year (the city's and a county's, issue 13 item 2) also its issuing body, e.g.
         “2014年（晋江市妇联）”. No query (``campaigns`` are read with their issuing bodies)."""
-        label = year_label(campaign.year)
-        shared = any(other.year == campaign.year and other.pk != campaign.pk for other in self.campaigns)
-        if shared and campaign.issuing_body is not None:
-            return gettext("%(year)s (%(issuer)s)") % {"year": label, "issuer": campaign.issuing_body.name}
-        return label
+        return round_label(campaign, self.campaigns)
 
     def campaign_choices(self) -> list[tuple[Campaign, str]]:
         """The rounds of the filters' select: each visible campaign with its ``round_label`` and

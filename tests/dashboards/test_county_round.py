@@ -168,3 +168,13 @@ def test_the_county_overview_costs_the_same_queries_for_two_or_four_streets(
         response = client.get(url, AS_OF)
     assert len(response.context["level"]) == 4
     assert [unit.name for unit, _cells in response.context["data"].rows][-1] == "灵秀镇妇联"
+
+
+def test_the_reporting_pages_switcher_names_the_issuers_too(world, django_assert_num_queries):
+    from reporting.selectors import year_choice
+    from units.roles import membership_of
+
+    membership_of(world.leader)  # cached on the user, as on every request
+    with django_assert_num_queries(1):  # the rounds with their issuers
+        links = year_choice(world.leader, None, ON).links
+    assert {link["label"] for link in links} == {"2014年（泉州市妇联）", "2014年（晋江市妇联）"}
