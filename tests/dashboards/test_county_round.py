@@ -178,3 +178,12 @@ def test_the_reporting_pages_switcher_names_the_issuers_too(world, django_assert
     with django_assert_num_queries(1):  # the rounds with their issuers
         links = year_choice(world.leader, None, ON).links
     assert {link["label"] for link in links} == {"2014年（泉州市妇联）", "2014年（晋江市妇联）"}
+
+
+def test_the_bulletin_of_jinjiangs_round_has_the_streets_table_too(client, world):
+    client.force_login(world.jinjiang_admin)
+    response = client.get(reverse("dashboards:bulletin"), AS_OF)
+    assert response.status_code == 200
+    assert [row.unit_name for row in response.context["level"]] == list(STREETS)
+    assert "各乡镇（街道）进展一览" in response.text
+    assert response.context["rows"][0].unit_name == STREETS[0]  # on time: first
