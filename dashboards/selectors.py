@@ -46,6 +46,7 @@ from projects.models import (
     Milestone,
     ProjectLiaison,
     current_campaign,
+    round_label,
     year_label,
 )
 from projects.selectors import previous_campaign, title_changed
@@ -350,12 +351,34 @@ class Filters:
         return [
             {
                 "campaign": campaign,
-                "label": year_label(campaign.year),
+                "label": self.round_label(campaign),
                 "query": self.query(campaign=campaign.pk, period=""),
                 "selected": campaign == self.campaign,
             }
             for campaign in self.campaigns
         ]
+
+    def round_label(self, campaign: Campaign) -> str:
+        """A round's name in the switchers: its year (“2014年”), and when another visible round has
+        the same year (the city's and a county's, issue 13 item 2) also its issuing body, e.g.
+        “2014年（晋江市妇联）”. No query (``campaigns`` are read with their issuing bodies)."""
+        return round_label(campaign, self.campaigns)
+
+    def campaign_choices(self) -> list[tuple[Campaign, str]]:
+        """The rounds of the filters' select: each visible campaign with its ``round_label`` and
+        name (“2014年（晋江市妇联） 晋江市争六好、创特色”). No query."""
+        return [(campaign, f"{self.round_label(campaign)} {campaign.name}") for campaign in self.campaigns]
+
+    @property
+    def is_county_round(self) -> bool:
+        """Whether the chosen round is a county-level body's own round (issue 13 item 2): its level
+        view is then of the bodies one level below the county (townships), not of the counties."""
+        campaign = self.campaign
+        return (
+            campaign is not None
+            and campaign.issuing_body is not None
+            and campaign.issuing_body.kind in COUNTY_KINDS
+        )
 
     @property
     def first_day(self) -> datetime.date | None:
@@ -1250,6 +1273,9 @@ class LevelRow(RankRow):
     assignments: int = 0
     campaign_ids: tuple[int, ...] = ()
     project_ids: set[int] = field(default_factory=set)
+    # The query string of the county's own round on the overview, if the user sees one (set by the
+    # view: ``dashboards.views.county_rounds``); empty otherwise.
+    round_query: str = ""
 
     @property
     def status(self) -> str | None:
@@ -1284,12 +1310,20 @@ def tally(row: RankRow, cell: Cell, counts) -> None:
 
 
 def level_counties(user, filters: Filters) -> list[Organisation]:
-    """The county-level bodies (``COUNTY_KINDS``) the user sees, below the chosen round's issuing
-    body (all of them if it has none), in the official order. One query."""
-    counties = Organisation.objects.restrict(user).filter(kind__in=COUNTY_KINDS)
+    """The bodies of the level view: one level below the chosen round's issuing body, that the
+    user sees, in the official order. One query.
+
+    For the city's round (or a round without an issuer) the county-level bodies (``COUNTY_KINDS``)
+    below the issuer (all of them if it has none); for a county's own round
+    (``Filters.is_county_round``) the county's children (townships and streets), so that a county's
+    overview shows its round one level down as the city's shows the city's (issue 13 item 5)."""
     body_id = filters.campaign.issuing_body_id if filters.campaign is not None else None
-    if body_id is not None:
-        counties = counties.filter(Q(parent_id=body_id) | Q(parent__isnull=True))
+    if filters.is_county_round:
+        counties = Organisation.objects.restrict(user).filter(parent_id=body_id)
+    else:
+        counties = Organisation.objects.restrict(user).filter(kind__in=COUNTY_KINDS)
+        if body_id is not None:
+            counties = counties.filter(Q(parent_id=body_id) | Q(parent__isnull=True))
     return list(counties.order_by("display_order", "pinyin_key", "name"))
 
 

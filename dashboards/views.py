@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from dashboards import documents, exports, selectors
 from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
-from projects.models import Assignment, FeatureProject
+from projects.models import Assignment, Campaign, FeatureProject
 from quanzhou_women.lib.odd_input import id_from_text
 from reporting import access, chasing
 from units.models import Organisation
@@ -79,7 +79,9 @@ def _not_started(request: HttpRequest, filters: selectors.Filters, heading: str)
 
 @portal_role_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """The city overview: units × projects, coloured by status, with totals and filters."""
+    """The overview of the chosen round: units × projects, coloured by status, with totals, filters
+    and the level view one level down — the counties for the city's round, the townships for a
+    county's own round (a county federation administrator's default, issue 13 item 5)."""
     filters = selectors.read_filters(request.user, request.GET)
     if filters.not_started:
         return _not_started(request, filters, gettext("City overview"))
@@ -105,13 +107,23 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
     """The level view's table rows and the map's data (``county_map``, for static/js/county-map.js).
 
     Each area of the 泉州 geometry gets its county's status colour (``colours()``, as the matrix),
-    its figures for the tooltip and the address of its county's unit page; an area without a
-    county, or a county without assignments, is grey and has no address.
+    its figures for the tooltip and the address of its county's own round (``county_rounds``: the
+    overview with that round chosen, also linked from the row as ``row.round_query``) or else of its
+    unit page; an area without a county, or a county without assignments, is grey and has no
+    address. Rows without a map area (a county's townships) get no map. No query.
     """
     if not rows:
         return {"level": []}
     palette = colours()
     query = filters.query()
+    rounds = county_rounds(filters)
+    for row in rows:
+        # The county's own round of the year, if the user sees it (issue 13 item 5): its overview.
+        own = rounds.get(row.unit_id)
+        row.round_query = filters.query(campaign=own.pk, period="", department="", unit="") if own else ""
+    context = {"level": rows, "level_below_county": filters.is_county_round}
+    if all(row.area is None for row in rows):
+        return context  # townships: no map of theirs
     areas = {}
     for row in rows:
         if row.area is None:
@@ -125,7 +137,9 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
             "colour": palette[status]["background"] if status else NO_DATA_COLOUR,
             "text": palette[status]["text"] if status else "#57606a",
             "mark": palette[status]["mark"] if status else "",
-            "url": f"{reverse('dashboards:unit', args=[row.unit_id])}?{query}",
+            "url": f"{reverse('dashboards:overview')}?{row.round_query}"
+            if row.round_query
+            else f"{reverse('dashboards:unit', args=[row.unit_id])}?{query}",
             "projects": row.projects,
             "assignments": row.assignments,
             "on_time_rate": row.on_time_rate,
@@ -156,7 +170,21 @@ def _level(rows: list[selectors.LevelRow], filters: selectors.Filters) -> dict:
             "open": gettext("Click to open its page"),
         },
     }
-    return {"level": rows, "county_map": county_map}
+    return {**context, "county_map": county_map}
+
+
+def county_rounds(filters: selectors.Filters) -> dict[int, Campaign]:
+    """Each issuing body's round of the chosen round's year among the rounds the user sees
+    (``filters.campaigns``, already scoped by ``Campaign.objects.restrict``), the chosen round
+    excepted: the counties' own rounds that the city's level view links to. No query."""
+    chosen = filters.campaign
+    if chosen is None:
+        return {}
+    rounds = {}
+    for campaign in filters.campaigns:
+        if campaign.year == chosen.year and campaign.pk != chosen.pk:
+            rounds.setdefault(campaign.issuing_body_id, campaign)
+    return rounds
 
 
 @portal_role_required

@@ -109,6 +109,18 @@ def year_label(year: int) -> str:
     return _("year %(year)s") % {"year": year}
 
 
+def round_label(campaign: "Campaign", campaigns: Iterable["Campaign"]) -> str:
+    """A round's name in the year switchers: its ``year_label`` (“2014年”), and when another of
+    ``campaigns`` (the rounds the user sees) has the same year — the city's round and a county's,
+    issue 13 item 2 — also its issuing body, e.g. “2014年（晋江市妇联）”. No query when the
+    campaigns were read with ``select_related("issuing_body")`` (one per round otherwise)."""
+    label = year_label(campaign.year)
+    shared = any(other.year == campaign.year and other.pk != campaign.pk for other in campaigns)
+    if shared and campaign.issuing_body_id is not None:
+        return _("%(year)s (%(issuer)s)") % {"year": label, "issuer": campaign.issuing_body.name}
+    return label
+
+
 def current_campaign(
     campaigns: Iterable["Campaign"], today: datetime.date | None = None
 ) -> "Campaign | None":

@@ -11,7 +11,14 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Assignment, Campaign, Indicator, Milestone, current_campaign, year_label
+from projects.models import (
+    Assignment,
+    Campaign,
+    Indicator,
+    Milestone,
+    current_campaign,
+    round_label,
+)
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.people import person_name
 from reporting import calendar
@@ -52,14 +59,14 @@ def year_choice(user, wanted: str | None, today: datetime.date | None = None) ->
     round in progress on ``today`` (``projects.models.current_campaign``); one query."""
     from urllib.parse import urlencode
 
-    campaigns = list(Campaign.objects.restrict(user).order_by("-year"))
+    campaigns = list(Campaign.objects.restrict(user).select_related("issuing_body").order_by("-year"))
     pk = id_from_text(wanted)
     campaign = next((c for c in campaigns if c.pk == pk), None) or current_campaign(campaigns, today)
     links = []
     if len(campaigns) > 1:
         links = [
             {
-                "label": year_label(c.year),
+                "label": round_label(c, campaigns),
                 "query": urlencode({"campaign": c.pk}),
                 "selected": c == campaign,
             }

@@ -241,7 +241,6 @@ def portal_samples(name: str) -> list[Spec]:
         "reporting:review_queue": "/review/",
         "reporting:history": "/reports/",
         "reporting:people": "/people/",  # 本级用户: federation administrators (issue 13 item 3)
-        "dashboards:overview": "/dashboards/",
         "dashboards:status_colours_css": "/dashboards/status-colours.css",
         "dashboards:ledger": "/dashboards/ledger.xlsx",
         "assessments:list": "/assessments/",
@@ -252,6 +251,12 @@ def portal_samples(name: str) -> list[Spec]:
         url = fixed[name]
         body = (lambda run: {"username": "superuser", "password": "wrong"}) if name == "login" else None
         return [Spec(name, name, lambda cast, side, url=url, body=body: Target(url, body=body), sided=False)]
+    if name == "dashboards:overview":  # and unit A's own round asked for (issue 13 item 5)
+        county = lambda c, s: Target(f"/dashboards/?campaign={c.county_campaign.pk}")  # noqa: E731
+        return [
+            Spec(name, name, lambda cast, side: Target("/dashboards/"), sided=False),
+            Spec(name, f"{name}[county round]", county, sided=False),
+        ]
     if name == "reporting:notifications":
         return [Spec(name, name, lambda cast, side: Target("/notifications/", door="inbox"), sided=False)]
     if name == "dashboards:bulletin":

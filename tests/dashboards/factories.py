@@ -26,14 +26,23 @@ def department(name: str, order: int = 10) -> Organisation:
     return organisation(name, Organisation.Kind.DEPARTMENT, order, is_liaison=True)
 
 
-def campaign(year: int = 2024) -> Campaign:
-    """A quarterly campaign with its four periods, each due ten days after it ends."""
+def campaign(year: int = 2024, issuing_body: Organisation | None = None) -> Campaign:
+    """A quarterly campaign with its four periods, each due ten days after it ends; issued by the
+    city federation, or by ``issuing_body`` (a county's own round, named after it)."""
     city, _ = Organisation.objects.get_or_create(
         name="泉州市妇联", defaults={"kind": Organisation.Kind.CITY_FEDERATION, "display_order": 1}
     )
-    result = Campaign.objects.create(
-        name="争六好、创特色", year=year, document_number="泉妇〔2013〕81号", issuing_body=city
-    )
+    if issuing_body is None:
+        result = Campaign.objects.create(
+            name="争六好、创特色", year=year, document_number="泉妇〔2013〕81号", issuing_body=city
+        )
+    else:
+        result = Campaign.objects.create(
+            name=f"{issuing_body.name}争六好、创特色",
+            year=year,
+            document_number=f"{issuing_body.name}〔{year}〕1号",
+            issuing_body=issuing_body,
+        )
     ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
     for quarter, (month, day) in enumerate(ends, start=1):
         ends_on = datetime.date(year, month, day)
