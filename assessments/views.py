@@ -9,7 +9,6 @@ through ``assessments.services`` (403 for a step the role may not take).
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,13 +35,13 @@ from assessments.models import (
     SelfAssessment,
 )
 from assessments.selectors import feature_results, result_rows
+from projects.models import round_preference
 from quanzhou_women.lib.odd_input import id_from_text
 from quanzhou_women.lib.querysets import Action
 from quanzhou_women.lib.stored_files import download_response
 from quanzhou_women.lib.typography import join_clauses
 from reporting.evidence import ACCEPT_ATTRIBUTE
 from reporting.views import portal_view
-from units.models import Organisation
 from units.roles import is_city_admin, membership_of, sees_everything
 
 
@@ -57,8 +56,10 @@ def _get(user, pk: int) -> SelfAssessment:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """The units' self-assessments of one round (``?campaign=``, else the newest issued scheme the
     user sees) with their state, total and whether they came late; a unit sees its own."""
-    schemes = _preferred(
-        AssessmentScheme.objects.restrict(request.user).select_related("campaign"), request.user
+    schemes = (
+        AssessmentScheme.objects.restrict(request.user)
+        .select_related("campaign")
+        .order_by(*round_preference(request.user, "campaign__"))
     )
     wanted = id_from_text(request.GET.get("campaign"))
     scheme = (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first()
@@ -279,24 +280,11 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- 实地检查 (issue 14 item 3)
 
 
-def _preferred(schemes, user):
-    """``schemes`` newest year first and, within a year, the user's own federation's round (a
-    county administrator's), then the city's, then the others (as ``Campaign.objects.of_year_for``)."""
-    membership = membership_of(user)
-    own = membership.organisation_id if membership is not None else None
-    preference = Case(
-        When(campaign__issuing_body=own, then=0),
-        When(campaign__issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
-        default=2,
-    )
-    return schemes.order_by("-campaign__year", preference, "campaign__issuing_body__display_order", "pk")
-
-
 def _scheme_for(request: HttpRequest):
     """The scheme of ``?campaign=`` the user sees, else the newest issued one they see (their own
     federation's round first, then the city's)."""
     schemes = AssessmentScheme.objects.restrict(request.user).filter(issued_at__isnull=False)
-    schemes = _preferred(schemes.select_related("campaign"), request.user)
+    schemes = schemes.select_related("campaign").order_by(*round_preference(request.user, "campaign__"))
     wanted = id_from_text(request.GET.get("campaign"))
     return (schemes.filter(campaign_id=wanted).first() if wanted else None) or schemes.first(), schemes
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ from quanzhou_women.lib.odd_input import id_from_text
 from reporting import calendar
 from reporting.models import IndicatorValue, MilestoneProgress, ProgressReport, ReportingPeriod, ReportStatus
 from units.models import Organisation
-from units.roles import membership_of, sees_everything
+from units.roles import sees_everything
 
 CHUNK_SIZE = 2000
 UNITS_PER_PAGE = 30
@@ -392,26 +392,10 @@ class Filters:
         return self.campaign is not None and self.first_day is not None and self.first_day > self.on
 
 
-def rounds_order(user) -> tuple:
-    """The order of the rounds a user picks from: newest year first, and within a year (the city's
-    round and the counties' rounds coexist, issue 13 item 2) the user's own organisation's round,
-    then the city federation's, then the others in the issuing bodies' official order. No query
-    (the membership is cached on the user)."""
-    membership = membership_of(user)
-    own = membership.organisation_id if membership is not None else None
-    preference = models.Case(
-        models.When(issuing_body_id=own, then=0),
-        models.When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
-        default=2,
-        output_field=models.IntegerField(),
-    )
-    return ("-year", preference, "issuing_body__display_order", "pk")
-
-
 def default_round(campaigns: list[Campaign], on: datetime.date) -> Campaign | None:
     """The round shown when none is asked for: of the year of the round in progress on ``on``
-    (``projects.models.current_campaign``), the first of ``campaigns`` (in ``rounds_order``: the
-    user's own, else the city's). No query."""
+    (``projects.models.current_campaign``), the first of ``campaigns`` (in ``round_preference``:
+    the user's own, else the city's). No query."""
     chosen = current_campaign(campaigns, on)
     if chosen is None:
         return None
@@ -443,9 +427,7 @@ def read_filters(user, params, allow_all_campaigns: bool = False) -> Filters:
             )
         else:
             on, is_today = parsed, parsed == today()
-    campaigns = list(
-        Campaign.objects.restrict(user).select_related("issuing_body").order_by(*rounds_order(user))
-    )
+    campaigns = list(Campaign.objects.restrict(user).select_related("issuing_body").preferred_by(user))
     wanted = id_from_text(params.get("campaign"))
     campaign = next((c for c in campaigns if c.pk == wanted), None) or default_round(campaigns, on)
     periods = load_periods([campaign.pk])[campaign.pk] if campaign else []

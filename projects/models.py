@@ -207,25 +207,34 @@ class CampaignQuerySet(RoundScopedMixin, RestrictedQuerySet):
             return projects | subtree(federation, "issuing_body__")
         return projects
 
+    def preferred_by(self, user) -> "CampaignQuerySet":
+        """These rounds in the order ``user`` is offered them (``round_preference``). No query."""
+        return self.order_by(*round_preference(user))
+
     def of_year_for(self, user, year: int) -> "Campaign | None":
         """The round of ``year`` that ``user`` means when a spreadsheet names the year alone (the
-        年度 column of imports, issue 13 item 2): among the rounds of that year the user may see,
-        their own organisation's round first (a county administrator's own round), then the city
-        federation's, then the others in the organisations' official order; ``None`` when the user
-        sees no round of that year."""
-        membership = membership_of(user)
-        own = membership.organisation_id if membership is not None else None
-        preference = models.Case(
-            models.When(issuing_body=own, then=0),
-            models.When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=1),
-            default=2,
-        )
-        return (
-            self.restrict(user, Action.VIEW)
-            .filter(year=year)
-            .order_by(preference, "issuing_body__display_order", "pk")
-            .first()
-        )
+        年度 column of imports, issue 13 item 2): of the rounds of that year the user may see, the
+        first in ``round_preference``; ``None`` when the user sees no round of that year."""
+        return self.restrict(user, Action.VIEW).filter(year=year).preferred_by(user).first()
+
+
+def round_preference(user, path: str = "") -> tuple:
+    """``order_by`` arguments putting rounds (the campaign at ``path``: ``""`` on ``Campaign``,
+    ``"campaign__"`` on a record of a round) in the order ``user`` is offered them: newest year
+    first and, within a year (the city's round and the counties' rounds coexist, issue 13 item 2),
+    the user's own organisation's round (a county administrator's), then the city federation's,
+    then the others in the issuing bodies' official order. The one rule for the switchers, the
+    default round, the 年度 of imports and the sources of a new round. No query (the membership is
+    cached on the user)."""
+    membership = membership_of(user)
+    own = membership.organisation_id if membership is not None else None
+    preference = models.Case(
+        models.When(**{f"{path}issuing_body": own}, then=0),
+        models.When(**{f"{path}issuing_body__kind": Organisation.Kind.CITY_FEDERATION}, then=1),
+        default=2,
+        output_field=models.IntegerField(),
+    )
+    return (f"-{path}year", preference, f"{path}issuing_body__display_order", "pk")
 
 
 class AssignmentScopedQuerySet(RoundScopedMixin, RestrictedQuerySet):

@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -62,7 +62,6 @@ from reporting.resources import AssignmentResource, IndicatorResource, Milestone
 from reporting.rounds import round_close
 from reporting.services import IndicatorRow, MilestoneRow
 from units.list_filters import OrganisationTreeFilter
-from units.models import Organisation
 from units.roles import federation_of
 
 
@@ -238,12 +237,11 @@ class CampaignAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, PortalModelAdmin)
         return super().changelist_view(request, extra_context)
 
     def _round_sources(self, request: HttpRequest):
-        """The rounds ``request.user`` may start a new round from, latest first, the city's first in
-        a year: every round for city administrators; for a federation administrator
+        """The rounds ``request.user`` may start a new round from, in ``round_preference`` (latest
+        first, their own federation's, then the city's, first in a year): every round for city administrators; for a federation administrator
         (``federation_admin``, issue 13) the rounds its own federation issued (``round_start``
         checks the same); none for anybody else."""
-        city_first = Case(When(issuing_body__kind=Organisation.Kind.CITY_FEDERATION, then=0), default=1)
-        campaigns = Campaign.objects.order_by("-year", city_first, "pk")  # several rounds a year (issue 13)
+        campaigns = Campaign.objects.preferred_by(request.user)  # several rounds a year (issue 13)
         if services.access.is_city_admin(request.user):
             return campaigns
         federation = federation_of(request.user)
