@@ -2,10 +2,12 @@
 rounds (``selectors.scores_over_rounds``), and the chart with its table on the unit's page."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import (
@@ -179,3 +181,45 @@ def test_the_queries_do_not_grow_with_the_number_of_rounds(years, django_assert_
     with django_assert_num_queries(6):
         two = selectors.scores_over_rounds(organisation=years.units["A"], user=user)
     assert (len(three), len(two)) == (3, 2)
+
+
+# --------------------------------------------------------------------------- the unit's page
+
+
+def test_the_units_page_shows_the_chart_data_and_the_table_of_its_published_rounds(years):
+
+    response = client_of(years.users["reporter_a"]).get(
+        reverse("dashboards:unit", args=[years.units["A"].pk])
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "争六好历年得分" in html
+    assert 'data-chart="rounds"' in html and 'id="rounds-table"' in html
+    chart = json.loads(html.split('id="chart-rounds" type="application/json">')[1].split("</script>")[0])
+    assert chart["labels"] == ["2014年", "2015年"]
+    assert chart["total"] == [55.0, 42.5]
+    assert chart["elements"] == [
+        {"label": "班子", "values": [50.0, 100.0]},
+        {"label": "业绩", "values": [50.0, 75.0]},
+    ]
+    assert '<td class="num">55.0</td>' in html and "75.0%" in html
+    assert "已审定，尚未公布" not in html
+
+
+def test_the_city_sees_the_approved_round_marked_not_yet_published(years):
+    response = client_of(years.users["city_admin"]).get(
+        reverse("dashboards:unit", args=[years.units["A"].pk])
+    )
+
+    html = response.content.decode()
+    assert "2016年" in html and "已审定，尚未公布" in html
+
+
+def test_a_unit_page_without_published_rounds_has_no_section(portal_cast):
+    response = client_of(portal_cast.users["reporter_a"]).get(
+        reverse("dashboards:unit", args=[portal_cast.units["A"].pk])
+    )
+
+    assert response.status_code == 200
+    assert "争六好历年得分" not in response.content.decode()
