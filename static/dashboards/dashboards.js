@@ -64,6 +64,7 @@
         type: "line",
         data: { labels: d.labels, datasets: datasets },
         options: {
+          layout: { padding: { top: 8, right: 12, left: 4 } },  /* points at 100 and at the edges stay whole */
           scales: { y: { min: 0, max: 100, ticks: { stepSize: 20 } } },
           plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
         }
