@@ -65,6 +65,9 @@ def test_a_reporter_fills_the_self_assessment_on_a_phone(
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("自评已保存为草稿。")).to_be_visible()
     expect(page.get_by_text("班子会议记录.png").first).to_be_visible()
+    remove = page.get_by_role("button", name="删除").first
+    assert remove.bounding_box()["height"] >= 44
+    assert remove.evaluate("b => b.form && b.form.id.startsWith('evidence-remove-')")  # not the main form
     _no_sideways_scrolling(page)
     page.screenshot(path=str(ARTIFACTS / "self-assessment-saved.png"), full_page=True)
     saved = SelfAssessment.objects.get(pk=assessment.pk)
@@ -95,4 +98,10 @@ def test_a_reporter_fills_the_self_assessment_on_a_phone(
     _no_sideways_scrolling(page)
     page.screenshot(path=str(ARTIFACTS / "self-assessment-refused.png"), full_page=True)
     assert SelfAssessment.objects.get(pk=assessment.pk).scores.get(criterion=second).score == 52.5
+
+    # 「删除」 removes that one file (its own small form, outside the 自评 form).
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/edit/")
+    page.locator("ul.evidence li", has_text="班子会议记录.png").get_by_role("button", name="删除").click()
+    expect(page.get_by_text("已删除“班子会议记录.png”。")).to_be_visible()
+    assert not SelfAssessment.objects.get(pk=assessment.pk).evidence.filter(criterion=first).exists()
     context.close()
