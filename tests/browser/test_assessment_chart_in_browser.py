@@ -86,5 +86,11 @@ def test_the_units_page_draws_its_scores_over_the_years(
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"assessment-chart-{name}.png"), full_page=True)
     section.screenshot(path=str(ARTIFACTS / f"assessment-chart-{name}-section.png"))
+    if not mobile:  # printed: the chart and its table stay together, the table whole
+        page.emulate_media(media="print")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        expect(table).to_be_visible()
+        section.screenshot(path=str(ARTIFACTS / "assessment-chart-print-section.png"))
+        page.emulate_media(media="screen")
     assert not [e for e in errors if "Content Security Policy" in e or "Chart" in e], errors
     context.close()
