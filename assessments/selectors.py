@@ -13,10 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    SIX_ELEMENTS,
     AssessmentScheme,
     AssessmentStatus,
+    Criterion,
     Inspection,
     InspectionStatus,
+    ResultSheet,
+    ResultStatus,
     SelfAssessment,
 )
 from projects.models import Assignment, Indicator
@@ -313,3 +317,125 @@ def result_rows(scheme: AssessmentScheme, today: datetime.date | None = None) ->
         result.rank = previous.rank if previous and previous.total == result.total else index + 1
         result.grade = grade_of(result.total, result.rank, len(results))
     return results
+
+
+# --------------------------------------------------------------------------- over the years (issue 14 item 6)
+
+
+@dataclass(frozen=True)
+class ElementScore:
+    """One element (考评要素, e.g. 班子) of one round: ``points`` given out of ``full`` (the element's
+    criteria's points), and ``percent`` = points / full × 100, one decimal — so that rounds with
+    different criteria compare. ``None`` when the round has no score to show for it."""
+
+    name: str
+    points: Decimal | None
+    full: Decimal
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class RoundScore:
+    """One round (campaign) of a unit's 争六好 results: its published (or, for city administrators
+    and leaders, approved) ``total`` out of 100 from the frozen result sheet, its ``grade`` and
+    ``rank``, whether it is ``published``, and per element the score (``elements``) from ``source``:
+    ``"inspection"`` (the submitted 实地检查), ``"self"`` (the approved 自评) or ``""`` (neither
+    visible to the user)."""
+
+    campaign_id: int
+    year: int
+    issuer: str
+    total: Decimal
+    grade: str
+    rank: int
+    published: bool
+    source: str
+    elements: list[ElementScore]
+
+
+def _element_order(name: str) -> tuple[int, str]:
+    """The six elements first in their order (班子…业绩), other names after, alphabetically."""
+    return (SIX_ELEMENTS.index(name), "") if name in SIX_ELEMENTS else (len(SIX_ELEMENTS), name)
+
+
+def scores_over_rounds(*, organisation: Organisation, user) -> list[RoundScore]:
+    """``organisation``'s 争六好 results across rounds, oldest first (year, then issuer), as ``user``
+    may see them (issue 14 item 6: "a unit's scores across rounds, per element, as a chart").
+
+    Rounds: those whose result sheet ``user`` reads (``ResultSheet.objects.restrict``) and whose
+    frozen ``rows`` name the unit — published sheets for everybody with a role; city
+    administrators and leaders also see approved (审定) sheets not yet published (``published``
+    False). Live, not yet approved results are left out: their total is not settled.
+
+    Total, grade and rank: the frozen row (``ResultSheet.rows``), out of 100.
+
+    Per element (the scheme's ``CriterionGroup``, matched across rounds by name): the submitted
+    inspection's scores on the element's criteria when ``user`` reads the inspection
+    (``Inspection.objects.restrict``: the unit only once published), else the approved
+    self-assessment's (``SelfAssessment.objects.restrict``), out of the element's criteria's
+    points, as a percent (one decimal, half up). An element with no criteria is left out.
+
+    Queries: a constant number, whatever the number of rounds (sheets; criteria; inspections and
+    their scores; self-assessments and their scores; plus the user's membership once).
+    """
+    sheets = [
+        sheet
+        for sheet in ResultSheet.objects.restrict(user)
+        .filter(status__in=[ResultStatus.APPROVED, ResultStatus.PUBLISHED])
+        .select_related("scheme__campaign__issuing_body")
+        if any(row.get("organisation") == organisation.pk for row in sheet.rows)
+    ]
+    if not sheets:
+        return []
+    schemes = [sheet.scheme_id for sheet in sheets]
+    criteria: dict[int, list[Criterion]] = {}
+    for criterion in Criterion.objects.filter(scheme__in=schemes).select_related("group"):
+        criteria.setdefault(criterion.scheme_id, []).append(criterion)
+    inspections = {
+        i.scheme_id: {s.criterion_id: s.score for s in i.scores.all()}
+        for i in Inspection.objects.restrict(user)
+        .filter(scheme__in=schemes, organisation=organisation, status=InspectionStatus.SUBMITTED)
+        .prefetch_related("scores")
+    }
+    self_scores = {
+        a.scheme_id: {s.criterion_id: s.score for s in a.scores.all()}
+        for a in SelfAssessment.objects.restrict(user)
+        .filter(scheme__in=schemes, organisation=organisation, status=AssessmentStatus.APPROVED)
+        .prefetch_related("scores")
+    }
+    rounds = []
+    for sheet in sheets:
+        row = next(r for r in sheet.rows if r.get("organisation") == organisation.pk)
+        if sheet.scheme_id in inspections:
+            source, scores = "inspection", inspections[sheet.scheme_id]
+        elif sheet.scheme_id in self_scores:
+            source, scores = "self", self_scores[sheet.scheme_id]
+        else:
+            source, scores = "", None
+        by_name: dict[str, list[Criterion]] = {}
+        for criterion in criteria.get(sheet.scheme_id, []):
+            by_name.setdefault(criterion.group.name, []).append(criterion)
+        elements = []
+        for name in sorted(by_name, key=_element_order):
+            full = sum((c.points for c in by_name[name]), Decimal(0))
+            if scores is None:
+                elements.append(ElementScore(name, None, full, None))
+                continue
+            points = sum((scores.get(c.pk) or Decimal(0) for c in by_name[name]), Decimal(0))
+            elements.append(ElementScore(name, points, full, _d(_out_of_100(points, full))))
+        campaign = sheet.scheme.campaign
+        rounds.append(
+            RoundScore(
+                campaign_id=campaign.pk,
+                year=campaign.year,
+                issuer=campaign.issuing_body.name if campaign.issuing_body_id else "",
+                total=Decimal(row["total"]),
+                grade=row.get("grade", ""),
+                rank=row.get("rank", 0),
+                published=sheet.status == ResultStatus.PUBLISHED,
+                source=source,
+                elements=elements,
+            )
+        )
+    rounds.sort(key=lambda r: (r.year, r.issuer, r.campaign_id))
+    return rounds

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from assessments.selectors import RoundScore, scores_over_rounds
 from dashboards import documents, exports, selectors
 from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
 from projects.models import Assignment, Campaign, FeatureProject
@@ -258,7 +259,47 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_campaign": previous,
         "chart": _progress_chart([(f"{d.project.number}. {d.project.title}", d.cell) for d in details]),
     }
+    rounds = scores_over_rounds(organisation=organisation, user=request.user)
+    if rounds:
+        context["rounds"] = rounds
+        context["rounds_elements"] = _round_elements(rounds)
+        context["rounds_chart"] = _rounds_chart(rounds)
     return render(request, "dashboards/unit.html", context)
+
+
+def _round_label(score: RoundScore, rounds: list[RoundScore]) -> str:
+    """“2015年”, with the issuer when two rounds share the year (a county's own round)."""
+    label = gettext("Year %(year)s") % {"year": score.year}
+    if sum(1 for r in rounds if r.year == score.year) > 1:
+        label = f"{label} {score.issuer}"
+    return label
+
+
+def _round_elements(rounds: list[RoundScore]) -> list[str]:
+    """The element names of every round, in the order of the latest round first seen (班子…业绩)."""
+    names: list[str] = []
+    for score in rounds:
+        names += [e.name for e in score.elements if e.name not in names]
+    return names
+
+
+def _rounds_chart(rounds: list[RoundScore]) -> dict:
+    """Chart.js data of 争六好历年得分: per round (label) the total out of 100 and each element's
+    score as a percent of its points (``None``: no score to show, a gap in the line)."""
+    names = _round_elements(rounds)
+    elements = []
+    for name in names:
+        values = []
+        for score in rounds:
+            element = next((e for e in score.elements if e.name == name), None)
+            values.append(float(element.percent) if element and element.percent is not None else None)
+        elements.append({"label": name, "values": values})
+    return {
+        "labels": [_round_label(score, rounds) for score in rounds],
+        "total_label": gettext("Total (out of 100)"),
+        "total": [float(score.total) for score in rounds],
+        "elements": elements,
+    }
 
 
 @portal_role_required

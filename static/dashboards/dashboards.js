@@ -50,6 +50,26 @@
         { label: d.completion_label, data: d.completion, backgroundColor: "#2da44e" }
       ], 100);
     },
+    /* 争六好历年得分: one line per element (percent of its points) and the total (out of 100, thicker) */
+    rounds: function (d) {
+      var colours = ["#0969da", "#8250df", "#bf3989", "#bc4c00", "#1a7f37", "#4d2d00", "#57606a"];
+      var datasets = d.elements.map(function (element, index) {
+        return { label: element.label, data: element.values, borderColor: colours[index % colours.length],
+                 backgroundColor: colours[index % colours.length], borderWidth: 2, pointRadius: 3,
+                 spanGaps: false };
+      });
+      datasets.push({ label: d.total_label, data: d.total, borderColor: "#cf222e", backgroundColor: "#cf222e",
+                      borderWidth: 4, pointRadius: 5, pointStyle: "rectRot" });
+      return {
+        type: "line",
+        data: { labels: d.labels, datasets: datasets },
+        options: {
+          layout: { padding: { top: 8, right: 12, left: 4 } },  /* points at 100 and at the edges stay whole */
+          scales: { y: { min: 0, max: 100, ticks: { stepSize: 20 } } },
+          plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
+        }
+      };
+    },
     doughnut: function (d) {
       return {
         type: "doughnut",
@@ -64,7 +84,7 @@
     var build = builders[canvas.dataset.chart];
     if (!source || !build) { return; }
     var data = JSON.parse(source.textContent);
-    if (data.labels && canvas.dataset.chart !== "doughnut") {
+    if (data.labels && canvas.dataset.chart !== "doughnut" && canvas.dataset.chart !== "rounds") {
       /* one bar row per label: grow the box so that names stay readable on a phone */
       canvas.parentElement.style.height = Math.max(220, 60 + data.labels.length * 34) + "px";
     }

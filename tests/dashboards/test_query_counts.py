@@ -46,8 +46,8 @@ PAGES = {
     #   reports, step states, indicators, indicator values, history; which of its departments'
     #   pages the user may open (linked only then)
     "project": (["volunteers"], FRAME + 2 + FILTERS + 1 + 8 + 1),
-    # + the unit; the same eight as the project page
-    "unit": (["licheng"], FRAME + 1 + FILTERS + 8),
+    # + the unit; the same eight as the project page; the result sheets (争六好历年得分, none here)
+    "unit": (["licheng"], FRAME + 1 + FILTERS + 8 + 1),
     # + the assignment with its project; the same eight less the step states and indicator values
     #   of a unit that never reported (the red cell); the 催报 block: the reports and periods
     #   (late ones), the chases with their senders
@@ -141,7 +141,7 @@ def test_the_excel_exports_take_the_same_number_of_queries_however_much_data(
 #   periods, its steps, reports and step states (judge), the indicators of both rounds, the
 #   approved reports of both, their indicator values
 COMPARE_PAGES = {
-    "unit": FRAME + 1 + FILTERS + 8 + 8,
+    "unit": FRAME + 1 + FILTERS + 8 + 8 + 1,  # + the result sheets (争六好历年得分)
     # + the project with its campaign, its liaison departments, the count of its units; the same
     "project": FRAME + 2 + FILTERS + 1 + 8 + 8 + 1,  # + the departments whose pages open
 }
