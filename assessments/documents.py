@@ -64,8 +64,8 @@ from quanzhou_women.lib.sheet_layout import (
 from quanzhou_women.lib.spreadsheets import write_text_cell
 from units.roles import sees_everything
 
-#: Relative widths of the ranking table's columns in the 156 mm 版心.
-RANKING_WIDTHS = (5, 22, 7, 7, 8, 6, 7, 9)
+#: Widths of the ranking table's columns in mm (156 mm 版心): 名次, 实地检查 and 先进单位 on one line.
+RANKING_WIDTHS = (15, 38, 14, 14, 24, 14, 14, 23)
 #: The columns of ``sheet.rows`` after rank and name, in the table's order.
 PARTS = ("self_part", "ordinary_part", "inspection_part", "bonus", "total")
 
