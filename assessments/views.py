@@ -521,9 +521,10 @@ def results(request: HttpRequest) -> HttpResponse:
     everything = sees_everything(request.user)
     wanted = request.GET.get("format")
     if wanted in DOCUMENT_FORMATS:
+        asked = id_from_text(request.GET.get("campaign"))
         refusal = (
             _("No assessment scheme has been issued yet.")
-            if scheme is None
+            if scheme is None or (asked and scheme.campaign_id != asked)  # never another round's
             else documents.download_refusal(request.user, sheet)
         )
         if refusal is None:

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 
 from assessments import services
 from assessments.models import ResultSheet
+from units.models import Membership
 
 
 @pytest.fixture
@@ -210,3 +211,51 @@ def test_an_unknown_format_is_the_page(example):
     published(example)
     response = get(example, "reporter_a", "pdf")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+#: Who may download in each state of the sheet: city administrators (and the superuser) and leaders
+#: from 审定 on; everybody else with a role once published; nobody before 审定.
+EVERYTHING_ROLES = {"superuser", "city_admin", "leader"}
+#: Who does not read the city's round at all: no role, inactive, and a township's reporter (it
+#: reads its county's round, of its projects, not the city's).
+OUTSIDE_THE_ROUND = {"nobody", "inactive", "township_reporter"}
+ROLES = (
+    "superuser",
+    "city_admin",
+    "leader",
+    "liaison_p",
+    "liaison_d",
+    "reporter_a",
+    "reporter_b",
+    "staff_view",
+    "staff_change",
+    "county_admin",
+    "township_reporter",
+    "nobody",
+    "inactive",
+)
+
+
+@pytest.mark.parametrize("state", ["computed", "approved", "published"])
+def test_every_role_of_the_cast_gets_only_what_it_may(example, state):
+    if state != "computed":
+        published(example) if state == "published" else approved(example)
+    names = {example.units["A"].name, example.units["B"].name}
+    for role in ROLES:
+        may = (state == "published" and role not in OUTSIDE_THE_ROUND) or (
+            state == "approved" and role in EVERYTHING_ROLES
+        )
+        for format in ("results_docx", "summary_docx", "summary_xlsx"):
+            response = get(example, role, format)
+            assert response.status_code < 500, (role, format)
+            is_file = response.get("Content-Type") in {DOCX, XLSX}
+            assert is_file == may, (role, state, format)
+            if not is_file and role not in EVERYTHING_ROLES:  # they read the live table
+                assert "87.5" not in response.content.decode(), (role, state, format)
+        if not may:
+            continue
+        details = xlsx_of(get(example, role, "summary_xlsx")).worksheets[1]
+        units = {row[0].value for row in details.iter_rows(min_row=3)}
+        membership = Membership.objects.filter(user=example.users[role]).first()
+        own = {membership.organisation.name} & names if membership else set()
+        assert units == (names if role in EVERYTHING_ROLES else own), role
