@@ -143,6 +143,51 @@ def test_the_bulletin_of_the_year_renders_page_by_page(year, tmp_path):
     render(walk(year), tmp_path)
 
 
+@RENDER
+def test_the_summary_workbook_of_the_year_prints_a4_landscape(year, tmp_path):
+    walk(year)
+    city = client_of(year.users["city_admin"])
+    content = results_page(city, year.year_campaign, format="summary_xlsx").content
+    source = tmp_path / "summary.xlsx"
+    source.write_bytes(content)
+    pdf = convert(source, tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "841.89" in info.split("Page size:")[1].split("x")[0]  # landscape: the width is A4's height
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = text.replace(" ", "")
+    assert "2015年度“争六好”考评结果排名表" in flat and "实地检查" in flat
+    assert "2015年度“争六好”各单位分项得分表" in flat and "妇女之家建设达标" in flat and "检查分" in flat
+    artifacts = Path("test-artifacts/whole-year-xlsx")
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "page")], check=True, timeout=120
+    )
+    assert list(artifacts.glob("page-*.png"))
+
+
+def convert(source: Path, tmp_path: Path) -> Path:
+    """``source`` converted to PDF by LibreOffice (headless, a profile of its own)."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return source.with_suffix(".pdf")
+
+
 def walk(year) -> bytes:
     """The year, step by step, with what every side sees; returns the published 通报 (.docx)."""
     cast, scheme, campaign = year, year.year_scheme, year.year_campaign
@@ -268,22 +313,7 @@ def render(content: bytes, tmp_path: Path) -> None:
     """LibreOffice → PDF → one PNG a page (``test-artifacts/whole-year/``), each page not blank."""
     source = tmp_path / "tongbao.docx"
     source.write_bytes(content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "tongbao.pdf"
+    pdf = convert(source, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert "595.3" in info and "841.89" in info  # A4 portrait
