@@ -38,6 +38,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from assessments.models import (
+    AssessmentEvidence,
     AssessmentStatus,
     InspectionScore,
     InspectionStatus,
@@ -120,7 +121,8 @@ def _year_paragraph(sheet: ResultSheet) -> str:
     scheme = sheet.scheme
     body = scheme.campaign.issuing_body.name
     assessments = list(scheme.self_assessments.all())
-    submitted = sum(1 for a in assessments if a.submitted_at is not None)
+    submitted = [a for a in assessments if a.submitted_at is not None]
+    with_evidence = AssessmentEvidence.objects.filter(self_assessment__in=submitted).values("self_assessment")
     approved = sum(1 for a in assessments if a.status == AssessmentStatus.APPROVED)
     inspected = scheme.inspections.filter(status=InspectionStatus.SUBMITTED).count()
     issued = scheme.issued_on or (timezone.localdate(scheme.issued_at) if scheme.issued_at else None)
@@ -137,9 +139,16 @@ def _year_paragraph(sheet: ResultSheet) -> str:
             "points": _points(scheme.feature_points)
         }
     text += _(
-        ". %(submitted)s of %(units)s units assessed themselves with evidence and %(approved)s "
-        "self-assessments were approved after review; %(inspected)s units were inspected on site."
-    ) % {"submitted": submitted, "units": len(assessments), "approved": approved, "inspected": inspected}
+        ". %(submitted)s of %(units)s units submitted their self-assessment (%(evidence)s with "
+        "evidence files) and %(approved)s were approved after review; %(inspected)s units were "
+        "inspected on site."
+    ) % {
+        "submitted": len(submitted),
+        "evidence": with_evidence.distinct().count(),
+        "units": len(assessments),
+        "approved": approved,
+        "inspected": inspected,
+    }
     return text
 
 

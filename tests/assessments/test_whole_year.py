@@ -299,7 +299,10 @@ def walk(year) -> bytes:
     assert document.paragraphs[0].text == "泉州市妇联"
     assert "关于2015年度“争六好”\n考评结果的通报" in text
     assert "2015年1月12日，泉州市妇联下达了考评细则，共6项、100分。" in text
-    assert "2个单位中，2个单位提交了自评及佐证材料，2个单位的自评经审核通过；实地检查2个单位。" in text
+    assert (
+        "2个单位中，2个单位提交了自评（其中2个附有佐证材料），2个单位的自评经审核通过；实地检查2个单位。"
+        in text
+    )
     assert f"评为“先进单位”的单位（1个）：{cast.units['A'].name}。" in text
     ranking = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert ranking[1:] == [
