@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import services
+from assessments import documents, services
 from assessments.forms import (
     AssignForm,
     InspectionForm,
@@ -37,7 +37,9 @@ from assessments.models import (
 from assessments.selectors import feature_results, result_rows
 from projects.models import round_preference
 from quanzhou_women.lib.odd_input import id_from_text
+from quanzhou_women.lib.official_document import docx_response
 from quanzhou_women.lib.querysets import Action
+from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 from quanzhou_women.lib.stored_files import download_response
 from quanzhou_women.lib.typography import join_clauses
 from reporting.evidence import ACCEPT_ATTRIBUTE
@@ -496,11 +498,26 @@ def results(request: HttpRequest) -> HttpResponse:
     """The results of a round. City administrators and leaders: every unit's total, grade and
     explanation (为什么是87.5分), live until approved, then frozen; 「审定」 (leaders, city
     administrators) and 「公布」. Everybody else: nothing before publication, then the published
-    list (names, totals, grades) and their own unit's explanation only."""
+    list (names, totals, grades) and their own unit's explanation only.
+
+    ``?format=results_docx`` (the 通报), ``summary_docx`` and ``summary_xlsx`` (the 检查总结) download
+    the documents of ``assessments.documents``: approved results for city administrators and
+    leaders, published ones for everybody; otherwise the page with a message saying why not."""
     scheme, schemes = _scheme_for(request)
     sheet = ResultSheet.objects.filter(scheme=scheme).first() if scheme is not None else None
     status = sheet.status if sheet else ResultStatus.COMPUTED
     everything = sees_everything(request.user)
+    wanted = request.GET.get("format")
+    if wanted in DOCUMENT_FORMATS:
+        asked = id_from_text(request.GET.get("campaign"))
+        refusal = (
+            _("No assessment scheme has been issued yet.")
+            if scheme is None or (asked and scheme.campaign_id != asked)  # never another round's
+            else documents.download_refusal(request.user, sheet)
+        )
+        if refusal is None:
+            return _document_response(request, sheet, wanted)
+        messages.error(request, refusal)
     rows: list = []
     own = None
     if scheme is not None and everything:
@@ -526,9 +543,36 @@ def results(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "own": own,
             "details": everything,
+            "may_download": scheme is not None and documents.download_refusal(request.user, sheet) is None,
             "may_approve": everything and status == ResultStatus.COMPUTED,
             "may_publish": everything and status == ResultStatus.APPROVED,
         },
+    )
+
+
+#: The documents of the results page (``?format=``): the 通报, the 检查总结 .docx and .xlsx.
+DOCUMENT_FORMATS = ("results_docx", "summary_docx", "summary_xlsx")
+
+
+def _document_response(request: HttpRequest, sheet: ResultSheet, wanted: str) -> HttpResponse:
+    """The download ``wanted`` of ``sheet`` (the caller checked ``download_refusal``). The .xlsx's
+    per-criterion sheet holds every unit's scores for city administrators and leaders, only the
+    user's own unit's for everybody else."""
+    year = sheet.scheme.campaign.year
+    if wanted == "summary_xlsx":
+        membership = membership_of(request.user)
+        own = None if sees_everything(request.user) else (membership.organisation_id if membership else 0)
+        response = HttpResponse(documents.summary_workbook(sheet, own), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition(
+            _("%(year)s assessment summary.xlsx") % {"year": year}
+        )
+        return response
+    if wanted == "summary_docx":
+        return docx_response(
+            documents.summary_document(sheet), _("%(year)s assessment summary.docx") % {"year": year}
+        )
+    return docx_response(
+        documents.results_document(sheet), _("%(year)s assessment results bulletin.docx") % {"year": year}
     )
 
 

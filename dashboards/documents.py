@@ -16,23 +16,20 @@ The text is Chinese from English msgids (``dashboards/locale``); the 成文日�
 for the office (泉妇〔2014〕　号).
 """
 
-import re
 from collections.abc import Sequence
 
-from django.http import HttpResponse
 from django.utils.translation import gettext
 
 from dashboards.exports import bulletin_header, bulletin_values
 from dashboards.selectors import Filters, ProjectRow, RankRow
+from quanzhou_women.lib import official_document
 from quanzhou_women.lib.numbers import plain_number
 from quanzhou_women.lib.official_document import (
-    DOCX_CONTENT_TYPE,
     Attachment,
     Heading,
     OfficialDocument,
     chinese_date,
 )
-from quanzhou_women.lib.spreadsheets import content_disposition
 
 #: Relative widths of the ranking table's columns (rank, unit, projects, due, on time, late,
 #: missing, rate, completion, overdue, behind), for the 156 mm 版心.
@@ -47,9 +44,7 @@ def document_number(filters: Filters) -> str:
     the as-of day in 六角括号, the sequence number left blank (two full-width spaces) for the office
     to fill in, GB/T 9704-2012 7.2.5."""
     notice = filters.campaign.document_number if filters.campaign is not None else ""
-    match = re.match(r"\s*(.*?)\s*[〔［\[(（]", notice)
-    prefix = match.group(1) if match else ""
-    return f"{prefix}〔{filters.on.year}〕\u3000\u3000号"
+    return official_document.document_number(notice, filters.on.year)
 
 
 def _issuing_body(filters: Filters) -> str:
@@ -294,11 +289,4 @@ def ranking_title(year: int) -> str:
     return gettext("%(year)s feature projects: ranking of responsible units") % {"year": year}
 
 
-def docx_response(document: OfficialDocument, filename: str) -> HttpResponse:
-    """``document`` as a download named ``filename``."""
-    response = HttpResponse(document.docx_bytes(), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename)
-    return response
-
-
-__all__ = ["bulletin_document", "docx_response", "summary_document"]
+__all__ = ["bulletin_document", "summary_document"]

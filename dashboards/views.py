@@ -20,6 +20,7 @@ from dashboards import documents, exports, selectors
 from dashboards.status import SEVERITY, Status, colours, receipt_colour, rules
 from projects.models import Assignment, Campaign, FeatureProject
 from quanzhou_women.lib.odd_input import id_from_text
+from quanzhou_women.lib.official_document import docx_response
 from reporting import access, chasing
 from units.models import Organisation
 
@@ -500,7 +501,7 @@ def _bulletin_document(request: HttpRequest, filters: selectors.Filters, whole: 
     else:
         document = documents.summary_document(filters, rows, by_project, span)
         name = "".join(document.title)
-    return documents.docx_response(document, f"{name}-{stamp}.docx")
+    return docx_response(document, f"{name}-{stamp}.docx")
 
 
 def _sort_labels() -> list[str]:

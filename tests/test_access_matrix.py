@@ -245,7 +245,6 @@ def portal_samples(name: str) -> list[Spec]:
         "dashboards:ledger": "/dashboards/ledger.xlsx",
         "assessments:list": "/assessments/",
         "assessments:inspections": "/assessments/inspections/",
-        "assessments:results": "/assessments/results/",
     }
     if name in fixed:
         url = fixed[name]
@@ -259,6 +258,22 @@ def portal_samples(name: str) -> list[Spec]:
         ]
     if name == "reporting:notifications":
         return [Spec(name, name, lambda cast, side: Target("/notifications/", door="inbox"), sided=False)]
+    if name == "assessments:results":  # the page and its documents (the 通报, the 检查总结)
+        return [
+            Spec(
+                name,
+                f"{name}[{query}]",
+                lambda c, s, q=query: Target(f"/assessments/results/{q}"),
+                sided=False,
+            )
+            for query in (
+                "",
+                "?format=results_docx",
+                "?format=summary_docx",
+                "?format=summary_xlsx",
+                "?campaign=x&format=results_docx",
+            )
+        ]
     if name == "dashboards:bulletin":
         return [
             Spec(

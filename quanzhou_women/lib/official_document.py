@@ -41,10 +41,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.http import HttpResponse
 from django.utils.translation import gettext, gettext_lazy
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -54,7 +56,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from quanzhou_women.lib.spreadsheets import xml_text
+from quanzhou_women.lib.spreadsheets import content_disposition, xml_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -535,6 +537,22 @@ def _cell_borders(cell, *, top: int, bottom: int | None) -> None:
     properties.append(borders)
 
 
+def document_number(notice: str, year: int) -> str:
+    """A 发文字号 for ``year`` with the prefix of the round's notice ``notice`` (泉妇 of
+    泉妇〔2013〕81号), the year in 六角括号 and the sequence number left blank (two full-width
+    spaces) for the office to fill in, GB/T 9704-2012 7.2.5: 泉妇〔2014〕　　号."""
+    match = re.match(r"\s*(.*?)\s*[〔［\[(（]", notice or "")
+    prefix = match.group(1) if match else ""
+    return f"{prefix}〔{year}〕\u3000\u3000号"
+
+
+def docx_response(document: OfficialDocument, filename: str) -> HttpResponse:
+    """``document`` as a download (an attachment) named ``filename``."""
+    response = HttpResponse(document.docx_bytes(), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
 __all__ = [
     "DOCX_CONTENT_TYPE",
     "Attachment",
@@ -542,4 +560,6 @@ __all__ = [
     "OfficialDocument",
     "chinese_date",
     "display_width",
+    "document_number",
+    "docx_response",
 ]
