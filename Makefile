@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint messages serve backup restore load
@@ -20,7 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 2014 data on SQLite at http://127.0.0.1:8000
+run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 2014 data on SQLite at http://127.0.0.1:8000 (another port: make run PORT=8080)
 	bash scripts/install-system-packages.sh
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_campaign_2014
@@ -28,7 +29,7 @@ run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 
 	$(PY) manage.py ensure_local_admin
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_assessment
-	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev  ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set)
 	bash scripts/install-system-packages.sh --test
