@@ -24,6 +24,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime  ## Serve the portal (and its background worker) with the 2014 data on SQLite at http://127.0.0.1:8000 (another port: make run PORT=8080)
 	bash scripts/install-system-packages.sh
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_campaign_2014
 	$(PY) manage.py load_division_tree
 	$(PY) manage.py ensure_local_admin
