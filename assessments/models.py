@@ -45,7 +45,10 @@ class SchemeScopedQuerySet(RestrictedQuerySet):
 
     Reading: city administrators and leaders every scheme; everybody else with a role (liaison
     staff, reporters, federation administrators) a scheme once it is issued (下达), of a round
-    they read (``Campaign.objects.restrict``: a county's round only in its subtree). Changing: city
+    they read (``Campaign.objects.restrict``: a county's round only in its subtree) or in which
+    their own organisation is assessed (it has a ``SelfAssessment`` or an ``Inspection`` under the
+    scheme: a county federation without a project in the city's round; a township below it does
+    not read the county's scheme unless assessed there itself). Changing: city
     administrators, in rounds not closed (whether an issued scheme may still change is the
     services' business: it may not).
     """
@@ -60,10 +63,18 @@ class SchemeScopedQuerySet(RestrictedQuerySet):
             return Q(**{f"{path}campaign__closed_at__isnull": True})
         if sees_everything(user):
             return EVERYTHING
-        if membership_of(user) is None:
+        membership = membership_of(user)
+        if membership is None:
             return NOTHING
-        return Q(**{f"{path}issued_at__isnull": False}) & Q(
-            **{f"{path}campaign__in": Campaign.objects.restrict(user).values("pk")}
+        # The unit assessed under a scheme reads it, whether or not it has a project in the round
+        # (``services.responsible_units`` assesses every county-level federation): one subquery.
+        assessed = AssessmentScheme.objects.filter(
+            Q(self_assessments__organisation=membership.organisation_id)
+            | Q(inspections__organisation=membership.organisation_id)
+        ).values("pk")
+        return Q(**{f"{path}issued_at__isnull": False}) & (
+            Q(**{f"{path}campaign__in": Campaign.objects.restrict(user).values("pk")})
+            | Q(**{f"{path}pk__in": assessed})
         )
 
 
