@@ -37,7 +37,9 @@ LIST_PAGES = [
     # + count of the filtered and of all rows, the rows with annotated counts and parents
     (Organisation, 5),
     # + 2 counts, the rows with their issuing body
-    (Campaign, 6),  # +1: whether the user has a round to start 「开启新一轮」 from (issue 13)
+    # +1: whether the user has a round to start 「开启新一轮」 from (issue 13); +1: the user's
+    # membership, which orders those rounds (``projects.models.round_preference``)
+    (Campaign, 7),
     # + campaign filter, department filter, unit filter (the listed units' parent chains, the names
     #   offered), 2 counts, the rows, their departments, their units
     (FeatureProject, 11),
