@@ -12,17 +12,11 @@ from django.urls import reverse
 from assessments import selectors, services
 from assessments.models import (
     AssessmentScheme,
-    AssessmentStatus,
-    Criterion,
     Inspection,
     InspectionScore,
-    InspectionStatus,
     ResultSheet,
     ResultStatus,
-    SelfAssessment,
-    SelfScore,
 )
-from assessments.selectors import FeatureResults
 from reporting.services import WorkflowError
 
 
@@ -39,34 +33,14 @@ def client_of(user) -> Client:
 
 
 @pytest.fixture
-def example(portal_cast, monkeypatch):
+def example(results_example):
     """The hand-checked example: criteria 1 and 2 worth 40 points each (80) plus 20 feature-project
     points; weights 自评 30%, 平时 30%, 实地检查 40%; bonus at most 5.
 
     Unit A: 自评 34 + 34 = 68 of 80 → 85.0 × 30% = 25.5; feature projects 15 of 20 → 75.0 × 30% =
     22.5; inspection 36 + 36 = 72 of 80 → 90.0 × 40% = 36.0; bonus 3.5; total 87.5 (良好).
     Unit B: 自评 submitted, not approved → 0; feature 15 → 22.5; no inspection → 0; total 22.5."""
-    cast = portal_cast
-    AssessmentScheme.objects.filter(pk=cast.scheme.pk).update(
-        weight_self=30, weight_ordinary=30, weight_inspection=40, feature_points=20, bonus_cap=5
-    )
-    Criterion.objects.filter(scheme=cast.scheme).update(points=40)
-    a = SelfAssessment.objects.get(scheme=cast.scheme, organisation=cast.units["A"])
-    SelfScore.objects.filter(self_assessment=a).update(score=34)
-    SelfAssessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.APPROVED)
-    inspection = services.inspection_assign(
-        actor=cast.users["city_admin"],
-        scheme=cast.scheme,
-        organisation=cast.units["A"],
-        inspectors=[cast.users["liaison_p"]],
-    )
-    InspectionScore.objects.filter(inspection=inspection).update(score=36)
-    type(inspection).objects.filter(pk=inspection.pk).update(
-        status=InspectionStatus.SUBMITTED, bonus=Decimal("3.5")
-    )
-    monkeypatch.setattr(selectors, "feature_results", lambda **kw: FeatureResults(4, 3, 3, 0, 0, Decimal(15)))
-    cast.scheme = AssessmentScheme.objects.get(pk=cast.scheme.pk)
-    return cast
+    return results_example
 
 
 def test_the_score_is_computed_from_the_weights_and_every_part_explained(example):

@@ -37,6 +37,7 @@ from assessments.models import (
 )
 from projects.models import Assignment, Campaign, FeatureProject
 from tests.cast import png_bytes, upload
+from tests.rendering import libreoffice_pdf, needs_libreoffice
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 #: One criterion per element: (element, content, points); 100 points in all.
@@ -48,11 +49,6 @@ CRITERIA = [
     ("阵地", "妇女之家建设达标", 15),
     ("业绩", "特色项目推进有力、成效明显", 20),
 ]
-RENDER = pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdfinfo"))
-    or not Path("/usr/lib/libreoffice/program/libswlo.so").exists(),
-    reason="LibreOffice Writer and poppler-utils are not installed",
-)
 
 
 def client_of(user, **headers) -> Client:
@@ -138,19 +134,19 @@ def test_a_whole_year_from_the_criteria_to_the_published_bulletin(year):
     walk(year)
 
 
-@RENDER
+@needs_libreoffice
 def test_the_bulletin_of_the_year_renders_page_by_page(year, tmp_path):
     render(walk(year), tmp_path)
 
 
-@RENDER
+@needs_libreoffice
 def test_the_summary_workbook_of_the_year_prints_a4_landscape(year, tmp_path):
     walk(year)
     city = client_of(year.users["city_admin"])
     content = results_page(city, year.year_campaign, format="summary_xlsx").content
     source = tmp_path / "summary.xlsx"
     source.write_bytes(content)
-    pdf = convert(source, tmp_path)
+    pdf = libreoffice_pdf(source, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "841.89" in info.split("Page size:")[1].split("x")[0]  # landscape: the width is A4's height
     text = subprocess.run(
@@ -166,26 +162,6 @@ def test_the_summary_workbook_of_the_year_prints_a4_landscape(year, tmp_path):
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "page")], check=True, timeout=120
     )
     assert list(artifacts.glob("page-*.png"))
-
-
-def convert(source: Path, tmp_path: Path) -> Path:
-    """``source`` converted to PDF by LibreOffice (headless, a profile of its own)."""
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return source.with_suffix(".pdf")
 
 
 def walk(year) -> bytes:
@@ -316,7 +292,7 @@ def render(content: bytes, tmp_path: Path) -> None:
     """LibreOffice → PDF → one PNG a page (``test-artifacts/whole-year/``), each page not blank."""
     source = tmp_path / "tongbao.docx"
     source.write_bytes(content)
-    pdf = convert(source, tmp_path)
+    pdf = libreoffice_pdf(source, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert "595.3" in info and "841.89" in info  # A4 portrait

@@ -11,12 +11,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 
 from tests.dashboards.conftest import ON
+from tests.rendering import libreoffice_pdf, needs_libreoffice
 
 PARAMS = {"on": ON.isoformat(), "period": "all"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -129,31 +129,12 @@ def test_the_bulletin_page_offers_the_word_documents(client, cast, city):
     assert "检查总结（Word）" in page and "format=summary_docx" in page
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdfinfo"))
-    or not Path("/usr/lib/libreoffice/program/libswlo.so").exists(),
-    reason="LibreOffice Writer and poppler-utils are not installed",
-)
+@needs_libreoffice
 def test_libreoffice_renders_the_bulletin_docx_page_by_page(client, cast, city, tmp_path):
     client.force_login(cast["leader"])
     source = tmp_path / "bulletin.docx"
     source.write_bytes(client.get(reverse("dashboards:bulletin"), {**PARAMS, "format": "docx"}).content)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "bulletin.pdf"
+    pdf = libreoffice_pdf(source, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert "595.3" in info and "841.89" in info  # A4 portrait, in points
