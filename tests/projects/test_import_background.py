@@ -80,6 +80,7 @@ def test_a_5000_row_file_runs_as_a_task_with_progress_a_paged_preview_and_a_conf
     assert progress["rows_read"] == ROWS + 4 and progress["rows_checked"] == ROWS + 4
 
     page = admin_client.get(_url("import_job", job)).content.decode()
+    assert page.count("<h1>") == 1 and "<h1>导入“" in page  # the job's heading, no second 导入 above it
     assert "新增 5000、修改 3、未变 0、错误 0" in page
     assert page.index("新增 5000") < page.index("确认导入")
     assert 'content="5"' not in page  # finished: no more refreshing
