@@ -38,9 +38,9 @@ def s3_endpoint():
     deadline = time.monotonic() + 60  # a busy machine starts it slowly
     while True:
         try:
-            requests.get(endpoint, timeout=1)
+            requests.get(endpoint, timeout=5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its first answer slow
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 raise RuntimeError("moto_server did not start") from None

@@ -24,10 +24,11 @@ PAGES = [
     ("admin:reporting_notification_changelist", 5),
     # + campaign filter, 2 counts, the rows with campaign
     ("admin:reporting_reportingperiod_changelist", 6),
-    # + organisation filter, 2 counts, the rows with user and organisation
-    ("admin:units_membership_changelist", 6),
-    # + organisation filter, 2 counts, the users with membership and organisation
-    ("admin:auth_user_changelist", 6),
+    # + organisation filter (the listed organisations' parent chains, the names offered:
+    #   ``units.list_filters.OrganisationTreeFilter``), 2 counts, the rows with user and organisation
+    ("admin:units_membership_changelist", 7),
+    # + organisation filter (2, as above), 2 counts, the users with membership and organisation
+    ("admin:auth_user_changelist", 7),
 ]
 
 
