@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 
 from assessments import services
 from assessments.models import ResultSheet
+from tests.cast import ROLES as CAST_ROLES
 from units.models import Membership
 
 
@@ -219,21 +220,7 @@ EVERYTHING_ROLES = {"superuser", "city_admin", "leader"}
 #: Who does not read the city's round at all: no role, inactive, and a township's reporter (it
 #: reads its county's round, of its projects, not the city's).
 OUTSIDE_THE_ROUND = {"nobody", "inactive", "township_reporter"}
-ROLES = (
-    "superuser",
-    "city_admin",
-    "leader",
-    "liaison_p",
-    "liaison_d",
-    "reporter_a",
-    "reporter_b",
-    "staff_view",
-    "staff_change",
-    "county_admin",
-    "township_reporter",
-    "nobody",
-    "inactive",
-)
+ROLES = tuple(role for role in CAST_ROLES if role != "anonymous")  # every user of the cast
 
 
 @pytest.mark.parametrize("state", ["computed", "approved", "published"])
