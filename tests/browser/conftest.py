@@ -69,3 +69,35 @@ def browser_page(browser: Browser, live_server, city_admin, client) -> Iterator[
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_page_as(browser: Browser, live_server, client):
+    """``phone_page_as(user)``: a fresh 390×844 touch page (zh-CN, Asia/Shanghai) logged in as
+    ``user`` through the test client's session cookie; its context is closed after the test."""
+    contexts = []
+
+    def open_as(user) -> Page:
+        client.force_login(user)
+        context = browser.new_context(
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport=PHONE_VIEWPORT,
+            is_mobile=True,
+            has_touch=True,
+        )
+        contexts.append(context)
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

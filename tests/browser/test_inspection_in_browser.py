@@ -3,7 +3,7 @@ criterion with big inputs; what is typed survives a reload without saving (stati
 localStorage) and is cleared once saved. Screenshots: test-artifacts/inspection-*.png."""
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Inspection
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_inspector_scores_on_a_phone_and_a_reload_loses_nothing(
-    live_server, browser: Browser, transactional_db, client, settings, tmp_path
+    live_server, phone_page_as, transactional_db, settings, tmp_path
 ):
     from tests.cast import build_cast
 
@@ -27,20 +27,7 @@ def test_the_inspector_scores_on_a_phone_and_a_reload_loses_nothing(
         inspectors=[inspector],
     )
     first, second = list(cast.scheme.criteria.all())
-    client.force_login(inspector)
-    context = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
+    page = phone_page_as(inspector)
 
     page.goto(f"{live_server.url}/assessments/inspections/")
     page.get_by_role("button", name=cast.units["A"].name).click()
@@ -69,4 +56,3 @@ def test_the_inspector_scores_on_a_phone_and_a_reload_loses_nothing(
     expect(page.locator("[data-draft-notice]")).to_be_hidden()
     expect(page.locator(f"input[name='c{first.pk}-score']")).to_have_value("20.0")
     page.screenshot(path=str(ARTIFACTS / "inspection-saved.png"), full_page=True)
-    context.close()

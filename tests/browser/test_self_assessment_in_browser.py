@@ -5,7 +5,7 @@ above the criterion's points) keeps everything typed; inputs are big enough for 
 scrolls sideways. Screenshots: test-artifacts/self-assessment-*.png."""
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from assessments.models import SelfAssessment
 from tests.browser.conftest import ARTIFACTS
@@ -19,7 +19,7 @@ def _no_sideways_scrolling(page) -> None:
 
 
 def test_a_reporter_fills_the_self_assessment_on_a_phone(
-    live_server, browser: Browser, transactional_db, client, settings, tmp_path
+    live_server, phone_page_as, transactional_db, settings, tmp_path
 ):
     from tests.cast import build_cast
 
@@ -27,20 +27,7 @@ def test_a_reporter_fills_the_self_assessment_on_a_phone(
     cast = build_cast()
     assessment = cast.self_assessments["A"]  # a draft (the cast scored 30 on each criterion)
     first, second = list(cast.scheme.criteria.all())  # 40 and 60 points
-    client.force_login(cast.users["reporter_a"])
-    context = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
+    page = phone_page_as(cast.users["reporter_a"])
 
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/edit/")
     score1 = page.locator(f"input[name='c{first.pk}-score']")
@@ -104,4 +91,3 @@ def test_a_reporter_fills_the_self_assessment_on_a_phone(
     page.locator("ul.evidence li", has_text="班子会议记录.png").get_by_role("button", name="删除").click()
     expect(page.get_by_text("已删除“班子会议记录.png”。")).to_be_visible()
     assert not SelfAssessment.objects.get(pk=assessment.pk).evidence.filter(criterion=first).exists()
-    context.close()
