@@ -9,7 +9,8 @@ user's scope, role and the plan's lock (``reporting.Plan``) and the deadline rul
 
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
@@ -156,6 +157,9 @@ class PlanPartResource(AssignmentKeyResource):
     and the part's key within it (``part_key``: a step's order, an indicator's name)."""
 
     part_key = ""
+    #: The keyword of ``services.plan_parts_save`` the rows go to ("milestones" or "indicators").
+    parts_argument = ""
+    bulk_save = True  # one service call per plan of the file (``save_rows``), not one per row
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +183,7 @@ class PlanPartResource(AssignmentKeyResource):
     def prefetch(self, dataset) -> None:
         """Projects and assignments of the whole file (``AssignmentKeyResource.prefetch``), the live
         parts of those assignments by (assignment, key), and their scope and last history ids: a
-        constant number of queries for the lookups (each row is still written by ``plan_part_save``)."""
+        constant number of queries for the lookups (the rows are written plan by plan, ``save_rows``)."""
         super().prefetch(dataset)
         parts = self._meta.model.objects.filter(assignment__in=self._visible_assignments)
         self._parts = {(part.assignment_id, getattr(part, self.part_key)): part for part in parts}
@@ -190,6 +194,49 @@ class PlanPartResource(AssignmentKeyResource):
 
     def init_instance(self, row=None):
         return self._new
+
+    def part_row(self, instance):
+        """The row for ``services.plan_parts_save`` (a ``MilestoneRow`` or an ``IndicatorRow``)."""
+        raise NotImplementedError
+
+    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
+        """One row through ``plan_update`` (scope, lock, the deadline rule), the plan's other parts
+        as stored."""
+        with _as_row_errors():
+            services.plan_parts_save(
+                actor=self.actor,
+                assignment=instance.assignment,
+                **{self.parts_argument: [self.part_row(instance)]},
+            )
+
+    def save_rows(self, pending, *, dry_run: bool) -> dict[int, Exception]:
+        """The file's rows plan by plan: one ``services.plan_parts_save`` (so one ``plan_update``,
+        with every check) for all the rows of a plan. A plan that is refused is tried again row by
+        row, so that each error names its own row. Written in the preview too: the preview's
+        transaction is rolled back. Returns ``{index in pending: error}``."""
+        by_plan: dict[int, list[int]] = {}
+        for index, row in enumerate(pending):
+            by_plan.setdefault(row.instance.assignment.pk, []).append(index)
+        errors: dict[int, Exception] = {}
+        refusals = (ValidationError, PermissionDenied, services.WorkflowError)
+        for indexes in by_plan.values():
+            assignment = pending[indexes[0]].instance.assignment
+            rows = [self.part_row(pending[index].instance) for index in indexes]
+            try:
+                with transaction.atomic():
+                    services.plan_parts_save(
+                        actor=self.actor, assignment=assignment, **{self.parts_argument: rows}
+                    )
+                continue
+            except refusals:
+                pass
+            for index in indexes:
+                try:
+                    with transaction.atomic():
+                        self.save_row(pending[index].instance, is_create=False, extras={})
+                except refusals as error:
+                    errors[index] = error
+        return errors
 
 
 class MilestoneResource(PlanPartResource):
@@ -202,21 +249,17 @@ class MilestoneResource(PlanPartResource):
     column_aliases = {"完成时限": ["截止时间", "完成时间"], "步骤": ["步骤内容"]}
     key_columns = [YEAR, NUMBER, UNITS, "步骤序号"]
     part_key = "order"
+    parts_argument = "milestones"
 
     class Meta(SpreadsheetResource.Meta):
         model = Milestone
         name = _("Steps (定步骤)")
         fields = ("year", "number", "project_title", "unit", "order", "title", "due_on")
         import_id_fields = ("year", "number", "unit", "order")
+        use_bulk = True  # no savepoint per row: the plans are written at the end (``save_rows``)
 
-    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
-        """Through ``plan_update`` (scope, lock, the deadline rule), new rows as well as changed ones."""
-        with _as_row_errors():
-            services.plan_part_save(
-                actor=self.actor,
-                assignment=instance.assignment,
-                milestone=services.MilestoneRow(instance.pk, instance.order, instance.title, instance.due_on),
-            )
+    def part_row(self, instance) -> services.MilestoneRow:
+        return services.MilestoneRow(instance.pk, instance.order, instance.title, instance.due_on)
 
 
 class IndicatorResource(PlanPartResource):
@@ -229,20 +272,16 @@ class IndicatorResource(PlanPartResource):
     column_aliases = {"计量单位": ["单位"], "指标": ["指标名称"]}
     key_columns = [YEAR, NUMBER, UNITS, "指标"]
     part_key = "name"
+    parts_argument = "indicators"
 
     class Meta(SpreadsheetResource.Meta):
         model = Indicator
         name = _("Indicators (指标)")
         fields = ("year", "number", "project_title", "unit", "name", "target_value", "unit_of_measure")
         import_id_fields = ("year", "number", "unit", "name")
+        use_bulk = True  # no savepoint per row: the plans are written at the end (``save_rows``)
 
-    def save_row(self, instance, *, is_create: bool, extras: dict) -> None:
-        """Through ``plan_update`` (scope, lock), new rows as well as changed ones."""
-        with _as_row_errors():
-            services.plan_part_save(
-                actor=self.actor,
-                assignment=instance.assignment,
-                indicator=services.IndicatorRow(
-                    instance.pk, instance.name, instance.target_value, instance.unit_of_measure
-                ),
-            )
+    def part_row(self, instance) -> services.IndicatorRow:
+        return services.IndicatorRow(
+            instance.pk, instance.name, instance.target_value, instance.unit_of_measure
+        )

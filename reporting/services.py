@@ -676,6 +676,34 @@ def plan_update_many(
         return {}
 
 
+def plan_parts_save(
+    *,
+    actor: User,
+    assignment: Assignment,
+    milestones: Sequence[MilestoneRow] = (),
+    indicators: Sequence[IndicatorRow] = (),
+    version: int | None = None,
+) -> Assignment:
+    """Add or change (or, with ``delete=True``, retire or delete) some steps and indicators of one
+    plan, keeping the rest as stored, in one call of ``plan_update`` with all its checks: the step
+    and indicator imports write each plan of a file through here (one call per plan, not per row),
+    the admin's step and indicator pages one row (``plan_part_save``). A row with an ``id`` replaces
+    the stored row of that id; a row without one is new. Returns and raises what ``plan_update`` does."""
+    stored_milestones, stored_indicators = plan_rows(assignment)
+    replaced = {row.id for row in milestones if row.id is not None}
+    milestones = [row for row in stored_milestones if row.id not in replaced] + list(milestones)
+    replaced = {row.id for row in indicators if row.id is not None}
+    indicators = [row for row in stored_indicators if row.id not in replaced] + list(indicators)
+    return plan_update(
+        assignment=assignment,
+        actor=actor,
+        version=version,
+        **plan_fields(Assignment.objects.get(pk=assignment.pk)),
+        milestones=milestones,
+        indicators=indicators,
+    )
+
+
 def plan_part_save(
     *,
     actor: User,
@@ -685,23 +713,14 @@ def plan_part_save(
     version: int | None = None,
 ) -> Assignment:
     """Add, change or remove (``delete=True``: retire or delete) one step or one indicator of a plan,
-    keeping the rest as stored: the admin's step and indicator pages and the step and indicator
-    imports write through here, and so through ``plan_update`` with all its checks. Returns and
-    raises what ``plan_update`` does."""
-    milestones, indicators = plan_rows(assignment)
-    if milestone is not None:
-        milestones = [row for row in milestones if milestone.id is None or row.id != milestone.id]
-        milestones.append(milestone)
-    if indicator is not None:
-        indicators = [row for row in indicators if indicator.id is None or row.id != indicator.id]
-        indicators.append(indicator)
-    return plan_update(
-        assignment=assignment,
+    keeping the rest as stored (``plan_parts_save`` with one row): the admin's step and indicator
+    pages. Returns and raises what ``plan_update`` does."""
+    return plan_parts_save(
         actor=actor,
+        assignment=assignment,
+        milestones=[milestone] if milestone is not None else [],
+        indicators=[indicator] if indicator is not None else [],
         version=version,
-        **plan_fields(Assignment.objects.get(pk=assignment.pk)),
-        milestones=milestones,
-        indicators=indicators,
     )
 
 

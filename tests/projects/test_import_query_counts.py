@@ -160,3 +160,62 @@ def test_a_long_preview_is_paged(admin_client, towns, monkeypatch):
     page = response.content.decode()
     assert 'href="#preview-page-3"' in page and 'id="preview-page-3"' in page
     assert "第 3 页（第 7–8 条）" in page
+
+
+STEP_HEADERS = ["年度", "序号", "责任单位", "步骤序号", "步骤", "完成时限"]
+
+
+def _steps_table(assignments: list[Assignment], per_plan: int) -> bytes:
+    """``per_plan`` new steps for each of ``assignments``."""
+    table = [STEP_HEADERS]
+    for assignment in assignments:
+        for order in range(1, per_plan + 1):
+            table.append([2014, assignment.project.number, assignment.unit.name, order, f"步骤{order}", ""])
+    return xlsx_bytes(table)
+
+
+def test_a_steps_import_writes_plan_by_plan_so_more_rows_of_the_same_plans_take_the_same_lookups(
+    admin_client, campaign_2014
+):
+    """Only the writes of the new steps themselves (a row and its history row each) grow with the
+    rows: the lookups and the checks of ``plan_update`` are made once per plan."""
+    assignments = list(Assignment.objects.select_related("project", "unit").order_by("pk")[:3])
+    counts = []
+    for per_plan in (2, 4):
+        Milestone.objects.all().delete()
+        preview = post_preview(admin_client, "milestone", _steps_table(assignments, per_plan))
+        assert errors_of(preview) == []
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            confirm = post_confirm(admin_client, "milestone", preview)
+        assert confirm.status_code == 302, errors_of(confirm)
+        writes = [
+            q
+            for q in queries
+            if q["sql"].startswith(
+                ('INSERT INTO "projects_milestone"', 'INSERT INTO "projects_historicalmilestone"')
+            )
+        ]
+        counts.append((len(queries) - len(writes), len(writes)))
+        assert Milestone.objects.count() == 3 * per_plan
+
+    assert counts[0][0] == counts[1][0]
+    assert (counts[0][1], counts[1][1]) == (2 * 6, 2 * 12)
+
+
+def test_a_refused_plan_in_a_steps_file_names_its_own_row_and_nothing_is_written(admin_client, campaign_2014):
+    good, refused = Assignment.objects.select_related("project", "unit").order_by("pk")[:2]
+    refused.deadline = datetime.date(2014, 6, 30)
+    refused.save()
+    table = [
+        STEP_HEADERS,
+        [2014, good.project.number, good.unit.name, 1, "摸底", ""],
+        [2014, refused.project.number, refused.unit.name, 1, "摸底", "2014-03-31"],
+        [2014, refused.project.number, refused.unit.name, 2, "总结", "2014-12-31"],
+    ]
+
+    response = post_preview(admin_client, "milestone", xlsx_bytes(table))
+
+    errors = errors_of(response)
+    assert len(errors) == 1 and "第 4 行" in errors[0] and "2014-12-31" in errors[0], errors
+    assert not Milestone.objects.exists()
