@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
@@ -55,16 +55,22 @@ def save_screenshot(page: Page, name: str) -> Path:
     return path
 
 
-@pytest.fixture
-def browser_page(browser: Browser, live_server, city_admin, client) -> Iterator[Page]:
-    """A page logged in as the city administrator (the test client's session cookie)."""
-    client.force_login(city_admin)
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
-    )
+def logged_in_context(browser: Browser, live_server, client, user, **options) -> BrowserContext:
+    """A new browser context (zh-CN, Asia/Shanghai, 1280×900 unless ``options`` say otherwise)
+    logged in as ``user`` through the test client's session cookie; the caller closes it."""
+    client.force_login(user)
+    options = {"viewport": {"width": 1280, "height": 900}, **options}
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+    return context
+
+
+@pytest.fixture
+def browser_page(browser: Browser, live_server, city_admin, client) -> Iterator[Page]:
+    """A page logged in as the city administrator (the test client's session cookie)."""
+    context = logged_in_context(browser, live_server, client, city_admin)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -81,18 +87,10 @@ def phone_page_as(browser: Browser, live_server, client):
     contexts = []
 
     def open_as(user) -> Page:
-        client.force_login(user)
-        context = browser.new_context(
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            viewport=PHONE_VIEWPORT,
-            is_mobile=True,
-            has_touch=True,
+        context = logged_in_context(
+            browser, live_server, client, user, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
         )
         contexts.append(context)
-        context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 from assessments import selectors
 from assessments.selectors import FeatureResults
 from tests.assessments.test_over_the_years import _round
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, logged_in_context
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +48,14 @@ def test_the_units_page_draws_its_scores_over_the_years(
     _round(cast, 2014, self_scores=(30, 30), inspection_scores=(20, 30), stage="published")
     _round(cast, 2015, self_scores=(40, 45), inspection_scores=None, stage="published")
     _round(cast, 2016, self_scores=(10, 10), inspection_scores=(30, 30), stage="approved")
-    client.force_login(cast.users["reporter_a"])
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport, is_mobile=mobile, has_touch=mobile
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    context = logged_in_context(
+        browser,
+        live_server,
+        client,
+        cast.users["reporter_a"],
+        viewport=viewport,
+        is_mobile=mobile,
+        has_touch=mobile,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)

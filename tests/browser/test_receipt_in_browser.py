@@ -6,20 +6,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from reporting.models import TaskReceipt
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, logged_in_context
 from tests.reporting.conftest import cast, world  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 def _open_as(browser: Browser, live_server, client, user, path: str) -> Page:
-    client.force_login(user)
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    context = logged_in_context(browser, live_server, client, user)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}{path}")

@@ -5,7 +5,7 @@ Screenshots: test-artifacts/tasks-summary-*.png."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, logged_in_context
 from tests.dashboards.conftest import cast, city  # noqa: F401 (fixtures)
 from tests.dashboards.test_list_query_counts import grow
 
@@ -15,11 +15,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 
 
 def _open_as(browser: Browser, live_server, client, user, viewport: dict) -> Page:
-    client.force_login(user)
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    context = logged_in_context(browser, live_server, client, user, viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/tasks/")
