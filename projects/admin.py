@@ -12,7 +12,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,13 @@ from projects import services
 from projects.models import Assignment, Campaign, FeatureProject, ProjectLiaison, current_campaign, year_label
 from projects.overview_table import overview_table_filename, write_overview_table
 from projects.resources import FeatureProjectResource
-from quanzhou_women.lib.admin import PortalModelAdmin, PortalTabularInline, ScopedAdminMixin, scoped
+from quanzhou_women.lib.admin import (
+    PortalModelAdmin,
+    PortalTabularInline,
+    ScopedAdminMixin,
+    scoped,
+    visible_pks,
+)
 from quanzhou_women.lib.admin_writes import ServiceErrorsAdminMixin
 from quanzhou_women.lib.importing import SpreadsheetAdminMixin
 from quanzhou_women.lib.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
@@ -232,16 +239,35 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureProject]:
         """Preload units and departments in official order: two queries for the whole list; only
-        those the user may view (a reporter's project names no other unit)."""
+        those the user may view (a reporter's project names no other unit), and the number of
+        those units (``responsible_unit_count``)."""
         organisations = scoped(Organisation.objects.all(), request.user)
+        carried = Assignment.objects.filter(project=OuterRef("pk"))
+        visible = visible_pks(Organisation, request.user)
+        if visible is not None:
+            carried = carried.filter(unit__in=visible)
+        count = carried.order_by().values("project").annotate(count=Count("pk")).values("count")
         return (
             super()
             .get_queryset(request)
+            .annotate(responsible_unit_count=Coalesce(Subquery(count), 0))
             .prefetch_related(
                 Prefetch("liaison_departments", queryset=organisations),
                 Prefetch("responsible_units", queryset=organisations),
             )
         )
+
+    def get_changelist_instance(self, request: HttpRequest):
+        """The list's page preloads only the first ``LISTED_UNITS`` responsible units of each
+        project (``listed_units``, what ``responsible_unit_names`` shows), not every unit: a
+        province project may name 200 (issue 16). Still two queries for the page."""
+        changelist = super().get_changelist_instance(request)
+        organisations = scoped(Organisation.objects.all(), request.user)
+        changelist.result_list = changelist.result_list.prefetch_related(None).prefetch_related(
+            Prefetch("liaison_departments", queryset=organisations),
+            Prefetch("responsible_units", queryset=organisations[:LISTED_UNITS], to_attr="listed_units"),
+        )
+        return changelist
 
     def get_urls(self):
         """Adds ``overview-table/``: the 一览表 download."""
@@ -266,7 +292,9 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
         # Several bodies may issue a round that year (issue 13): the one the user means.
         latest = Campaign.objects.filter(pk__in=projects.filter(campaign__year=year).values("campaign"))
         campaign = latest.of_year_for(request.user, year) or latest.select_related("issuing_body").first()
-        data = write_overview_table(campaign, projects.filter(campaign=campaign))
+        data = write_overview_table(
+            campaign, projects.filter(campaign=campaign), scoped(Organisation.objects.all(), request.user)
+        )
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition(overview_table_filename(campaign))
         return response
@@ -275,12 +303,12 @@ class FeatureProjectAdmin(ServiceErrorsAdminMixin, ScopedAdminMixin, Spreadsheet
     def responsible_unit_names(self, obj: FeatureProject) -> str:
         """The responsible units, separated by 、, in official order; beyond ``LISTED_UNITS`` the
         first of them and their number (“……等200个单位”: a county's round may name every township)."""
-        names = [unit.name for unit in obj.responsible_units.all()]
-        if len(names) <= LISTED_UNITS:
-            return "、".join(names)
+        names = "、".join(unit.name for unit in obj.listed_units)
+        if obj.responsible_unit_count <= LISTED_UNITS:
+            return names
         return _("%(names)s and others, %(count)s units") % {
-            "names": "、".join(names[:LISTED_UNITS]),
-            "count": len(names),
+            "names": names,
+            "count": obj.responsible_unit_count,
         }
 
     @admin.display(description=_("liaison departments"))

@@ -13,7 +13,7 @@ title lines, takes the year from the title and reads the multi-line cells as lis
 
 import io
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -30,6 +30,7 @@ from quanzhou_women.lib.sheet_layout import (
     title_font,
 )
 from quanzhou_women.lib.spreadsheets import line_count, write_text_cell, xml_text
+from units.models import Organisation
 
 HEADERS = ["序号", "特色项目内容", "创建目标", "责任单位", "市妇联\n联系部室"]
 #: Column widths in Excel units (about one digit of the default font, 7 px); 132 units print
@@ -77,13 +78,30 @@ def row_height(values: list[object], widths: list[float], size: int) -> float:
     return round(lines * size * LINE_FACTOR + 8, 1)
 
 
-def projects_for_table(projects: QuerySet[FeatureProject]) -> QuerySet[FeatureProject]:
-    """The projects in 序号 order with units and departments preloaded (three queries in all)."""
-    return projects.order_by("number").prefetch_related("responsible_units", "liaison_departments")
+def projects_for_table(
+    projects: QuerySet[FeatureProject], organisations: QuerySet[Organisation] | None = None
+) -> QuerySet[FeatureProject]:
+    """The projects in 序号 order with their units and departments preloaded (three queries in all),
+    naming only the organisations of ``organisations`` (the user's scope; ``None``: every one).
+    Any preloading ``projects`` carried is replaced."""
+    named = Organisation.objects.all() if organisations is None else organisations
+    return (
+        projects.order_by("number")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("responsible_units", queryset=named), Prefetch("liaison_departments", queryset=named)
+        )
+    )
 
 
-def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject]) -> bytes:
-    """The 一览表 of ``campaign`` for ``projects`` (already scoped to what the user may see), as .xlsx bytes.
+def write_overview_table(
+    campaign: Campaign,
+    projects: QuerySet[FeatureProject],
+    organisations: QuerySet[Organisation] | None = None,
+) -> bytes:
+    """The 一览表 of ``campaign`` for ``projects`` (already scoped to what the user may see), as .xlsx
+    bytes, naming only the units and departments of ``organisations`` (the user's scope; ``None``:
+    every one, e.g. the ``export_overview_table`` command).
 
     Queries: the projects, their responsible units, their liaison departments, and the issuing body
     of the campaign unless preloaded.
@@ -117,7 +135,7 @@ def write_overview_table(campaign: Campaign, projects: QuerySet[FeatureProject])
 
     body = body_font(BODY_SIZE)
     row = FIRST_TABLE_ROW
-    for row, project in enumerate(projects_for_table(projects), FIRST_TABLE_ROW + 1):
+    for row, project in enumerate(projects_for_table(projects, organisations), FIRST_TABLE_ROW + 1):
         values = [
             project.number,
             project.title,
