@@ -25,27 +25,18 @@ Prints the figures and a Markdown table for docs/benchmarks.md.
 
 import io
 import os
-import resource
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_DEBUG", "1")
-scratch = tempfile.mkdtemp()
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-os.environ.setdefault("DJANGO_MEDIA_ROOT", f"{scratch}/media")
-os.environ["DJANGO_SETTINGS_MODULE"] = "quanzhou_women.settings"
+from bench.measure import peak_mb, rolled_back, scratch_django, timed
 
-import django  # noqa: E402
-
-django.setup()
+scratch_django()
 
 import tablib  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -70,45 +61,6 @@ FIELDS = [
 PEER_MAX_ROWS = 5000
 
 
-class QueryCount:
-    """Counts the queries run inside ``with connection.execute_wrapper(counter)``."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-class Rollback(Exception):
-    """Raised to roll a measured write back."""
-
-
-def timed(function) -> tuple[float, int, object]:
-    """(seconds, queries, result) of ``function()``."""
-    counter = QueryCount()
-    with connection.execute_wrapper(counter):
-        start = time.perf_counter()
-        result = function()
-        seconds = time.perf_counter() - start
-    return seconds, counter.count, result
-
-
-def rolled_back(function):
-    """``function()`` in a transaction that is rolled back (so that each measure starts alike)."""
-
-    def run():
-        try:
-            with transaction.atomic():
-                function()
-                raise Rollback
-        except Rollback:
-            pass
-
-    return run
-
-
 class PeerResource(resources.ModelResource):
     """The peer: django-import-export as its documentation shows it, on the same model."""
 
@@ -123,10 +75,6 @@ class PeerResource(resources.ModelResource):
         import_id_fields = ("project", "unit")
         skip_unchanged = True
         use_transactions = True
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(rows: int) -> None:

@@ -210,32 +210,36 @@ class PlanPartResource(AssignmentKeyResource):
             )
 
     def save_rows(self, pending, *, dry_run: bool) -> dict[int, Exception]:
-        """The file's rows plan by plan: one ``services.plan_parts_save`` (so one ``plan_update``,
-        with every check) for all the rows of a plan. A plan that is refused is tried again row by
-        row, so that each error names its own row. Written in the preview too: the preview's
-        transaction is rolled back. Returns ``{index in pending: error}``."""
+        """The whole file through one call of ``services.plan_parts_save_many`` (the bulk form of
+        ``plan_parts_save``, with every check of ``plan_update``), checked only in the preview,
+        written with history rows on confirm. A plan that is refused is tried again row by row, so
+        that each error names its own row (a plan whose rows pass one by one, e.g. two rows with
+        one step number, is refused at its first row). Returns ``{index in pending: error}``."""
         by_plan: dict[int, list[int]] = {}
         for index, row in enumerate(pending):
             by_plan.setdefault(row.instance.assignment.pk, []).append(index)
+        plans = list(by_plan.values())
+        changes = [
+            services.PlanParts(
+                assignment=pending[indexes[0]].instance.assignment,
+                **{self.parts_argument: [self.part_row(pending[index].instance) for index in indexes]},
+            )
+            for indexes in plans
+        ]
+        refused = services.plan_parts_save_many(
+            actor=self.actor, changes=changes, write=not dry_run, reason=str(_("Imported from a spreadsheet"))
+        )
         errors: dict[int, Exception] = {}
         refusals = (ValidationError, PermissionDenied, services.WorkflowError)
-        for indexes in by_plan.values():
-            assignment = pending[indexes[0]].instance.assignment
-            rows = [self.part_row(pending[index].instance) for index in indexes]
-            try:
-                with transaction.atomic():
-                    services.plan_parts_save(
-                        actor=self.actor, assignment=assignment, **{self.parts_argument: rows}
-                    )
-                continue
-            except refusals:
-                pass
-            for index in indexes:
+        for plan, plan_error in refused.items():
+            for index in plans[plan]:
                 try:
                     with transaction.atomic():
                         self.save_row(pending[index].instance, is_create=False, extras={})
                 except refusals as error:
                     errors[index] = error
+            if not errors.keys() & set(plans[plan]):
+                errors[plans[plan][0]] = plan_error
         return errors
 
 

@@ -547,6 +547,52 @@ PLAN_FIELDS = (
 )
 
 
+def _plans_to_change(actor: User, pks: Sequence[int], *, write: bool):
+    """The stored assignments ``pks`` that ``actor`` changes in bulk, and the check of one of them.
+
+    Returns ``(fresh, editable)``: ``fresh`` maps id → the assignment as stored now (with project,
+    campaign and unit; locked with ``SELECT … FOR UPDATE``, in id order, when ``write``), and
+    ``editable(pk)`` returns the assignment of ``pk`` or raises what ``plan_update`` raises for it:
+    ``ReadOnlyError`` for a closed round, ``ValidationError`` for one deleted in the meantime,
+    ``PermissionDenied`` outside the actor's change scope or role and ``WorkflowError`` for a plan
+    locked for the unit. A constant number of queries, whatever the number of assignments."""
+    city_admin = access.is_city_admin(actor)
+    stored = Assignment.objects.filter(pk__in=pks).select_related("project__campaign", "unit")
+    if write:
+        stored = stored.select_for_update(of=("self",)).order_by("pk")
+    fresh = {a.pk: a for a in stored} if pks else {}
+    in_scope = (
+        set(Assignment.objects.restrict(actor, Access.CHANGE).filter(pk__in=pks).values_list("pk", flat=True))
+        if pks and not city_admin
+        else set(pks)
+    )
+    plans = (
+        {p.assignment_id: p for p in Plan.objects.filter(assignment__in=pks)}
+        if pks and not city_admin
+        else {}
+    )
+
+    def editable(pk: int) -> Assignment:
+        record = fresh.get(pk)
+        if record is None:
+            raise ValidationError(_("This plan was deleted in the meantime."))
+        refusal = closed_round_error(record.project.campaign)
+        if refusal:  # a closed round is read-only for everybody (issue 12 item 6)
+            raise refusal
+        if not city_admin:
+            if pk not in in_scope:
+                raise PermissionDenied
+            access.require(actor, Action.EDIT_PLAN, record)
+            plan = plans.get(pk)
+            if not access.plan_is_editable_by_unit(plan):
+                raise WorkflowError(
+                    _("This plan is %(status)s and locked.") % {"status": plan.get_status_display()}
+                )
+        return record
+
+    return fresh, editable
+
+
 def plan_update_many(
     *, actor: User, changes: Sequence[PlanChange], write: bool = True, reason: str = ""
 ) -> dict[int, Exception]:
@@ -574,24 +620,7 @@ def plan_update_many(
         city_admin = access.is_city_admin(actor)
         stored_pks = sorted({c.assignment.pk for c in changes if c.assignment.pk is not None})
         new_ones = [(i, c) for i, c in enumerate(changes) if c.assignment.pk is None]
-        stored = Assignment.objects.filter(pk__in=stored_pks).select_related("project__campaign", "unit")
-        if write:
-            stored = stored.select_for_update(of=("self",)).order_by("pk")
-        fresh = {a.pk: a for a in stored} if stored_pks else {}
-        in_scope = (
-            set(
-                Assignment.objects.restrict(actor, Access.CHANGE)
-                .filter(pk__in=stored_pks)
-                .values_list("pk", flat=True)
-            )
-            if stored_pks and not city_admin
-            else set(stored_pks)
-        )
-        plans = (
-            {p.assignment_id: p for p in Plan.objects.filter(assignment__in=stored_pks)}
-            if stored_pks and not city_admin
-            else {}
-        )
+        fresh, editable = _plans_to_change(actor, stored_pks, write=write)
         steps: dict[int, list] = {}
         if stored_pks:
             for assignment_id, order, due_on in Milestone.objects.filter(
@@ -620,12 +649,11 @@ def plan_update_many(
         to_update, to_create = [], []
         for index, change in enumerate(changes):
             try:
-                known = fresh.get(change.assignment.pk) if change.assignment.pk else change.assignment
-                refusal = known and closed_round_error(known.project.campaign)
-                if refusal:  # a closed round is read-only for everybody (issue 12 item 6)
-                    raise refusal
                 if change.assignment.pk is None:
                     record = change.assignment
+                    refusal = closed_round_error(record.project.campaign)
+                    if refusal:  # a closed round is read-only for everybody (issue 12 item 6)
+                        raise refusal
                     if not city_admin and record.project_id not in may_add:
                         raise PermissionDenied
                     responsible_units_check([record.unit], field="unit")
@@ -635,19 +663,7 @@ def plan_update_many(
                         )
                     to_create.append(record)
                 else:
-                    record = fresh.get(change.assignment.pk)
-                    if record is None:
-                        raise ValidationError(_("This plan was deleted in the meantime."))
-                    if not city_admin:
-                        if record.pk not in in_scope:
-                            raise PermissionDenied
-                        access.require(actor, Action.EDIT_PLAN, record)
-                        plan = plans.get(record.pk)
-                        if not access.plan_is_editable_by_unit(plan):
-                            raise WorkflowError(
-                                _("This plan is %(status)s and locked.")
-                                % {"status": plan.get_status_display()}
-                            )
+                    record = editable(change.assignment.pk)
                     to_update.append(record)
                 steps_within_deadline(deadline=change.deadline, steps=steps.get(record.pk, []))
                 for name in PLAN_FIELDS:
@@ -702,6 +718,166 @@ def plan_parts_save(
         milestones=milestones,
         indicators=indicators,
     )
+
+
+@dataclass
+class PlanParts:
+    """The steps and indicators a file gives for one plan, for ``plan_parts_save_many``: as the
+    arguments of ``plan_parts_save`` (a row with an ``id`` replaces that stored row, one without is
+    new, ``delete=True`` removes it; the plan's other parts stay as stored)."""
+
+    assignment: Assignment
+    milestones: Sequence[MilestoneRow] = ()
+    indicators: Sequence[IndicatorRow] = ()
+
+
+@dataclass
+class _MergedParts:
+    """One plan's parts of one kind after the rows of ``PlanParts``: the live ones (stored and
+    kept, changed or not, then new), and which of them to write."""
+
+    live: list
+    changed: list
+    new: list
+    removed: list
+    moved: list  # changed parts whose key (a step's order, an indicator's name) changes
+
+
+#: The fields a row of each kind sets, its key first (the key is unique among a plan's live parts).
+_PART_FIELDS = {
+    Milestone: ("order", "title", "due_on"),
+    Indicator: ("name", "target_value", "unit_of_measure"),
+}
+
+
+def _parts_merged(model, assignment: Assignment, stored: list, rows: Sequence) -> _MergedParts:
+    """The stored live parts of ``model`` of ``assignment`` with ``rows`` (``MilestoneRow`` or
+    ``IndicatorRow``) applied, as ``plan_parts_save`` applies them; a row naming an ``id`` that is
+    no longer live is a new part (as in ``plan_update``). Checks nothing, writes nothing."""
+    fields = _PART_FIELDS[model]
+    given = {row.id: row for row in rows if row.id is not None}
+    merged = _MergedParts(live=[], changed=[], new=[], removed=[], moved=[])
+    for part in stored:
+        row = given.pop(part.pk, None)
+        if row is not None and row.delete:
+            merged.removed.append(part)
+            continue
+        if row is not None and any(getattr(part, name) != getattr(row, name) for name in fields):
+            if getattr(part, fields[0]) != getattr(row, fields[0]):
+                merged.moved.append(part)
+            for name in fields:
+                setattr(part, name, getattr(row, name))
+            merged.changed.append(part)
+        merged.live.append(part)
+    for row in rows:
+        if not row.delete and (row.id is None or row.id in given):
+            merged.new.append(model(assignment=assignment, **{name: getattr(row, name) for name in fields}))
+    merged.live += merged.new
+    return merged
+
+
+def plan_parts_save_many(
+    *, actor: User, changes: Sequence[PlanParts], write: bool = True, reason: str = ""
+) -> dict[int, Exception]:
+    """The bulk form of ``plan_parts_save`` for the step and indicator imports (one file, hundreds
+    of plans): the rules of ``plan_update`` checked for every plan with a constant number of queries,
+    then the parts written in bulk with their history rows (``bulk_update_rows`` +
+    ``bulk_history_create``, ``bulk_create_with_history``: ``history_user`` = ``actor``, change
+    reason ``reason``), as ``plan_update_many`` writes the flat 四定 table.
+
+    The rules: scope, role, a closed round and the plan's lock (``_plans_to_change``), one order per
+    step and one name per indicator, a step due no later than the stored deadline
+    (``projects.models.steps_within_deadline``, the 四定 of notice 泉妇〔2013〕81号) and the models'
+    field checks. The plans are locked (``SELECT … FOR UPDATE``, in id order) before they are
+    checked; the version of every plan that changes moves on (an open form of it is refused) and
+    the plan gets a history row, as ``plan_update`` gives it. A part a report used is retired, not
+    deleted. Unchanged parts are not written.
+
+    Returns ``{index in changes: the error}`` (``PermissionDenied``, ``WorkflowError`` or
+    ``ValidationError``); when it is not empty nothing is written. ``write=False`` (the preview)
+    checks without locking or writing.
+    """
+    with transaction.atomic():
+        pks = sorted({change.assignment.pk for change in changes})
+        fresh, editable = _plans_to_change(actor, pks, write=write)
+        stored: dict[type, dict[int, list]] = {Milestone: {}, Indicator: {}}
+        for model, argument in ((Milestone, "milestones"), (Indicator, "indicators")):
+            wanted = sorted({c.assignment.pk for c in changes if getattr(c, argument)})
+            for part in model.objects.filter(assignment__in=wanted) if wanted else ():
+                stored[model].setdefault(part.assignment_id, []).append(part)
+        errors: dict[int, Exception] = {}
+        merged: list[tuple[Assignment, dict]] = []
+        for index, change in enumerate(changes):
+            try:
+                record = editable(change.assignment.pk)
+                steps = _parts_merged(
+                    Milestone, record, stored[Milestone].get(record.pk, []), change.milestones
+                )
+                indicators = _parts_merged(
+                    Indicator, record, stored[Indicator].get(record.pk, []), change.indicators
+                )
+                _check_unique(
+                    [step.order for step in steps.live],
+                    _("Two steps have the order %(value)s: give each step its own number."),
+                )
+                _check_unique(
+                    [indicator.name for indicator in indicators.live],
+                    _("Two indicators are called %(value)s: give each indicator its own name."),
+                )
+                steps_within_deadline(
+                    deadline=record.deadline, steps=[(step.order, step.due_on) for step in steps.live]
+                )
+                for part in [*steps.changed, *steps.new, *indicators.changed, *indicators.new]:
+                    part.full_clean(exclude=["assignment"])  # the assignment is the locked one
+                merged.append((record, {Milestone: steps, Indicator: indicators}))
+            except (PermissionDenied, WorkflowError, ValidationError) as error:
+                errors[index] = error
+        if errors or not write:
+            return errors
+        _plan_parts_write(actor, merged, reason)
+        for change in changes:
+            change.assignment.version = fresh[change.assignment.pk].version
+        return {}
+
+
+def _plan_parts_write(actor: User, merged: list[tuple[Assignment, dict]], reason: str) -> None:
+    """Write what ``plan_parts_save_many`` checked (``merged``: each plan with its
+    ``_MergedParts`` by model): each changed plan's version and history row, then its removed,
+    moved, changed and new parts — moved ones parked on temporary keys first, so that two parts may
+    swap keys without tripping the unique constraints halfway."""
+    history = {"default_user": actor, "default_change_reason": reason or None, "batch_size": 500}
+    touched = [
+        record for record, kinds in merged if any(m.changed or m.new or m.removed for m in kinds.values())
+    ]
+    version = Assignment._meta.get_field("version")
+    for record in touched:
+        record.version = version._get_next_version(record)
+    bulk_update_rows(Assignment, touched, ["version"])
+    Assignment.history.bulk_history_create(touched, update=True, **history)
+    now = timezone.now()
+    for model, used_by in ((Milestone, MilestoneProgress), (Indicator, IndicatorValue)):
+        parts = [kinds[model] for _record, kinds in merged]
+        removed = [part for m in parts for part in m.removed]
+        used_field = f"{model._meta.model_name}_id"
+        used = set(
+            used_by.objects.filter(**{f"{used_field}__in": removed}).values_list(used_field, flat=True)
+            if removed
+            else ()
+        )
+        for part in removed:
+            part._history_user = actor
+            _retire_or_delete(part, part.pk in used, now)
+        key = _PART_FIELDS[model][0]
+        for index, part in enumerate(part for m in parts for part in m.moved):
+            model.objects.filter(pk=part.pk).update(
+                **{key: 30000 + index if key == "order" else f"~{part.pk}~"}
+            )
+        changed = [part for m in parts for part in m.changed]
+        bulk_update_rows(model, changed, _PART_FIELDS[model])
+        model.history.bulk_history_create(changed, update=True, **history)
+        new = [part for m in parts for part in m.new]
+        if new:
+            bulk_create_with_history(new, model, **history)
 
 
 def plan_part_save(

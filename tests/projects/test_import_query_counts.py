@@ -174,33 +174,61 @@ def _steps_table(assignments: list[Assignment], per_plan: int) -> bytes:
     return xlsx_bytes(table)
 
 
-def test_a_steps_import_writes_plan_by_plan_so_more_rows_of_the_same_plans_take_the_same_lookups(
+def test_a_steps_import_takes_the_same_queries_for_more_plans_and_more_steps_a_plan(
     admin_client, campaign_2014
 ):
-    """Only the writes of the new steps themselves (a row and its history row each) grow with the
-    rows: the lookups and the checks of ``plan_update`` are made once per plan."""
-    assignments = list(Assignment.objects.select_related("project", "unit").order_by("pk")[:3])
+    """The lookups, the checks of ``plan_update`` and the writes are made once per file
+    (``plan_parts_save_many``): 3 plans of 2 new steps and 6 plans of 4 take the same queries, the
+    new steps and their history rows one ``INSERT`` each; every step is stored with its history."""
+    assignments = list(Assignment.objects.select_related("project", "unit").order_by("pk")[:6])
     counts = []
-    for per_plan in (2, 4):
+    for plans, per_plan in ((3, 2), (6, 4)):
         Milestone.objects.all().delete()
-        preview = post_preview(admin_client, "milestone", _steps_table(assignments, per_plan))
+        preview = post_preview(admin_client, "milestone", _steps_table(assignments[:plans], per_plan))
         assert errors_of(preview) == []
         ContentType.objects.clear_cache()
         with CaptureQueriesContext(connection) as queries:
             confirm = post_confirm(admin_client, "milestone", preview)
         assert confirm.status_code == 302, errors_of(confirm)
-        writes = [
+        inserts = [
             q
             for q in queries
             if q["sql"].startswith(
                 ('INSERT INTO "projects_milestone"', 'INSERT INTO "projects_historicalmilestone"')
             )
         ]
-        counts.append((len(queries) - len(writes), len(writes)))
-        assert Milestone.objects.count() == 3 * per_plan
+        counts.append((len(queries), len(inserts)))
+        assert Milestone.objects.count() == plans * per_plan
+        assert Milestone.history.filter(history_type="+").count() >= plans * per_plan
 
-    assert counts[0][0] == counts[1][0]
-    assert (counts[0][1], counts[1][1]) == (2 * 6, 2 * 12)
+    assert counts[0] == counts[1]
+    assert counts[0][1] == 2
+
+
+def test_a_steps_import_moves_each_changed_plans_version_on_and_leaves_unchanged_steps_alone(
+    admin_client, campaign_2014
+):
+    """A step whose row changes gets a history row by the importing user; a step the file repeats
+    as stored gets none; the plan's version moves on, so that a form opened before is refused."""
+    assignment = Assignment.objects.select_related("project", "unit").order_by("pk").first()
+    kept = Milestone.objects.create(assignment=assignment, order=1, title="摸底")
+    changed = Milestone.objects.create(assignment=assignment, order=2, title="培训")
+    version = Assignment.objects.get(pk=assignment.pk).version
+    table = [
+        STEP_HEADERS,
+        [2014, assignment.project.number, assignment.unit.name, 1, "摸底", ""],
+        [2014, assignment.project.number, assignment.unit.name, 2, "集中培训", ""],
+    ]
+
+    preview = post_preview(admin_client, "milestone", xlsx_bytes(table))
+    confirm = post_confirm(admin_client, "milestone", preview)
+
+    assert confirm.status_code == 302, errors_of(confirm)
+    changed.refresh_from_db()
+    assert changed.title == "集中培训"
+    assert changed.history.first().history_user.username == "city_admin"
+    assert kept.history.count() == 1  # its creation only
+    assert Assignment.objects.get(pk=assignment.pk).version != version
 
 
 def test_a_refused_plan_in_a_steps_file_names_its_own_row_and_nothing_is_written(admin_client, campaign_2014):

@@ -462,3 +462,60 @@ def test_the_flat_table_keeps_a_step_within_the_new_deadline(client, world, cast
     assert any("第 2 行" in error and "步骤" in error for error in errors_of(preview)), errors_of(preview)
     world.a1.refresh_from_db()
     assert world.a1.deadline != datetime.date.fromisoformat(too_early)
+
+
+# ------------------------------------------------ the bulk form of the step and indicator imports
+
+
+def test_the_bulk_parts_save_retires_a_used_step_deletes_an_unused_one_and_lets_orders_swap(world, cast):
+    """``plan_parts_save_many`` keeps ``plan_update``'s rules for what leaves a plan: a step a
+    report used is retired (the report still names it), one no report used is deleted; two steps
+    may trade orders in one call; the plan's version moves on."""
+    _approved_report(world, cast)
+    used, spare = world.a1.milestones.get(), world.a2.milestones.get()
+    moved = Milestone.objects.create(assignment=world.a2, order=2, title="培训")
+    other = Milestone.objects.create(assignment=world.a2, order=3, title="总结")
+    version = Assignment.objects.get(pk=world.a2.pk).version
+    changes = [
+        services.PlanParts(
+            world.a1, milestones=[services.MilestoneRow(used.pk, used.order, used.title, None, delete=True)]
+        ),
+        services.PlanParts(
+            world.a2,
+            milestones=[
+                services.MilestoneRow(spare.pk, spare.order, spare.title, None, delete=True),
+                services.MilestoneRow(moved.pk, 3, "培训", None),
+                services.MilestoneRow(other.pk, 2, "总结", None),
+            ],
+        ),
+    ]
+
+    assert services.plan_parts_save_many(actor=cast["superuser"], changes=changes) == {}
+
+    assert Milestone.all_objects.get(pk=used.pk).retired_at is not None
+    assert not Milestone.all_objects.filter(pk=spare.pk).exists()
+    assert list(world.a2.milestones.values_list("order", "title")) == [(2, "总结"), (3, "培训")]
+    assert Assignment.objects.get(pk=world.a2.pk).version != version
+
+
+def test_the_bulk_parts_save_refuses_each_plan_at_its_index_and_then_writes_nothing(world, cast):
+    """Each refused plan is an error at its index — a plan its unit submitted is locked for it, a
+    step due after the deadline, an indicator name the plan already has — and the good plan of the
+    same call is not written either."""
+    services.plan_submit(assignment=world.a2, actor=cast["reporter_a"])
+    late = [services.MilestoneRow(None, 2, "总结", datetime.date(2015, 1, 5))]
+    changes = [
+        services.PlanParts(world.a1, milestones=late),
+        services.PlanParts(world.a2, milestones=[services.MilestoneRow(None, 2, "宣传", None)]),
+    ]
+
+    errors = services.plan_parts_save_many(actor=cast["reporter_a"], changes=changes)
+
+    assert sorted(errors) == [0, 1] and isinstance(errors[1], services.WorkflowError)
+    again = [
+        services.PlanParts(world.b1, indicators=[services.IndicatorRow(None, "覆盖村居", 10, "个")]),
+        services.PlanParts(world.a1, indicators=[services.IndicatorRow(None, "示范点", 3, "个")]),
+    ]
+    assert list(services.plan_parts_save_many(actor=cast["superuser"], changes=again)) == [1]
+    assert world.a1.milestones.count() == 1 and world.a2.milestones.count() == 1
+    assert list(world.b1.indicators.values_list("name", flat=True)) == ["示范点"]
