@@ -288,9 +288,12 @@ NOTES = """
 - The admin lists filter organisations by level (`units.list_filters.OrganisationTreeFilter`: the
   counties and city-level bodies, then one level down under the chosen one) instead of a link per unit:
   the assignment list went from 309.5 KB to about 92 KB at province scale and the project list from
-  549 KB to about 87 KB (which also names at most 15 responsible units a project). Their time is still
-  over 3× seed scale: the filter reads the parent chains of every listed unit (one query over all the
-  assignments) and the project list prefetches every responsible unit of its page.
+  549 KB to about 87 KB (which also names at most 15 responsible units a project). The project list
+  preloads only those 15 units of each project on its page (a sliced prefetch; the number of units
+  is a subquery), where it loaded every unit (up to 200 a project: 150 ms, 4.8× seed scale, in a run
+  of the earlier code at 03:10 UTC this day); the report list opens newest first, read from the primary
+  key's index, where sorting a year's 40,000 reports by campaign, project and period took 230 ms
+  (3.3×). The tree filter still reads the parent chain of every listed unit (about 25 ms for 2,000).
 """
 
 
