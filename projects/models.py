@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -725,7 +725,15 @@ class Indicator(models.Model):
     )
     name = models.CharField(_("indicator"), max_length=100)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
-    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2)
+    # The validator says in Python what the check constraint below keeps in the database, so that
+    # a bulk import checks thousands of values without a query each (Django validates a
+    # CheckConstraint with a query per object).
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0, message=_("The target value cannot be negative."))],
+    )
     retired_at = models.DateTimeField(
         _("retired at"),
         null=True,

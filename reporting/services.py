@@ -828,7 +828,10 @@ def plan_parts_save_many(
                     deadline=record.deadline, steps=[(step.order, step.due_on) for step in steps.live]
                 )
                 for part in [*steps.changed, *steps.new, *indicators.changed, *indicators.new]:
-                    part.full_clean(exclude=["assignment"])  # the assignment is the locked one
+                    # The assignment is the locked one; the parts' constraints are one key per plan
+                    # (checked above) and a target value not negative (its field's validator):
+                    # Django would validate each constraint with a query per part.
+                    part.full_clean(exclude=["assignment"], validate_constraints=False)
                 merged.append((record, {Milestone: steps, Indicator: indicators}))
             except (PermissionDenied, WorkflowError, ValidationError) as error:
                 errors[index] = error

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import Assignment, FeatureProject, Milestone
+from projects.models import Assignment, FeatureProject, Indicator, Milestone
 from quanzhou_women.lib import importing
 from tests.spreadsheet_files import FLAT_HEADERS, errors_of, flat_row, post_confirm, post_preview, xlsx_bytes
 from units.models import Organisation
@@ -203,6 +203,33 @@ def test_a_steps_import_takes_the_same_queries_for_more_plans_and_more_steps_a_p
 
     assert counts[0] == counts[1]
     assert counts[0][1] == 2
+
+
+def test_an_indicators_import_takes_the_same_queries_for_more_plans_and_more_indicators_a_plan(
+    admin_client, campaign_2014
+):
+    """The indicators import runs the same bulk path as the steps (``plan_parts_save_many``): 3
+    plans of 2 new indicators and 6 plans of 4 take the same queries; every indicator is stored."""
+    assignments = list(Assignment.objects.select_related("project", "unit").order_by("pk")[:6])
+    counts = []
+    for plans, per_plan in ((3, 2), (6, 4)):
+        Indicator.objects.all().delete()
+        table = [["年度", "序号", "责任单位", "指标", "目标值", "计量单位"]]
+        for assignment in assignments[:plans]:
+            for number in range(1, per_plan + 1):
+                table.append(
+                    [2014, assignment.project.number, assignment.unit.name, f"指标{number}", number, "个"]
+                )
+        preview = post_preview(admin_client, "indicator", xlsx_bytes(table))
+        assert errors_of(preview) == []
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            confirm = post_confirm(admin_client, "indicator", preview)
+        assert confirm.status_code == 302, errors_of(confirm)
+        counts.append(len(queries))
+        assert Indicator.objects.count() == plans * per_plan
+
+    assert counts[0] == counts[1]
 
 
 def test_a_steps_import_moves_each_changed_plans_version_on_and_leaves_unchanged_steps_alone(

@@ -239,8 +239,12 @@ def test_a_negative_or_textual_target_value_is_refused(admin_client, campaign_20
 
     errors = errors_of(post_preview(admin_client, "indicator", xlsx_bytes(rows)))
 
-    assert any("第 2 行" in e for e in errors)
+    assert [e for e in errors if "第 2 行" in e and "目标值不能为负数" in e], errors
+    assert len([e for e in errors if "不能为负数" in e]) == 1, (
+        errors
+    )  # said once, not by field and constraint
     assert any("第 3 行" in e and "目标值" in e and "两个" in e for e in errors)
+    assert not Indicator.objects.exists()
 
 
 def test_pending_upload_waits_in_the_shared_storage_not_in_a_process_temp_folder(
