@@ -5,7 +5,9 @@ of docs/benchmarks.md.
         --seed-db postgres://postgres@127.0.0.1:5432/qw_scale \
         --province-db postgres://postgres@127.0.0.1:5432/qw_scale_province [--runs 5]
 
-Static files must be collected first, debug off (``manage.py collectstatic``). The seed database holds the 2014 data and the demo reports (``loaddata campaign_2014`` and
+Static files must be collected first, debug off (``manage.py collectstatic``), and both databases
+need the cache table (``manage.py createcachetable``; the section below gives the commands). The
+seed database holds the 2014 data and the demo reports (``loaddata campaign_2014`` and
 ``load_demo``); the province database the output of ``manage.py seed_province``. For each scale a
 child process (debug off, ``ROOT_URLCONF=bench.urls``) logs in, through Django's test client (the
 whole middleware stack, sessions and authentication; no network), as:
@@ -219,10 +221,14 @@ def render(results: list[dict], runs: int, started_load: tuple) -> str:
         "this section; do not edit it by hand.",
         "",
         "```sh",
+        "export DJANGO_DEBUG=1  # for the set-up commands; the benchmark's children run with debug off",
+        "DJANGO_DEBUG= DJANGO_SECRET_KEY=bench DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/static.sqlite3 "
+        ".venv/bin/python manage.py collectstatic --no-input  # the manifest of debug off",
         "DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_scale sh -c '.venv/bin/python manage.py migrate "
+        "&& .venv/bin/python manage.py createcachetable "
         "&& .venv/bin/python manage.py loaddata campaign_2014 && .venv/bin/python manage.py load_demo'",
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_scale_province sh -c "
-        "'.venv/bin/python manage.py migrate && .venv/bin/python manage.py seed_province'",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/qw_scale_province sh -c '.venv/bin/python manage.py "
+        "migrate && .venv/bin/python manage.py createcachetable && .venv/bin/python manage.py seed_province'",
         ".venv/bin/python bench/pages.py --seed-db postgres://postgres@127.0.0.1:5432/qw_scale \\",
         f"    --province-db postgres://postgres@127.0.0.1:5432/qw_scale_province --runs {runs}",
         "```",
