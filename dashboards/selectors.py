@@ -1313,45 +1313,113 @@ def level_counties(user, filters: Filters) -> list[Organisation]:
 LEVEL_FIELDS = ("unit__parent_id", "unit__parent__parent_id")
 
 
-#: How long the level view's figures stay cached (seconds); a write to the rounds' reports, plans or
-#: organisations changes the fingerprint in the key first (``round_fingerprint``).
+#: How long the level view's figures stay cached (seconds); a write to a county's reports or plans,
+#: or to the rounds' periods, projects, liaison links or organisations, changes the fingerprint in
+#: its key first (``county_fingerprints``).
 LEVEL_CACHE_SECONDS = 6 * 3600
 
 
-def round_fingerprint(campaign_ids: Iterable[int]) -> tuple:
-    """What the cells of the rounds ``campaign_ids`` are judged from, condensed so that any write
-    to it changes the result: the rounds' reports (count, sum of their versions — every save of a
-    report moves its version on, step states and reviews included — and latest change), the
-    rounds' periods (count, largest id, latest due date), and the latest history row of the plans
-    (assignments, steps), projects, liaison links and organisations (django-simple-history: bulk
-    plan writes write history too). One query."""
+def county_fingerprints(
+    campaign_ids: Iterable[int], county_ids: Iterable[int]
+) -> tuple[tuple, dict[int, str]]:
+    """What the level view's rows of the rounds ``campaign_ids`` are judged from, condensed so that
+    any write to it changes the result: ``(shared, per_county)``.
+
+    ``shared`` is what every row depends on: the rounds' periods (count, largest id, latest due
+    date) and the latest history row of the projects, liaison links and organisations
+    (django-simple-history). ``per_county`` maps each of ``county_ids`` to what only its row depends
+    on, over the units of its subtree (the county, its townships and villages, as ``level_rows``
+    counts them): the rounds' reports (count, sum of their versions — every save of a report moves
+    its version on, step states and reviews included — latest change and largest id), the
+    assignments (count: one moved to another county changes both), and the latest history row of
+    the assignments and their steps (bulk plan writes write history too), condensed to a SHA-256
+    hex digest. A county without any of them maps to ``""``. So a report submitted in one county
+    re-judges that county's row only.
+    One query."""
     ids = sorted(set(campaign_ids))
+    counties = set(county_ids)
     if not ids:
-        return ()
-    report, period = ProgressReport._meta, ReportingPeriod._meta
+        return (), dict.fromkeys(counties, "")
+    report, period, project = ProgressReport._meta, ReportingPeriod._meta, FeatureProject._meta
+    assignment, organisation = Assignment._meta, Organisation._meta
     version = report.get_field("version").column
     marks = ", ".join(["%s"] * len(ids))
-    histories = ", ".join(
-        f"(SELECT MAX(history_id) FROM {model.history.model._meta.db_table})"
-        for model in (Assignment, Milestone, FeatureProject, ProjectLiaison, Organisation)
+    in_rounds = f"(SELECT id FROM {project.db_table} WHERE campaign_id IN ({marks}))"
+    # The unit and the two bodies above it: the first of them that is a county is the row's.
+    tree = (
+        f"JOIN {organisation.db_table} u ON u.id = {{unit}} "
+        f"LEFT JOIN {organisation.db_table} up ON up.id = u.parent_id"
     )
-    sql = (
-        f"SELECT COUNT(r.id), SUM(r.{version}), MAX(r.updated_at), MAX(r.id), "
-        f"(SELECT COUNT(*) FROM {period.db_table} WHERE campaign_id IN ({marks})), "
-        f"(SELECT MAX(id) FROM {period.db_table} WHERE campaign_id IN ({marks})), "
-        f"(SELECT MAX(due_on) FROM {period.db_table} WHERE campaign_id IN ({marks})), {histories} "
-        f"FROM {report.db_table} r WHERE r.period_id IN "
-        f"(SELECT id FROM {period.db_table} WHERE campaign_id IN ({marks}))"
+    columns = "u.id, u.parent_id, up.parent_id"
+
+    def grouped(kind: str, figures: str, source: str, unit: str, where: str) -> str:
+        return (
+            f"SELECT '{kind}', {columns}, {figures} FROM {source} {tree.format(unit=unit)} "
+            f"WHERE {where} GROUP BY {columns}"
+        )
+
+    shared_history = " || ',' || ".join(
+        f"COALESCE((SELECT CAST(MAX(history_id) AS TEXT) FROM {model.history.model._meta.db_table}), '')"
+        for model in (FeatureProject, ProjectLiaison, Organisation)
     )
+    sql = " UNION ALL ".join(
+        [
+            grouped(
+                "report",
+                f"CAST(COUNT(r.id) AS TEXT), CAST(SUM(r.{version}) AS TEXT), CAST(MAX(r.updated_at) AS TEXT), CAST(MAX(r.id) AS TEXT)",
+                f"{report.db_table} r JOIN {assignment.db_table} a ON a.id = r.assignment_id",
+                "a.unit_id",
+                f"a.project_id IN {in_rounds}",
+            ),
+            grouped(
+                "assignment",
+                "CAST(COUNT(a.id) AS TEXT), NULL, NULL, NULL",
+                f"{assignment.db_table} a",
+                "a.unit_id",
+                f"a.project_id IN {in_rounds}",
+            ),
+            grouped(
+                "plan",
+                "CAST(MAX(h.history_id) AS TEXT), NULL, NULL, NULL",
+                f"{Assignment.history.model._meta.db_table} h",
+                "h.unit_id",
+                f"h.project_id IN {in_rounds}",
+            ),
+            grouped(
+                "step",
+                "CAST(MAX(h.history_id) AS TEXT), NULL, NULL, NULL",
+                f"{Milestone.history.model._meta.db_table} h "
+                f"JOIN {assignment.db_table} a ON a.id = h.assignment_id",
+                "a.unit_id",
+                f"a.project_id IN {in_rounds}",
+            ),
+            f"SELECT 'shared', NULL, NULL, NULL, CAST(COUNT(*) AS TEXT), CAST(MAX(id) AS TEXT), CAST(MAX(due_on) AS TEXT), "
+            f"{shared_history} FROM {period.db_table} WHERE campaign_id IN ({marks})",
+        ]
+    )
+    shared: tuple = ()
+    per_county: dict[int, list] = {county_id: [] for county_id in counties}
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids * 4)
-        return tuple(str(value) for value in cursor.fetchone())
+        cursor.execute(sql, ids * 5)
+        for kind, unit_id, parent_id, grandparent_id, *figures in cursor.fetchall():
+            if kind == "shared":
+                shared = tuple(figures)
+                continue
+            county_id = next((i for i in (unit_id, parent_id, grandparent_id) if i in counties), None)
+            if county_id is not None:
+                per_county[county_id].append((kind, unit_id, *figures))
+    return shared, {
+        county_id: hashlib.sha256(repr(sorted(parts, key=repr)).encode()).hexdigest() if parts else ""
+        for county_id, parts in per_county.items()
+    }
 
 
-def _level_key(user, filters: Filters, campaigns: dict[int, tuple[int, ...]], whole_campaign: bool) -> str:
+def _level_key(
+    filters: Filters, campaigns: dict[int, tuple[int, ...]], whole_campaign: bool, shared: tuple
+) -> str:
     """The cache key of a level view: scope (everything: city administrators and leaders), the
-    rounds of each county, the day, the department, the span and the rounds' fingerprint. One
-    query (``round_fingerprint``)."""
+    rounds of each county, the day, the department, the span, and what every row is judged from
+    (``county_fingerprints``' shared part). No query."""
     chosen = filters.period.id if filters.period is not None and not whole_campaign else ""
     parts = (
         "everything",
@@ -1359,7 +1427,7 @@ def _level_key(user, filters: Filters, campaigns: dict[int, tuple[int, ...]], wh
         filters.on.isoformat(),
         filters.department.pk if filters.department is not None else "",
         chosen,
-        round_fingerprint(ids for rounds in campaigns.values() for ids in rounds),
+        shared,
     )
     return "dashboards.level:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -1389,13 +1457,17 @@ def level(
 
     With ``with_own_rounds`` each county's rounds are ``own_rounds`` (the chosen round and the
     county's own round of that year) unless ``campaigns`` is given. Without ``cells`` and for a user
-    who sees everything (city administrators and leaders: the one scope shared by many), the rows
-    are kept in Django's cache (the database cache, ``settings.CACHES``) under ``_level_key``: per
-    scope, rounds of each county, day, department and span, and the rounds' ``round_fingerprint``,
-    so a report or plan written since (any writer, bulk writes included) misses the cache and the
-    figures are judged again: never stale, only recomputed. Queries: the counties, then on a hit
-    the fingerprint and the cache read (three in all); on a miss those of ``level_rows`` after its
-    counties and the cache write. Other users' rows are judged afresh (``level_rows``).
+    who sees everything (city administrators and leaders: the one scope shared by many), each
+    rows are kept in Django's cache (the database cache, ``settings.CACHES``) in one entry under
+    ``_level_key`` (scope, rounds of each county, day, department and span, and what all rows are
+    judged from), each row with the fingerprint of its own county (``county_fingerprints``). A row
+    whose county has had a report or plan written since (any writer, bulk writes included) is
+    judged again, the others are kept: never stale, only recomputed, and under a stream of reports
+    from every county each view re-judges the few counties written since the last. Concurrent
+    writers of the entry may each win: every row in it is right for its fingerprint. Queries: the
+    counties, the fingerprints and the cache read (three on a hit); on a miss those of
+    ``level_rows`` over the counties missed and the cache write. Other users' rows are judged
+    afresh (``level_rows``).
     """
     if campaigns is None and filters.campaign is None:
         return []
@@ -1411,12 +1483,21 @@ def level(
         else:
             campaigns = {county.pk: (filters.campaign.pk,) for county in counties}
     campaigns = {county_id: tuple(sorted(ids)) for county_id, ids in campaigns.items()}
-    key = _level_key(user, filters, campaigns, whole_campaign)
-    rows = cache.get(key)
-    if rows is None:
-        rows = level_rows(user, filters, campaigns, whole_campaign, None, counties)
-        cache.set(key, rows, LEVEL_CACHE_SECONDS)
-    return rows
+    shared, own = county_fingerprints(
+        (ids for rounds in campaigns.values() for ids in rounds), (county.pk for county in counties)
+    )
+    key = _level_key(filters, campaigns, whole_campaign, shared)
+    kept = cache.get(key) or {}  # county id → (its fingerprint when judged, its row)
+    rows = {county_id: row for county_id, (mark, row) in kept.items() if own.get(county_id) == mark}
+    missing = [county for county in counties if county.pk not in rows]
+    if missing:
+        rows.update(
+            (row.unit_id, row) for row in level_rows(user, filters, campaigns, whole_campaign, None, missing)
+        )
+        cache.set(
+            key, {county.pk: (own[county.pk], rows[county.pk]) for county in counties}, LEVEL_CACHE_SECONDS
+        )
+    return [rows[county.pk] for county in counties]
 
 
 def level_rows(

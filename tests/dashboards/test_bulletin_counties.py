@@ -106,6 +106,58 @@ def test_a_report_or_a_plan_written_after_caching_is_counted_at_once(cast, provi
     assert fast_level(leader, filters) == slow_level(leader, filters)
 
 
+@pytest.fixture
+def judged(monkeypatch) -> list:
+    """The names of the counties whose rows ``level`` judges afresh, one list per call (``slow_level``,
+    which passes its cells, is not counted)."""
+    calls = []
+    judge = selectors.level_rows
+
+    def spy(user, filters, campaigns=None, whole_campaign=True, cells=None, counties=None):
+        if cells is None:
+            calls.append(sorted(county.name for county in counties))
+        return judge(user, filters, campaigns, whole_campaign, cells, counties)
+
+    monkeypatch.setattr(selectors, "level_rows", spy)
+    return calls
+
+
+def test_a_report_in_one_county_re_judges_that_county_only(cast, province, judged):
+    leader = cast["leader"]
+    filters = selectors.read_filters(leader, AS_OF)
+    fast_level(leader, filters)
+    assert judged == [["丰泽区妇联", "晋江市妇联", "鲤城区妇联"]]  # the first view judges every county
+    fast_level(leader, filters)
+    assert len(judged) == 1  # nothing written: every row from the cache
+    factories.report(province.red, 1, 10, datetime.date(2024, 4, 8))
+    after = fast_level(leader, filters)
+    assert judged[1:] == [["丰泽区妇联"]]
+    assert after == slow_level(leader, filters)
+
+
+def test_a_plan_change_in_one_county_re_judges_that_county_only(cast, province, judged):
+    leader = cast["leader"]
+    filters = selectors.read_filters(leader, AS_OF)
+    fast_level(leader, filters)
+    province.red.deadline = datetime.date(2024, 3, 1)  # its deadline passed: the status moves
+    province.red.save()
+    assert fast_level(leader, filters) == slow_level(leader, filters)
+    assert judged[1:] == [["丰泽区妇联"]]
+
+
+def test_an_assignment_moved_to_another_county_re_judges_both(cast, province, judged):
+    leader = cast["leader"]
+    filters = selectors.read_filters(leader, AS_OF)
+    before = fast_level(leader, filters)
+    province.red.unit = province.jinjiang
+    province.red.save()
+    after = fast_level(leader, filters)
+    assert judged[1:] == [["丰泽区妇联", "晋江市妇联"]]
+    assert after == slow_level(leader, filters)
+    assert after["晋江市妇联"]["assignments"] == before["晋江市妇联"]["assignments"] + 1
+    assert "丰泽区妇联" not in after  # no assignment left there
+
+
 def test_another_day_or_department_is_another_entry(cast, province):
     leader = cast["leader"]
     for params in (AS_OF, {"on": "2024-04-30"}, {**AS_OF, "department": province.publicity.pk}):
