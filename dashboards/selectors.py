@@ -1334,8 +1334,7 @@ def county_fingerprints(
     assignments (count: one moved to another county changes both), and the latest history row of
     the assignments and their steps (bulk plan writes write history too), condensed to a SHA-256
     hex digest. A county without any of them maps to ``""``. So a report submitted in one county
-    re-judges that county's row only.
-    One query."""
+    re-judges that county's row only. One query."""
     ids = sorted(set(campaign_ids))
     counties = set(county_ids)
     if not ids:
@@ -1457,7 +1456,7 @@ def level(
 
     With ``with_own_rounds`` each county's rounds are ``own_rounds`` (the chosen round and the
     county's own round of that year) unless ``campaigns`` is given. Without ``cells`` and for a user
-    who sees everything (city administrators and leaders: the one scope shared by many), each
+    who sees everything (city administrators and leaders: the one scope shared by many), the
     rows are kept in Django's cache (the database cache, ``settings.CACHES``) in one entry under
     ``_level_key`` (scope, rounds of each county, day, department and span, and what all rows are
     judged from), each row with the fingerprint of its own county (``county_fingerprints``). A row
