@@ -27,6 +27,7 @@ import argparse
 import csv
 import json
 import os
+import runpy
 import statistics
 import subprocess
 import sys
@@ -58,7 +59,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × CPUs + 1)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py's, CPUs + 1)"
+    )
     parser.add_argument("--mail-outage-at", type=float, default=None, help="seconds into the run")
     parser.add_argument("--mail-outage-seconds", type=float, default=30)
     parser.add_argument("--db-outage-at", type=float, default=None, help="seconds into the run")
@@ -113,7 +116,7 @@ def main() -> int:
         (history_before,) = cursor.fetchone()
     connection.close()
 
-    workers = arguments.workers or (os.cpu_count() or 1) * 2 + 1
+    workers = arguments.workers or runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))["workers"]
     server = stack.AppServer(environment, workers=workers).start()
     worker_log = open(work / "worker.log", "wb")
     worker = subprocess.Popen(
