@@ -185,41 +185,50 @@ def notifications_send(
     The message's nested quotes are set right (``quanzhou_women.lib.typography.nested_quotes``).
     Returns the notifications created.
     """
-    created = []
     message = nested_quotes(message)  # “7. 推广实施妇女‘三制’”, not “…“三制””
+    if not key:  # one insert for all the notifications, one for all their e-mails
+        created = Notification.objects.bulk_create(
+            Notification(recipient=user, kind=kind, message=message, link=link) for user in recipients
+        )
+        _outbox_add(created)
+        return created
+    created = []
     for user in recipients:
-        if key:
-            if Notification.objects.filter(recipient=user, key=key).exists():
-                continue
-            try:
-                with transaction.atomic():  # a concurrent run may insert the same key first
-                    notification = Notification.objects.create(
-                        recipient=user, kind=kind, message=message, link=link, key=key
-                    )
-            except IntegrityError:
-                continue
-        else:
-            notification = Notification.objects.create(recipient=user, kind=kind, message=message, link=link)
+        if Notification.objects.filter(recipient=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():  # a concurrent run may insert the same key first
+                notification = Notification.objects.create(
+                    recipient=user, kind=kind, message=message, link=link, key=key
+                )
+        except IntegrityError:
+            continue
         created.append(notification)
-        if user.email:
-            _outbox_add(notification)
+    _outbox_add(created)
     return created
 
 
-def _outbox_add(notification: Notification) -> OutboxEmail:
-    """Write the e-mail of a notification to the outbox and enqueue the task that sends it."""
+def _outbox_add(notifications: Sequence[Notification]) -> list[OutboxEmail]:
+    """Write the e-mails of the notifications whose recipients have an address to the outbox, in
+    one insert, and enqueue the task that sends each (one task per e-mail, so that each is tried
+    again on its own)."""
     from reporting.tasks import outbox_deliver  # tasks call the services: imported when used
 
-    body = notification.message
-    if notification.link:
-        body += "\n\n" + settings.PORTAL_URL.rstrip("/") + notification.link
     with translation.override(settings.LANGUAGE_CODE):  # mail goes out in the portal's language
-        subject = _("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()}
-    email = OutboxEmail.objects.create(
-        notification=notification, to_address=notification.recipient.email, subject=subject, body=body
-    )
-    outbox_deliver.enqueue(email.pk)
-    return email
+        emails = OutboxEmail.objects.bulk_create(
+            OutboxEmail(
+                notification=notification,
+                to_address=notification.recipient.email,
+                subject=_("Campaign portal: %(kind)s") % {"kind": notification.get_kind_display()},
+                body=notification.message
+                + (f"\n\n{settings.PORTAL_URL.rstrip('/')}{notification.link}" if notification.link else ""),
+            )
+            for notification in notifications
+            if notification.recipient.email
+        )
+    for email in emails:
+        outbox_deliver.enqueue(email.pk)
+    return emails
 
 
 def outbox_retry_delay(attempts: int) -> datetime.timedelta:
@@ -329,11 +338,15 @@ def plan_of(assignment: Assignment) -> Plan:
     return plan
 
 
-def _locked(record, version: int | None, stale: str):
+def _locked(record, version: int | None, stale: str, related: tuple[str, ...] = ()):
     """``record`` read again and locked (``SELECT … FOR UPDATE``) for the rest of the transaction;
     ``ConcurrentEditError`` with ``stale`` when ``version`` (the one the form was opened at) is no
-    longer the stored one (django-concurrency's version field)."""
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    longer the stored one (django-concurrency's version field).
+
+    ``related``: the paths the step's checks read (``access.can``: the assignment, its project and
+    round), loaded in the same query; only ``record``'s row is locked (``of=("self",)``)."""
+    rows = type(record).objects.select_for_update(of=("self",)).select_related(*related)
+    locked = rows.get(pk=record.pk)
     if version is not None and locked.version != version:
         raise ConcurrentEditError(stale)
     return locked
@@ -347,6 +360,7 @@ def _locked_assignment(assignment: Assignment, version: int | None) -> Assignmen
             "Somebody else saved this plan after you opened it. Your changes were not saved: "
             "open the plan again, check the other changes and enter yours again."
         ),
+        related=("project__campaign", "unit"),
     )
 
 
@@ -1140,6 +1154,7 @@ def _locked_report(report: ProgressReport, version: int | None = None) -> Progre
             "Somebody else saved this report after you opened it. Your changes were not saved: "
             "open the report again, check the other changes and enter yours again."
         ),
+        related=("assignment__project__campaign", "assignment__unit", "period__campaign"),
     )
 
 

@@ -161,3 +161,34 @@ def test_a_reminder_raced_by_another_run_is_skipped_not_a_crash(world, cast):
 
     assert created == []
     assert list(Notification.objects.filter(key=key).values_list("message", flat=True)) == ["先到"]
+
+
+def _send_to(users) -> int:
+    """Queries taken by one notification to ``users`` (no reminder key)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.notifications_send(recipients=users, kind="submitted", message="已提交", link="/reports/1/")
+    return len(queries)
+
+
+def test_a_notification_to_many_costs_two_inserts_and_one_task_per_e_mail(django_user_model, smtp):
+    from django_tasks_db.models import DBTaskResult
+
+    one = [django_user_model.objects.create(username="one", email="one@example.com")]
+    many = [django_user_model.objects.create(username=f"u{n}", email=f"u{n}@example.com") for n in range(5)]
+    no_address = django_user_model.objects.create(username="no-address", email="")
+
+    assert _send_to(one) == 3  # the notification, its e-mail, its task
+    assert _send_to([*many, no_address]) == 2 + 5  # the notifications, the e-mails, 5 tasks
+
+    assert Notification.objects.count() == 7
+    assert Notification.objects.filter(recipient=no_address).count() == 1
+    assert sorted(OutboxEmail.objects.values_list("to_address", flat=True)) == sorted(
+        user.email for user in [*one, *many]
+    )
+    assert DBTaskResult.objects.count() == 6
+    assert OutboxEmail.objects.get(to_address="u3@example.com").body.endswith("/reports/1/")
+    assert run_tasks() == 6
+    assert sorted(smtp.recipients()) == sorted(user.email for user in [*one, *many])
