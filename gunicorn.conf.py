@@ -5,9 +5,9 @@ from the environment. Workers are recycled now and then so that no leak grows fo
 
 Why CPUs + 1 and not gunicorn's usual 2 × CPUs + 1: on one small server that also runs PostgreSQL
 and the task worker, the CPU a gunicorn worker frees while it waits for a query goes to PostgreSQL,
-not to another request, and more workers only take turns on the same CPUs. On the 2-CPU load machine (``make load``, 50 users, seed
-scale) 3 workers served 57 requests/s at p95 310–330 ms, 5 workers 52–55 requests/s at p95
-390–470 ms, 2 workers 56 requests/s at p95 380 ms (docs/benchmarks.md). With PostgreSQL on
+not to another request, and more workers only take turns on the same CPUs. On the 2-CPU load
+machine (``make load``, 50 users, seed scale) 3 workers answered with p95 310–350 ms, 5 workers
+with 390–470 ms and 2 with 380 ms, at the same code (docs/benchmarks.md). With PostgreSQL on
 another machine (the app servers of docs/deploy.md), set ``GUNICORN_WORKERS`` to 2 × CPUs + 1.
 """
 
